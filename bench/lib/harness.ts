@@ -1,0 +1,124 @@
+/**
+ * Shared benchmark harness: tinybench with a CPU-time clock, medians, a sink against dead-code
+ * elimination, a numpy subprocess helper and result writers.
+ *
+ * These machines are shared and noisy, so every figure is the median of per-call process CPU time
+ * (`process.cpuUsage`), and comparisons are ratios measured in the same process run.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Bench } from 'tinybench';
+
+/** Repository root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Options every suite receives from the command line. */
+export interface SuiteOptions {
+  /** Quick tier: small sizes, few repetitions; checks the pipeline, not the speed. */
+  smoke: boolean;
+  /** Print one JSON object as the last line of output. */
+  json: boolean;
+}
+
+/** What a suite returns: the JSON summary and the Markdown report. */
+export interface SuiteResult {
+  /** Name of the report in docs/results (default: the suite's name). */
+  report?: string;
+  summary: Record<string, number | string | boolean | null>;
+  markdown: string;
+}
+
+/** A benchmark suite module's default export. */
+export type Suite = (options: SuiteOptions) => Promise<SuiteResult>;
+
+/** Process CPU time in milliseconds (user + system). */
+export function cpuNowMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+let sinkValue = 0;
+/** Consumes a result so that the optimiser cannot drop the computation; NaN fails the benchmark. */
+export function sink(x: number): void {
+  if (Number.isNaN(x)) throw new Error('benchmark produced NaN');
+  sinkValue += x;
+}
+/** The accumulated sink (printed nowhere; exported so that it is observable). */
+export const sinkTotal = () => sinkValue;
+
+/** One timed task. */
+export interface Task {
+  name: string;
+  fn: () => void;
+}
+
+/** Median CPU milliseconds per call of each task, from one tinybench run per task group. */
+export async function medians(
+  tasks: Task[],
+  { time, iterations, warmupIterations = 1 }: { time: number; iterations: number; warmupIterations?: number },
+): Promise<Map<string, number>> {
+  const bench = new Bench({ now: cpuNowMs, time, iterations, warmupIterations, throws: true });
+  for (const t of tasks) bench.add(t.name, t.fn);
+  await bench.run();
+  const out = new Map<string, number>();
+  for (const task of bench.tasks) {
+    const r = task.result as { latency?: { p50: number } };
+    if (!r.latency) throw new Error(`benchmark task ${task.name} produced no result`);
+    out.set(task.name, r.latency.p50);
+  }
+  return out;
+}
+
+/** True when `python3 -c "import numpy"` works. */
+export function numpyAvailable(): boolean {
+  const r = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+/**
+ * Runs a Python benchmark script and parses the JSON object on its last output line. OpenBLAS is
+ * pinned to one thread and OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed for this subprocess
+ * only (some machines set them, which selects slower kernels); tests and CI never change them.
+ */
+export function runPython<T>(script: string, args: string[]): T {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPENBLAS_NUM_THREADS: '1',
+    OMP_NUM_THREADS: '1',
+    MKL_NUM_THREADS: '1',
+  };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync('python3', [join(ROOT, 'bench', 'numpy', script), ...args], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`python3 ${script} failed: ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as T;
+}
+
+/** Writes `docs/results/<name>.md` and `.json`. */
+export function writeResults(name: string, result: SuiteResult): void {
+  const dir = join(ROOT, 'docs', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.md`), result.markdown);
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(result.summary, null, 2)}\n`);
+}
+
+/** A Markdown table from a header and rows. */
+export function mdTable(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Rounds for display. */
+export function fmt(x: number | null, digits = 2): string {
+  return x === null ? 'n/a' : x.toFixed(digits);
+}
+
+/** A one-line description of the machine for reports. */
+export function machineLine(): string {
+  const cpu = cpus();
+  return `Node ${process.version}, ${process.platform}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}`;
+}

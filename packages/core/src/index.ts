@@ -1,0 +1,33 @@
+/**
+ * `@numts/core`: dense and strided arrays, BLAS-level kernels, a seeded RNG and the error classes
+ * shared by every numts package.
+ *
+ * Interop with ml-matrix and ndarray lives in `@numts/core/interop`, the worker-thread gemm in
+ * `@numts/core/parallel`.
+ *
+ * @packageDocumentation
+ */
+export { concat } from './concat.js';
+export { diag, diagonal, eye, from2D, fromFlat, full, ones, to2D, zeros } from './construct.js';
+export { add, div, isAllFinite, map, mul, scale, sub, zipWith } from './elementwise.js';
+export { ConvergenceError, DomainError, NonFiniteError, ShapeError } from './errors.js';
+export { type GemmOptions, gemm, gemm32, matmul } from './gemm.js';
+export { type GemvOptions, gemv } from './gemv.js';
+export { axpy, dot, norm2, scal } from './level1.js';
+export { type FloatArray, Matrix, Matrix32, type MatrixLayout } from './matrix.js';
+export { type NormKind, norm, norm1, normFrobenius, normInf, normMax } from './norms.js';
+export { type Axis, argmax, argmin, max, mean, min, sum } from './reductions.js';
+export { Rng } from './rng.js';
+export { rowMajorStrides, shapeSize } from './strided.js';
+export { type SyrkOptions, syrk } from './syrk.js';
+export { forEachIndex, matrixToTensor, type NumericArray, Tensor, type TensorLike } from './tensor.js';
+export { transpose } from './transpose.js';
+export {
+  assertFiniteArray,
+  assertFiniteScalar,
+  assertInRange,
+  assertInteger,
+  assertOneOf,
+  assertSize,
+  describeValue,
+} from './validate.js';

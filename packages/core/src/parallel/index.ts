@@ -1,0 +1,180 @@
+/**
+ * Opt-in multi-threaded gemm on `worker_threads` + `SharedArrayBuffer` (Node only; this entry
+ * point, `@numts/core/parallel`, is not imported by the main one).
+ *
+ * The rows of C are split between workers, and every worker runs the same packed kernel as the
+ * single-threaded {@link gemm} on its rows. The kernel's summation order for an element depends
+ * only on the k-blocking, not on which rows a worker owns, so the result is **bit-for-bit equal**
+ * to `gemm` (a test checks this). Workers block on messages (no spin-waiting), so an oversubscribed
+ * machine loses no more than the copy of the operands into shared memory.
+ *
+ * Products smaller than {@link PARALLEL_MIN_WORK} multiply-adds run on the calling thread.
+ *
+ * @module
+ */
+import { Worker } from 'node:worker_threads';
+import { DomainError } from '../errors.js';
+import { type GemmOptions, gemm, planGemm } from '../gemm.js';
+import * as kernel from '../kernels/gemm.js';
+import { Matrix } from '../matrix.js';
+
+/** Below this many multiply-adds (m·n·k) a pool runs the product on the calling thread. */
+export const PARALLEL_MIN_WORK = 128 ** 3;
+
+/** The worker's program: the kernel functions' own source, so both sides run identical code. */
+function workerSource(): string {
+  const fns = [
+    kernel.scaleBlock,
+    kernel.packBlockA,
+    kernel.packBlockB,
+    kernel.microKernel,
+    kernel.gemmPacked,
+  ];
+  return `
+'use strict';
+const { parentPort } = require('node:worker_threads');
+const MR = ${kernel.MR}, NR = ${kernel.NR}, KC = ${kernel.KC}, MC = ${kernel.MC}, NC = ${kernel.NC};
+const packA = new Float64Array(MC * KC);
+const packB = new Float64Array(KC * NC);
+${fns.map((f) => f.toString()).join('\n')}
+parentPort.on('message', (job) => {
+  const a = new Float64Array(job.a), b = new Float64Array(job.b), c = new Float64Array(job.c);
+  const r0 = job.r0, rows = job.r1 - job.r0;
+  const cOff = job.cOff + r0 * job.cRs, aOff = job.aOff + r0 * job.aRs;
+  scaleBlock(rows, job.n, job.beta, c, cOff, job.cRs, job.cCs);
+  if (job.alpha !== 0 && job.k !== 0) {
+    gemmPacked(rows, job.n, job.k, job.alpha, a, aOff, job.aRs, job.aCs, b, job.bOff, job.bRs, job.bCs, c, cOff, job.cRs, job.cCs);
+  }
+  parentPort.postMessage(job.id);
+});
+`;
+}
+
+/** Copies a matrix into a contiguous Float64Array over a SharedArrayBuffer. */
+function toShared(a: Matrix): Float64Array {
+  const out = new Float64Array(new SharedArrayBuffer(Math.max(1, a.size) * 8));
+  if (a.isContiguous) out.set(a.data.subarray(a.offset, a.offset + a.size));
+  else out.set(a.clone().data);
+  return out;
+}
+
+/**
+ * A pool of gemm workers. Create it once, run many products, then `close()` it.
+ *
+ * @example
+ * ```ts
+ * const pool = await GemmPool.create(2);
+ * const c = await pool.gemm(a, b); // bit-identical to gemm(a, b)
+ * await pool.close();
+ * ```
+ */
+export class GemmPool {
+  private readonly workers: Worker[];
+  private nextId = 0;
+
+  private constructor(workers: Worker[]) {
+    this.workers = workers;
+  }
+
+  /**
+   * Starts `threads` workers.
+   * @throws DomainError when threads is not an integer in [1, 64]
+   */
+  static async create(threads = 2): Promise<GemmPool> {
+    if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+      throw new DomainError(`GemmPool.create: threads must be an integer in [1, 64] (got ${threads})`);
+    }
+    const src = workerSource();
+    const workers = Array.from({ length: threads }, () => new Worker(src, { eval: true }));
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            w.once('online', () => resolve());
+            w.once('error', reject);
+          }),
+      ),
+    );
+    return new GemmPool(workers);
+  }
+
+  /** Number of workers. */
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * C ← α·op(A)·op(B) + β·C, as {@link gemm} (same options, checks and result bits), with the rows
+   * of C shared among the workers.
+   */
+  async gemm(a: Matrix, b: Matrix, options: GemmOptions<Matrix> = {}): Promise<Matrix> {
+    if (
+      !(a instanceof Matrix) ||
+      !(b instanceof Matrix) ||
+      (options.c !== undefined && !(options.c instanceof Matrix))
+    ) {
+      return gemm(a, b, options); // throws the TypeError of gemm
+    }
+    const { m, n, k, alpha, beta } = planGemm('GemmPool.gemm', a, b, options, options.c);
+    if (m * n * k < PARALLEL_MIN_WORK) return gemm(a, b, options);
+    const transA = options.transA ?? false;
+    const transB = options.transB ?? false;
+    const aS = toShared(transA ? a.T.clone() : a);
+    const bS = toShared(b);
+    const cGiven = options.c;
+    const c = cGiven ?? new Matrix(m, n);
+    const cS = toShared(c);
+    const parts = this.workers.length;
+    const rowsPer = Math.ceil(m / parts / kernel.MR) * kernel.MR;
+    const jobs: Promise<void>[] = [];
+    for (let t = 0; t < parts; t++) {
+      const r0 = Math.min(m, t * rowsPer);
+      const r1 = Math.min(m, r0 + rowsPer);
+      if (r1 <= r0) continue;
+      const id = this.nextId++;
+      const w = this.workers[t]!;
+      jobs.push(
+        new Promise<void>((resolve, reject) => {
+          const onMessage = (done: number) => {
+            if (done !== id) return;
+            w.off('message', onMessage);
+            w.off('error', reject);
+            resolve();
+          };
+          w.on('message', onMessage);
+          w.once('error', reject);
+        }),
+      );
+      w.postMessage({
+        id,
+        r0,
+        r1,
+        n,
+        k,
+        alpha,
+        beta,
+        a: aS.buffer,
+        aOff: 0,
+        aRs: k,
+        aCs: 1,
+        b: bS.buffer,
+        bOff: 0,
+        bRs: transB ? 1 : n,
+        bCs: transB ? k : 1,
+        c: cS.buffer,
+        cOff: 0,
+        cRs: n,
+        cCs: 1,
+      });
+    }
+    await Promise.all(jobs);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) c.data[c.offset + i * c.rowStride + j * c.colStride] = cS[i * n + j]!;
+    return c;
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

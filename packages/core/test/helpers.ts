@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { Matrix } from '../src/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Reads a committed fixture from the repository's test-data folder. */
+export function readFixture<T>(relative: string): T {
+  return JSON.parse(readFileSync(join(here, '..', '..', '..', 'test-data', relative), 'utf8')) as T;
+}
+
+/** A matrix as stored in fixtures. */
+export interface EncodedMatrix {
+  rows: number;
+  cols: number;
+  data: number[];
+}
+
+export function decode(e: EncodedMatrix): Matrix {
+  return new Matrix(e.rows, e.cols, Float64Array.from(e.data));
+}
+
+/** Machine epsilon of float64. */
+export const EPS = 2 ** -52;
+
+/** Well-scaled entries: k/100 for integer k in [-1000, 1000] (finite, no subnormals, no -0). */
+export const wellScaled = fc.integer({ min: -1000, max: 1000 }).map((k) => k / 100);
+
+/** Hostile entries: subnormals, signed zeros, extreme magnitudes and ordinary values. */
+export const hostile = fc.oneof(
+  fc.constantFrom(0, -0, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, 1e300, -1e300, 1, -1),
+  fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e150, max: 1e150 }),
+);
+
+/** Arbitrary m×n matrix data (row-major) from an entry generator. */
+export function matrixArb(m: number, n: number, entry = wellScaled): fc.Arbitrary<Matrix> {
+  return fc
+    .array(entry, { minLength: m * n, maxLength: m * n })
+    .map((v) => new Matrix(m, n, Float64Array.from(v)));
+}
+
+/**
+ * An m×n matrix embedded as a strided view in a larger buffer: random offset, row/col strides
+ * that leave gaps, optionally column-major. Returns the view.
+ */
+export function stridedViewArb(m: number, n: number, entry = wellScaled): fc.Arbitrary<Matrix> {
+  return fc
+    .record({
+      colMajor: fc.boolean(),
+      gapR: fc.integer({ min: 0, max: 3 }),
+      gapC: fc.integer({ min: 0, max: 2 }),
+      offset: fc.integer({ min: 0, max: 5 }),
+      fill: fc.array(entry, { minLength: 1, maxLength: 1 }),
+      values: fc.array(entry, { minLength: m * n, maxLength: m * n }),
+    })
+    .map(({ colMajor, gapR, gapC, offset, values }) => {
+      const cs = colMajor ? m * (1 + gapC) + gapR : 1 + gapC;
+      const rs = colMajor ? 1 + gapC : n * (1 + gapC) + gapR;
+      const len = offset + Math.max(0, (m - 1) * rs) + Math.max(0, (n - 1) * cs) + 1;
+      const data = new Float64Array(len).fill(Number.NaN); // gaps hold NaN: reading one poisons the result
+      const v = new Matrix(m, n, data, { offset, rowStride: rs, colStride: cs });
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) v.set(i, j, values[i * n + j]!);
+      return v;
+    });
+}
+
+/** Textbook triple loop C = α·op(A)·op(B) + β·C0, on plain numbers. */
+export function naiveGemm(
+  a: Matrix,
+  b: Matrix,
+  {
+    transA = false,
+    transB = false,
+    alpha = 1,
+    beta = 0,
+    c,
+  }: { transA?: boolean; transB?: boolean; alpha?: number; beta?: number; c?: Matrix },
+): number[][] {
+  const A = transA ? a.T : a;
+  const B = transB ? b.T : b;
+  const out: number[][] = [];
+  for (let i = 0; i < A.rows; i++) {
+    const row: number[] = [];
+    for (let j = 0; j < B.cols; j++) {
+      let s = 0;
+      for (let p = 0; p < A.cols; p++) s += A.get(i, p) * B.get(p, j);
+      row.push(alpha * s + (beta === 0 || !c ? 0 : beta * c.get(i, j)));
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/** Max |x − y| over two nested arrays of equal shape. */
+export function maxAbsDiff(x: number[][], y: number[][]): number {
+  let d = 0;
+  for (let i = 0; i < x.length; i++)
+    for (let j = 0; j < x[i]!.length; j++) d = Math.max(d, Math.abs(x[i]![j]! - y[i]![j]!));
+  return d;
+}
