@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  decode,
+  type EncodedMatrix,
+  EPS,
+  matrixArb,
+  maxAbsDiff,
+  naiveGemm,
+  readFixture,
+  stridedViewArb,
+  wellScaled,
+} from '../../testing/src/index.js';
+import {
   DomainError,
   from2D,
   gemm,
@@ -12,17 +23,6 @@ import {
   ShapeError,
 } from '../src/index.js';
 import { gemmPacked, gemmSmall, KC, MC, MR, NC, NR } from '../src/kernels/gemm.js';
-import {
-  decode,
-  type EncodedMatrix,
-  EPS,
-  matrixArb,
-  maxAbsDiff,
-  naiveGemm,
-  readFixture,
-  stridedViewArb,
-  wellScaled,
-} from './helpers.js';
 
 interface GemmCase {
   m: number;

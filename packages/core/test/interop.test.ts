@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { Matrix as MlMatrix } from 'ml-matrix';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
+import { matrixArb, maxAbsDiff, stridedViewArb } from '../../testing/src/index.js';
 import { from2D, gemm, Tensor } from '../src/index.js';
 import { fromMlMatrix, fromNdarray, matrixFromNdarray, toMlMatrix, toNdarray } from '../src/interop/index.js';
-import { matrixArb, maxAbsDiff, stridedViewArb } from './helpers.js';
 
 describe('ml-matrix interop', () => {
   it('round-trips through ml-matrix, including strided views', () => {

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  decode,
+  type EncodedMatrix,
+  EPS,
+  matrixArb,
+  maxAbsDiff,
+  naiveGemm,
+  readFixture,
+  stridedViewArb,
+} from '../../testing/src/index.js';
+import {
   add,
   argmax,
   argmin,
@@ -26,16 +36,6 @@ import {
   sum,
   syrk,
 } from '../src/index.js';
-import {
-  decode,
-  type EncodedMatrix,
-  EPS,
-  matrixArb,
-  maxAbsDiff,
-  naiveGemm,
-  readFixture,
-  stridedViewArb,
-} from './helpers.js';
 
 const fixtures = readFixture<{ syrk: { a: EncodedMatrix; aat: EncodedMatrix; ata: EncodedMatrix }[] }>(
   'core/fixtures.json',

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
+import { matrixArb, stridedViewArb } from '../../testing/src/index.js';
 import {
   concat,
   diag,
@@ -18,7 +19,6 @@ import {
   transpose,
   zeros,
 } from '../src/index.js';
-import { matrixArb, stridedViewArb } from './helpers.js';
 
 describe('Matrix', () => {
   it('stores row-major and exposes ndarray-style shape and stride', () => {

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  decode,
+  type EncodedMatrix,
+  EPS,
+  hostile,
+  matrixArb,
+  readFixture,
+  stridedViewArb,
+} from '../../testing/src/index.js';
+import {
   DomainError,
   from2D,
   gemm,
@@ -13,15 +22,6 @@ import {
   normInf,
   normMax,
 } from '../src/index.js';
-import {
-  decode,
-  type EncodedMatrix,
-  EPS,
-  hostile,
-  matrixArb,
-  readFixture,
-  stridedViewArb,
-} from './helpers.js';
 
 interface NormCase {
   name: string;

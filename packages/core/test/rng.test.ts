@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { EPS, readFixture } from '../../testing/src/index.js';
 import { DomainError, Rng, ShapeError } from '../src/index.js';
 import { portableLog } from '../src/rng.js';
-import { EPS, readFixture } from './helpers.js';
 
 interface RngCase {
   seed: number;

@@ -1,14 +1,22 @@
+/**
+ * Test helpers shared by the numts packages (not published).
+ *
+ * @packageDocumentation
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Matrix } from '@numts/core';
 import fc from 'fast-check';
-import { Matrix } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** The repository's test-data folder. */
+export const TEST_DATA = join(here, '..', '..', '..', 'test-data');
+
 /** Reads a committed fixture from the repository's test-data folder. */
 export function readFixture<T>(relative: string): T {
-  return JSON.parse(readFileSync(join(here, '..', '..', '..', 'test-data', relative), 'utf8')) as T;
+  return JSON.parse(readFileSync(join(TEST_DATA, relative), 'utf8')) as T;
 }
 
 /** A matrix as stored in fixtures. */

@@ -1,0 +1,276 @@
+/**
+ * Householder bidiagonalization A = Q·B·Pᵀ of an m×n array with m ≥ n (LAPACK's dgebd2), and the
+ * implicit-shift QR iteration on the bidiagonal (Golub–Kahan–Reinsch, as in LINPACK's dsvdc), with
+ * an iteration limit.
+ *
+ * @module
+ */
+import { ConvergenceError, Matrix } from '@numts/core';
+import { hypot2, makeReflector } from './householder.js';
+import { EPS } from './input.js';
+import { qrFormQ } from './qr-kernel.js';
+
+/**
+ * Reduces the contiguous m×n array (m ≥ n) in place to upper bidiagonal form. Returns the diagonal
+ * d (n), the superdiagonal e (n, e[n−1] = 0) and the τ of the left (tauq) and right (taup)
+ * reflectors. Left reflectors stay below the diagonal (as QR leaves them), right ones to the right
+ * of the superdiagonal.
+ */
+export function bidiagonalize(
+  a: Float64Array,
+  m: number,
+  n: number,
+): { d: Float64Array; e: Float64Array; tauq: Float64Array; taup: Float64Array } {
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const tauq = new Float64Array(n);
+  const taup = new Float64Array(Math.max(0, n - 1));
+  const w = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const diag = k * n + k;
+    // Left reflector: column k, rows k..m−1.
+    const left = makeReflector(a[diag]!, m - k, a, diag + n, n);
+    d[k] = left.beta;
+    tauq[k] = left.tau;
+    a[diag] = 1;
+    const nc = n - k - 1;
+    if (left.tau !== 0 && nc > 0) {
+      for (let c = 0; c < nc; c++) w[c] = a[diag + 1 + c]!;
+      for (let i = k + 1; i < m; i++) {
+        const vi = a[i * n + k]!;
+        if (vi !== 0) for (let c = 0; c < nc; c++) w[c] = w[c]! + vi * a[i * n + k + 1 + c]!;
+      }
+      for (let c = 0; c < nc; c++) w[c] = left.tau * w[c]!;
+      for (let c = 0; c < nc; c++) a[diag + 1 + c] = a[diag + 1 + c]! - w[c]!;
+      for (let i = k + 1; i < m; i++) {
+        const vi = a[i * n + k]!;
+        if (vi !== 0) for (let c = 0; c < nc; c++) a[i * n + k + 1 + c] = a[i * n + k + 1 + c]! - vi * w[c]!;
+      }
+    }
+    a[diag] = d[k]!;
+    if (nc <= 0) continue;
+    // Right reflector: row k, columns k+1..n−1 (contiguous).
+    const right = makeReflector(a[diag + 1]!, nc, a, diag + 2, 1);
+    e[k] = right.beta;
+    taup[k] = right.tau;
+    if (right.tau === 0) continue;
+    // Rows k+1..m−1: row ← row − τ·(row·v)·vᵀ with v = (1, a[k, k+2..]).
+    for (let i = k + 1; i < m; i++) {
+      const row = i * n + k + 1;
+      let s = a[row]!;
+      for (let c = 1; c < nc; c++) s += a[row + c]! * a[diag + 1 + c]!;
+      s *= right.tau;
+      if (s === 0) continue;
+      a[row] = a[row]! - s;
+      for (let c = 1; c < nc; c++) a[row + c] = a[row + c]! - s * a[diag + 1 + c]!;
+    }
+  }
+  return { d, e, tauq, taup };
+}
+
+/** Uᵀ (q×m, rows are the first q columns of Q) from the left reflectors of {@link bidiagonalize}. */
+export function bidiagonalUTransposed(
+  a: Float64Array,
+  m: number,
+  n: number,
+  tauq: Float64Array,
+  q: number,
+): Matrix {
+  const u = qrFormQ(a, m, n, tauq, q);
+  const ut = new Matrix(q, m);
+  for (let i = 0; i < m; i++) for (let j = 0; j < q; j++) ut.data[j * m + i] = u.data[i * q + j]!;
+  return ut;
+}
+
+/** Vᵀ (n×n, rows are the columns of P) from the right reflectors of {@link bidiagonalize}. */
+export function bidiagonalVTransposed(a: Float64Array, n: number, taup: Float64Array): Matrix {
+  const vt = new Matrix(n, n);
+  if (n === 0) return vt;
+  vt.data[0] = 1;
+  if (n === 1) return vt;
+  const s = n - 1;
+  const vs = new Float64Array(s * s);
+  for (let k = 0; k < s; k++) for (let i = k + 1; i < s; i++) vs[i * s + k] = a[k * n + i + 1]!;
+  const p1 = qrFormQ(vs, s, s, taup, s);
+  for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) vt.data[(j + 1) * n + i + 1] = p1.data[i * s + j]!;
+  return vt;
+}
+
+/** Applies the plane rotation [c s; −s c] to rows i and j (length len) of a row-major array. */
+function rotateRows(x: Float64Array, len: number, i: number, j: number, c: number, s: number): void {
+  const ri = i * len;
+  const rj = j * len;
+  for (let k = 0; k < len; k++) {
+    const xi = x[ri + k]!;
+    const xj = x[rj + k]!;
+    x[ri + k] = c * xi + s * xj;
+    x[rj + k] = -s * xi + c * xj;
+  }
+}
+
+/**
+ * Singular values of the upper bidiagonal (d, e) by implicit-shift QR; on return d holds them in
+ * descending order, all ≥ 0. The rotations are applied to the rows of `ut` (n×um, left vectors)
+ * and `vt` (n×vn, right vectors) when they are given.
+ *
+ * @throws ConvergenceError when a singular value needs more than 75 QR sweeps
+ */
+export function bidiagonalQr(
+  d: Float64Array,
+  e: Float64Array,
+  ut: Float64Array | null,
+  um: number,
+  vt: Float64Array | null,
+  vn: number,
+): void {
+  const n = d.length;
+  const s = d;
+  const tiny = 2 ** -966;
+  let p = n;
+  const pp = n - 1;
+  let iter = 0;
+  let total = 0;
+  while (p > 0) {
+    let k: number;
+    let kase: number;
+    for (k = p - 2; k >= 0; k--) {
+      if (Math.abs(e[k]!) <= tiny + EPS * (Math.abs(s[k]!) + Math.abs(s[k + 1]!))) {
+        e[k] = 0;
+        break;
+      }
+    }
+    if (k === p - 2) {
+      kase = 4;
+    } else {
+      let ks: number;
+      for (ks = p - 1; ks > k; ks--) {
+        const t = (ks !== p ? Math.abs(e[ks]!) : 0) + (ks !== k + 1 ? Math.abs(e[ks - 1]!) : 0);
+        if (Math.abs(s[ks]!) <= tiny + EPS * t) {
+          s[ks] = 0;
+          break;
+        }
+      }
+      if (ks === k) kase = 3;
+      else if (ks === p - 1) kase = 1;
+      else {
+        kase = 2;
+        k = ks;
+      }
+    }
+    k++;
+    switch (kase) {
+      case 1: {
+        // s[p−1] is negligible: chase e[p−2] out with rotations from the right.
+        let f = e[p - 2]!;
+        e[p - 2] = 0;
+        for (let j = p - 2; j >= k; j--) {
+          const t = hypot2(s[j]!, f);
+          const cs = s[j]! / t;
+          const sn = f / t;
+          s[j] = t;
+          if (j !== k) {
+            f = -sn * e[j - 1]!;
+            e[j - 1] = cs * e[j - 1]!;
+          }
+          if (vt) rotateRows(vt, vn, j, p - 1, cs, sn);
+        }
+        break;
+      }
+      case 2: {
+        // s[k−1] is negligible: split, chasing e[k−1] with rotations from the left.
+        let f = e[k - 1]!;
+        e[k - 1] = 0;
+        for (let j = k; j < p; j++) {
+          const t = hypot2(s[j]!, f);
+          const cs = s[j]! / t;
+          const sn = f / t;
+          s[j] = t;
+          f = -sn * e[j]!;
+          e[j] = cs * e[j]!;
+          if (ut) rotateRows(ut, um, j, k - 1, cs, sn);
+        }
+        break;
+      }
+      case 3: {
+        if (++iter > 75) {
+          throw new ConvergenceError(
+            `svd: the bidiagonal QR iteration did not converge for singular value ${p - 1} after 75 sweeps`,
+            total,
+          );
+        }
+        total++;
+        const scale = Math.max(
+          Math.abs(s[p - 1]!),
+          Math.abs(s[p - 2]!),
+          Math.abs(e[p - 2]!),
+          Math.abs(s[k]!),
+          Math.abs(e[k]!),
+        );
+        const sp = s[p - 1]! / scale;
+        const spm1 = s[p - 2]! / scale;
+        const epm1 = e[p - 2]! / scale;
+        const sk = s[k]! / scale;
+        const ek = e[k]! / scale;
+        const b = ((spm1 + sp) * (spm1 - sp) + epm1 * epm1) / 2;
+        const c = sp * epm1 * (sp * epm1);
+        let shift = 0;
+        if (b !== 0 || c !== 0) {
+          shift = Math.sqrt(b * b + c);
+          if (b < 0) shift = -shift;
+          shift = c / (b + shift);
+        }
+        let f = (sk + sp) * (sk - sp) + shift;
+        let g = sk * ek;
+        for (let j = k; j < p - 1; j++) {
+          let t = hypot2(f, g);
+          let cs = f / t;
+          let sn = g / t;
+          if (j !== k) e[j - 1] = t;
+          f = cs * s[j]! + sn * e[j]!;
+          e[j] = cs * e[j]! - sn * s[j]!;
+          g = sn * s[j + 1]!;
+          s[j + 1] = cs * s[j + 1]!;
+          if (vt) rotateRows(vt, vn, j, j + 1, cs, sn);
+          t = hypot2(f, g);
+          cs = f / t;
+          sn = g / t;
+          s[j] = t;
+          f = cs * e[j]! + sn * s[j + 1]!;
+          s[j + 1] = -sn * e[j]! + cs * s[j + 1]!;
+          g = sn * e[j + 1]!;
+          e[j + 1] = cs * e[j + 1]!;
+          if (ut) rotateRows(ut, um, j, j + 1, cs, sn);
+        }
+        e[p - 2] = f;
+        break;
+      }
+      default: {
+        // Convergence of s[k]: make it non-negative, then move it into descending order.
+        if (s[k]! <= 0) {
+          s[k] = s[k] === 0 ? 0 : -s[k]!;
+          if (vt) for (let i = 0, r = k * vn; i < vn; i++) vt[r + i] = -vt[r + i]!;
+        }
+        while (k < pp && s[k]! < s[k + 1]!) {
+          const t = s[k]!;
+          s[k] = s[k + 1]!;
+          s[k + 1] = t;
+          if (vt) swapRows(vt, vn, k, k + 1);
+          if (ut) swapRows(ut, um, k, k + 1);
+          k++;
+        }
+        iter = 0;
+        p--;
+      }
+    }
+  }
+}
+
+function swapRows(x: Float64Array, len: number, i: number, j: number): void {
+  const ri = i * len;
+  const rj = j * len;
+  for (let k = 0; k < len; k++) {
+    const t = x[ri + k]!;
+    x[ri + k] = x[rj + k]!;
+    x[rj + k] = t;
+  }
+}

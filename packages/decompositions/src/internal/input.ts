@@ -1,0 +1,66 @@
+/**
+ * Input checks shared by the decompositions: a Matrix, finite, optionally square; returned as a
+ * fresh contiguous row-major copy that the kernels may overwrite.
+ *
+ * @module
+ */
+import { Matrix, NonFiniteError, ShapeError } from '@numts/core';
+
+/** Validates a matrix argument and returns a contiguous working copy of its elements. */
+export function workingCopy(fn: string, name: string, a: unknown, { square = false } = {}): Matrix {
+  if (!(a instanceof Matrix)) {
+    throw new TypeError(`${fn}: ${name} must be a Matrix (got ${a === null ? 'null' : typeof a})`);
+  }
+  if (square && a.rows !== a.cols)
+    throw new ShapeError(`${fn}: ${name} must be square (got ${a.rows}x${a.cols})`);
+  assertFiniteMatrix(fn, name, a);
+  return a.clone();
+}
+
+/** Throws NonFiniteError naming the first NaN/±Infinity element (row, column). */
+export function assertFiniteMatrix(fn: string, name: string, a: Matrix): void {
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0, p = a.offset + i * a.rowStride; j < a.cols; j++, p += a.colStride) {
+      const v = a.data[p]!;
+      if (v - v !== 0) {
+        throw new NonFiniteError(
+          `${fn}: ${name} must be finite (element (${i}, ${j}) is ${v})`,
+          i * a.cols + j,
+        );
+      }
+    }
+  }
+}
+
+/** Validates an integer rank-like argument in [min, max]. */
+export function assertIntegerIn(
+  fn: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ShapeError(`${fn}: ${name} must be an integer in [${min}, ${max}] (got ${String(value)})`);
+  }
+}
+
+/** Validates a right-hand side: a Matrix with `rows` rows, or a Float64Array of that length. */
+export function rhsCopy(fn: string, b: unknown, rows: number): { b: Matrix; vector: boolean } {
+  if (b instanceof Float64Array) {
+    if (b.length !== rows)
+      throw new ShapeError(`${fn}: b must have length ${rows} to match a (got ${b.length})`);
+    const m = new Matrix(rows, 1, Float64Array.from(b));
+    assertFiniteMatrix(fn, 'b', m);
+    return { b: m, vector: true };
+  }
+  if (!(b instanceof Matrix)) throw new TypeError(`${fn}: b must be a Matrix or a Float64Array`);
+  if (b.rows !== rows)
+    throw new ShapeError(`${fn}: b must have ${rows} rows to match a (got ${b.rows}x${b.cols})`);
+  return { b: workingCopy(fn, 'b', b), vector: false };
+}
+
+/** Float64 machine epsilon (2⁻⁵²). */
+export const EPS = 2 ** -52;
+/** Smallest positive normal float64. */
+export const SAFE_MIN = 2 ** -1022;

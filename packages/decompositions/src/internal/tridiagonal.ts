@@ -1,0 +1,156 @@
+/**
+ * Householder reduction of a symmetric matrix to tridiagonal form, A = Q·T·Qᵀ (LAPACK's dsytd2 on
+ * full storage), and the implicit QL iteration for the tridiagonal eigenproblem (EISPACK's tql2,
+ * with an iteration limit).
+ *
+ * @module
+ */
+import { ConvergenceError, Matrix } from '@numts/core';
+import { hypot2, makeReflector } from './householder.js';
+import { EPS } from './input.js';
+import { qrFormQ } from './qr-kernel.js';
+
+/**
+ * Reduces the symmetric contiguous n×n array `a` (both triangles valid) in place. Returns the
+ * diagonal d, the off-diagonal e (e[i] = T(i, i+1), length n with e[n−1] = 0) and τ; the reflector
+ * vectors are left in the rows of `a` (v_k = (1, a[k, k+2..n−1]) acting on indices k+1..n−1).
+ */
+export function tridiagonalize(
+  a: Float64Array,
+  n: number,
+): { d: Float64Array; e: Float64Array; tau: Float64Array } {
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const tau = new Float64Array(Math.max(0, n - 1));
+  const p = new Float64Array(n);
+  for (let k = 0; k < n - 1; k++) {
+    const rk = k * n;
+    d[k] = a[rk + k]!;
+    const s = n - k - 1; // size of the trailing block
+    const { beta, tau: t } = makeReflector(a[rk + k + 1]!, s, a, rk + k + 2, 1);
+    e[k] = beta;
+    tau[k] = t;
+    if (t === 0) continue;
+    // v = (1, a[k, k+2..]) over indices k+1..n−1. p = τ·S·v with S = A(k+1.., k+1..).
+    const v0 = rk + k + 1; // v[0] lives at a[v0] conceptually as 1
+    let pv = 0;
+    for (let i = 0; i < s; i++) {
+      const row = (k + 1 + i) * n + k + 1;
+      let acc = a[row]!; // S(i,0)·v₀ with v₀ = 1
+      for (let j = 1; j < s; j++) acc += a[row + j]! * a[v0 + j]!;
+      p[i] = t * acc;
+      pv += p[i]! * (i === 0 ? 1 : a[v0 + i]!);
+    }
+    const alpha = -0.5 * t * pv;
+    // w = p + α·v; S −= v·wᵀ + w·vᵀ (both triangles, rows contiguous).
+    for (let i = 0; i < s; i++) p[i] = p[i]! + alpha * (i === 0 ? 1 : a[v0 + i]!);
+    for (let i = 0; i < s; i++) {
+      const vi = i === 0 ? 1 : a[v0 + i]!;
+      const wi = p[i]!;
+      const row = (k + 1 + i) * n + k + 1;
+      a[row] = a[row]! - vi * p[0]! - wi; // j = 0, v₀ = 1
+      for (let j = 1; j < s; j++) a[row + j] = a[row + j]! - vi * p[j]! - wi * a[v0 + j]!;
+    }
+  }
+  if (n > 0) d[n - 1] = a[(n - 1) * n + n - 1]!;
+  return { d, e, tau };
+}
+
+/**
+ * Qᵀ (n×n, rows are the columns of Q) of a {@link tridiagonalize} reduction, formed with the
+ * blocked reflector code of QR.
+ */
+export function tridiagonalQTransposed(a: Float64Array, n: number, tau: Float64Array): Matrix {
+  const qt = new Matrix(n, n);
+  if (n === 0) return qt;
+  qt.data[0] = 1;
+  if (n === 1) return qt;
+  const s = n - 1;
+  // Column k of `vs` holds v_k on rows k.. (shifted by one index): vs(i, k) = a[k, i+1] for i > k.
+  const vs = new Float64Array(s * s);
+  for (let k = 0; k < s; k++) for (let i = k + 1; i < s; i++) vs[i * s + k] = a[k * n + i + 1]!;
+  const q1 = qrFormQ(vs, s, s, tau, s); // Q(1.., 1..)
+  for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) qt.data[(j + 1) * n + i + 1] = q1.data[i * s + j]!;
+  return qt;
+}
+
+/**
+ * Implicit QL with Wilkinson-type shifts on the symmetric tridiagonal (d, e), e[i] = T(i, i+1).
+ * On return d holds the eigenvalues (unsorted). When `zt` is given (k×n... rows are vectors of
+ * length `len`), the rotations are applied to its rows: row i of the result is the eigenvector
+ * belonging to d[i] expressed through the rows of the input `zt`.
+ *
+ * @throws ConvergenceError when an eigenvalue needs more than 30 sweeps
+ */
+export function tridiagonalQl(d: Float64Array, e: Float64Array, zt: Float64Array | null, len: number): void {
+  const n = d.length;
+  if (n === 0) return;
+  e[n - 1] = 0;
+  let f = 0;
+  // Deflation is judged against the norm of the whole matrix (EISPACK uses the part seen so far,
+  // which lets a tiny leading block be iterated on in subnormal arithmetic and lose orthogonality).
+  let tst1 = 0;
+  for (let i = 0; i < n; i++) tst1 = Math.max(tst1, Math.abs(d[i]!) + Math.abs(e[i]!));
+  let total = 0;
+  for (let l = 0; l < n; l++) {
+    let m = l;
+    while (m < n - 1 && Math.abs(e[m]!) > EPS * tst1) m++;
+    if (m > l) {
+      let iter = 0;
+      do {
+        if (++iter > 30) {
+          throw new ConvergenceError(
+            `eigh: the tridiagonal QL iteration did not converge for eigenvalue ${l} after 30 sweeps`,
+            total,
+          );
+        }
+        total++;
+        let g = d[l]!;
+        let p = (d[l + 1]! - g) / (2 * e[l]!);
+        let r = hypot2(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l]! / (p + r);
+        d[l + 1] = e[l]! * (p + r);
+        const dl1 = d[l + 1]!;
+        let h = g - d[l]!;
+        for (let i = l + 2; i < n; i++) d[i] = d[i]! - h;
+        f += h;
+        p = d[m]!;
+        let c = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = e[l + 1]!;
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i]!;
+          h = c * p;
+          r = hypot2(p, e[i]!);
+          e[i + 1] = s * r;
+          s = e[i]! / r;
+          c = p / r;
+          p = c * d[i]! - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]!);
+          if (zt !== null) {
+            const ri = i * len;
+            const rj = ri + len;
+            for (let k = 0; k < len; k++) {
+              const zi = zt[ri + k]!;
+              const zj = zt[rj + k]!;
+              zt[rj + k] = s * zi + c * zj;
+              zt[ri + k] = c * zi - s * zj;
+            }
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]!) > EPS * tst1);
+    }
+    d[l] = d[l]! + f;
+    e[l] = 0;
+  }
+}

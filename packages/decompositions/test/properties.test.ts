@@ -1,0 +1,203 @@
+import { gemm, Matrix } from '@numts/core';
+import { matrixArb } from '@numts/testing';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  cholesky,
+  eigh,
+  inv,
+  lstsq,
+  lu,
+  pinv,
+  qr,
+  qrPivoted,
+  solve,
+  svd,
+  verifyCholesky,
+  verifyEigh,
+  verifyLu,
+  verifyQr,
+  verifySvd,
+} from '../src/index.js';
+
+const EPS = 2 ** -52;
+
+/** Shapes up to 40×40: tall, wide and square. */
+const shape = fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }));
+
+/** A well-scaled matrix, or (one time in three) an exactly rank-deficient product B·C. */
+const anyMatrix = shape.chain(([m, n]) =>
+  fc.oneof(
+    { weight: 2, arbitrary: matrixArb(m, n) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .integer({ min: 0, max: Math.min(m, n) })
+        .chain((r) => fc.tuple(matrixArb(m, r), matrixArb(r, n)))
+        .map(([b, c]) => gemm(b, c)),
+    },
+  ),
+);
+
+const symmetric = fc.integer({ min: 1, max: 40 }).chain((n) =>
+  matrixArb(n, n).map((x) => {
+    const s = new Matrix(n, n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s.data[i * n + j] = x.get(i, j) + x.get(j, i);
+    return s;
+  }),
+);
+
+const runs = { numRuns: 60 };
+
+describe('factorizations pass their LAPACK-style checks (ratios < 30)', () => {
+  it('svd, thin and full', () => {
+    fc.assert(
+      fc.property(anyMatrix, fc.constantFrom('thin' as const, 'full' as const), (a, mode) => {
+        const f = svd(a, { mode });
+        const r = verifySvd(a, { u: f.u!, s: f.s, vt: f.vt! });
+        expect(r.ok, JSON.stringify(r)).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('qr, reduced and complete, and pivoted QR', () => {
+    fc.assert(
+      fc.property(anyMatrix, fc.constantFrom('reduced' as const, 'complete' as const), (a, mode) => {
+        const f = qr(a, { mode });
+        const r = verifyQr(a, { q: f.q!, r: f.r });
+        expect(r.ok, JSON.stringify(r)).toBe(true);
+        for (let i = 0; i < Math.min(f.r.rows, f.r.cols); i++)
+          expect(f.r.get(i, i)).toBeGreaterThanOrEqual(0);
+        const p = qrPivoted(a);
+        const ap = new Matrix(a.rows, a.cols);
+        for (let i = 0; i < a.rows; i++)
+          for (let j = 0; j < a.cols; j++) ap.data[i * a.cols + j] = a.get(i, p.perm[j]!);
+        expect(verifyQr(ap, { q: p.q, r: p.r }).ok).toBe(true);
+        for (let i = 1; i < Math.min(a.rows, a.cols); i++) {
+          expect(Math.abs(p.r.get(i, i))).toBeLessThanOrEqual(
+            Math.abs(p.r.get(i - 1, i - 1)) * (1 + 1e-12) + 1e-300,
+          );
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('eigh', () => {
+    fc.assert(
+      fc.property(symmetric, (a) => {
+        const f = eigh(a);
+        const r = verifyEigh(a, { values: f.values, vectors: f.vectors! });
+        expect(r.ok, JSON.stringify(r)).toBe(true);
+        const v = eigh(a, { vectors: false }).values;
+        for (let i = 0; i < v.length; i++)
+          expect(Math.abs(v[i]! - f.values[i]!)).toBeLessThanOrEqual(
+            64 * a.rows * EPS * Math.max(1, Math.abs(f.values[0]!), Math.abs(f.values[v.length - 1]!)),
+          );
+      }),
+      runs,
+    );
+  });
+
+  it('lu (any shape, singular included)', () => {
+    fc.assert(
+      fc.property(anyMatrix, (a) => {
+        const f = lu(a);
+        const r = verifyLu(a, f);
+        expect(r.ok, JSON.stringify(r)).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('cholesky of XᵀX + I', () => {
+    fc.assert(
+      fc.property(anyMatrix, (x) => {
+        const a = gemm(x, x, { transA: true });
+        for (let i = 0; i < a.rows; i++) a.data[i * a.cols + i] = a.data[i * a.cols + i]! + 1;
+        const r = verifyCholesky(a, cholesky(a));
+        expect(r.ok, JSON.stringify(r)).toBe(true);
+      }),
+      runs,
+    );
+  });
+});
+
+describe('solvers', () => {
+  it('solve and inv: small backward error ‖Ax − b‖ ≤ c·n·ε·‖A‖‖x‖', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }).chain((n) => matrixArb(n, n)),
+        (a) => {
+          const n = a.rows;
+          // Shift the diagonal to keep the matrix comfortably nonsingular.
+          for (let i = 0; i < n; i++) a.data[i * n + i] = a.data[i * n + i]! + 20;
+          const b = Float64Array.from({ length: n }, (_, i) => i - n / 2);
+          const x = solve(a, b);
+          let res = 0;
+          let xn = 0;
+          for (let i = 0; i < n; i++) {
+            let s = -b[i]!;
+            for (let j = 0; j < n; j++) s += a.get(i, j) * x[j]!;
+            res = Math.max(res, Math.abs(s));
+            xn = Math.max(xn, Math.abs(x[i]!));
+          }
+          expect(res).toBeLessThanOrEqual(30 * n * EPS * 10 * n * xn + 1e-300);
+          const ai = inv(a);
+          const id = gemm(a, ai);
+          for (let i = 0; i < n; i++)
+            for (let j = 0; j < n; j++)
+              expect(Math.abs(id.get(i, j) - (i === j ? 1 : 0))).toBeLessThan(1e-10);
+          const xs = solve(gemm(a, a, { transA: true }), b, { assume: 'spd' });
+          const xg = solve(gemm(a, a, { transA: true }), b);
+          for (let i = 0; i < n; i++)
+            expect(Math.abs(xs[i]! - xg[i]!)).toBeLessThanOrEqual(
+              1e-8 * Math.max(1, ...Array.from(xg, Math.abs)),
+            );
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('lstsq satisfies the normal equations and pinv the Penrose conditions', () => {
+    fc.assert(
+      fc.property(anyMatrix, (a) => {
+        const m = a.rows;
+        const b = Float64Array.from({ length: m }, (_, i) => Math.cos(i));
+        const { x } = lstsq(a, b);
+        // Aᵀ(Ax − b) ≈ 0 relative to ‖A‖²‖x‖ + ‖A‖‖b‖.
+        const r = gemm(a, new Matrix(a.cols, 1, x));
+        for (let i = 0; i < m; i++) r.data[i] = r.data[i]! - b[i]!;
+        const g = gemm(a, r, { transA: true });
+        const an = Math.max(1e-300, ...Array.from(a.data, Math.abs)) * Math.max(m, a.cols);
+        const xn = Math.max(...Array.from(x, Math.abs), 0);
+        for (const v of g.data)
+          expect(Math.abs(v)).toBeLessThanOrEqual(1e-9 * (an * an * xn + an * Math.sqrt(m)));
+        const p = pinv(a);
+        const apa = gemm(gemm(a, p), a);
+        for (let i = 0; i < apa.data.length; i++)
+          expect(Math.abs(apa.data[i]! - a.data[i]!)).toBeLessThanOrEqual(1e-9 * an);
+      }),
+      runs,
+    );
+  });
+});
+
+describe('empty dimensions give empty factors', () => {
+  it.each([
+    [0, 0],
+    [0, 3],
+    [3, 0],
+  ])('%i×%i', (m, n) => {
+    const a = new Matrix(m, n);
+    expect(svd(a).s.length).toBe(0);
+    expect(qr(a).r.rows).toBe(0);
+    expect(lu(a).u.rows).toBe(0);
+    if (m === n) {
+      expect(eigh(a).values.length).toBe(0);
+      expect(cholesky(a).l.rows).toBe(0);
+    }
+  });
+});
