@@ -69,7 +69,9 @@ export function eigh(a: Matrix, options: EighOptions = {}): EighResult {
   const values = Float64Array.from(order, (i) => d[i]! / s);
   if (!zt) return { values };
   const sorted = new Matrix(n, n);
-  order.forEach((src, dst) => sorted.data.set(zt.data.subarray(src * n, src * n + n), dst * n));
+  order.forEach((src, dst) => {
+    sorted.data.set(zt.data.subarray(src * n, src * n + n), dst * n);
+  });
   applyRowSigns(sorted.data, n, largestEntrySigns(sorted.data, n, n));
   return { values, vectors: transpose(sorted) };
 }

@@ -94,7 +94,9 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
         Float64Array.from({ length: c.rows }, (_, i) => i + 1),
       );
       const xn = Math.max(...c.solve!.map(Math.abs));
-      c.solve!.forEach((v, i) => expect(Math.abs(x[i]! - v)).toBeLessThanOrEqual(1e-10 * xn));
+      c.solve!.forEach((v, i) => {
+        expect(Math.abs(x[i]! - v)).toBeLessThanOrEqual(1e-10 * xn));
+      });
     });
   }
 
@@ -102,11 +104,15 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     it('pinv and lstsq match numpy', () => {
       const p = pinv(a);
       const pn = Math.max(...c.pinv!.map(Math.abs), 1e-300);
-      c.pinv!.forEach((v, i) => expect(Math.abs(p.data[i]! - v)).toBeLessThanOrEqual(1e-9 * pn));
+      c.pinv!.forEach((v, i) => {
+        expect(Math.abs(p.data[i]! - v)).toBeLessThanOrEqual(1e-9 * pn));
+      });
       const { x, rank: r } = lstsq(a, Float64Array.from(c.b!));
       expect(r).toBe(c.rank);
       const xn = Math.max(...c.lstsq!.map(Math.abs), 1e-300);
-      c.lstsq!.forEach((v, i) => expect(Math.abs(x[i]! - v)).toBeLessThanOrEqual(1e-9 * xn));
+      c.lstsq!.forEach((v, i) => {
+        expect(Math.abs(x[i]! - v)).toBeLessThanOrEqual(1e-9 * xn));
+      });
     });
   }
 
