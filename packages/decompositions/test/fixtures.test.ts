@@ -95,7 +95,7 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
       );
       const xn = Math.max(...c.solve!.map(Math.abs));
       c.solve!.forEach((v, i) => {
-        expect(Math.abs(x[i]! - v)).toBeLessThanOrEqual(1e-10 * xn));
+        expect(Math.abs(x[i]! - v)).toBeLessThanOrEqual(1e-10 * xn);
       });
     });
   }
@@ -105,13 +105,13 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
       const p = pinv(a);
       const pn = Math.max(...c.pinv!.map(Math.abs), 1e-300);
       c.pinv!.forEach((v, i) => {
-        expect(Math.abs(p.data[i]! - v)).toBeLessThanOrEqual(1e-9 * pn));
+        expect(Math.abs(p.data[i]! - v)).toBeLessThanOrEqual(1e-9 * pn);
       });
       const { x, rank: r } = lstsq(a, Float64Array.from(c.b!));
       expect(r).toBe(c.rank);
       const xn = Math.max(...c.lstsq!.map(Math.abs), 1e-300);
       c.lstsq!.forEach((v, i) => {
-        expect(Math.abs(x[i]! - v)).toBeLessThanOrEqual(1e-9 * xn));
+        expect(Math.abs(x[i]! - v)).toBeLessThanOrEqual(1e-9 * xn);
       });
     });
   }
@@ -120,11 +120,11 @@ describe.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     it('cholesky matches numpy', () => {
       const { l } = cholesky(a);
       const ln = Math.max(...c.cholesky!.map(Math.abs));
-      c.cholesky!.forEach((v, i) =>
+      c.cholesky!.forEach((v, i) => {
         expect(Math.abs(l.data[i]! - v)).toBeLessThanOrEqual(
           1e-10 * ln * Math.max(1, (c.cond ?? 1) * EPS * 1e6),
-        ),
-      );
+        );
+      });
     });
   }
 });
