@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Matrix } from '@numts/core';
@@ -107,4 +108,26 @@ export function maxAbsDiff(x: number[][], y: number[][]): number {
   for (let i = 0; i < x.length; i++)
     for (let j = 0; j < x[i]!.length; j++) d = Math.max(d, Math.abs(x[i]![j]! - y[i]![j]!));
   return d;
+}
+
+/**
+ * Runs every ```ts block of a package README as a script (with the workspace's source
+ * condition) and returns their outputs; throws with the block's stderr when one fails.
+ */
+export function runReadmeBlocks(packageDir: string): string[] {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const dir = mkdtempSync(join(packageDir, '.readme-'));
+  try {
+    return blocks.map((code, i) => {
+      const file = join(dir, `block${i}.ts`);
+      writeFileSync(file, code);
+      return execFileSync(process.execPath, ['--conditions=@numts/source', '--import', 'tsx', file], {
+        encoding: 'utf8',
+        cwd: packageDir,
+      });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -9,6 +9,7 @@ import { ConvergenceError, Matrix } from '@numts/core';
 import { hypot2, makeReflector } from './householder.js';
 import { EPS } from './input.js';
 import { qrFormQ } from './qr-kernel.js';
+import { RotationSequence } from './rotations.js';
 
 /**
  * Reduces the contiguous m×n array (m ≥ n) in place to upper bidiagonal form. Returns the diagonal
@@ -130,6 +131,8 @@ export function bidiagonalQr(
   const pp = n - 1;
   let iter = 0;
   let total = 0;
+  const uRotations = new RotationSequence();
+  const vRotations = new RotationSequence();
   while (p > 0) {
     let k: number;
     let kase: number;
@@ -230,7 +233,7 @@ export function bidiagonalQr(
           e[j] = cs * e[j]! - sn * s[j]!;
           g = sn * s[j + 1]!;
           s[j + 1] = cs * s[j + 1]!;
-          if (vt) rotateRows(vt, vn, j, j + 1, cs, sn);
+          if (vt) vRotations.push(j, cs, sn);
           t = hypot2(f, g);
           cs = f / t;
           sn = g / t;
@@ -239,8 +242,10 @@ export function bidiagonalQr(
           s[j + 1] = -sn * e[j]! + cs * s[j + 1]!;
           g = sn * e[j + 1]!;
           e[j + 1] = cs * e[j + 1]!;
-          if (ut) rotateRows(ut, um, j, j + 1, cs, sn);
+          if (ut) uRotations.push(j, cs, sn);
         }
+        if (vt) vRotations.applyTo(vt, vn);
+        if (ut) uRotations.applyTo(ut, um);
         e[p - 2] = f;
         break;
       }

@@ -9,6 +9,7 @@ import { ConvergenceError, Matrix } from '@numts/core';
 import { hypot2, makeReflector } from './householder.js';
 import { EPS } from './input.js';
 import { qrFormQ } from './qr-kernel.js';
+import { RotationSequence } from './rotations.js';
 
 /**
  * Reduces the symmetric contiguous n×n array `a` (both triangles valid) in place. Returns the
@@ -92,6 +93,7 @@ export function tridiagonalQl(d: Float64Array, e: Float64Array, zt: Float64Array
   let tst1 = 0;
   for (let i = 0; i < n; i++) tst1 = Math.max(tst1, Math.abs(d[i]!) + Math.abs(e[i]!));
   let total = 0;
+  const rotations = new RotationSequence();
   for (let l = 0; l < n; l++) {
     let m = l;
     while (m < n - 1 && Math.abs(e[m]!) > EPS * tst1) m++;
@@ -134,17 +136,10 @@ export function tridiagonalQl(d: Float64Array, e: Float64Array, zt: Float64Array
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
-          if (zt !== null) {
-            const ri = i * len;
-            const rj = ri + len;
-            for (let k = 0; k < len; k++) {
-              const zi = zt[ri + k]!;
-              const zj = zt[rj + k]!;
-              zt[rj + k] = s * zi + c * zj;
-              zt[ri + k] = c * zi - s * zj;
-            }
-          }
+          // zt_i ← c·zt_i − s·zt_{i+1}, zt_{i+1} ← s·zt_i + c·zt_{i+1}, applied after the sweep.
+          if (zt !== null) rotations.push(i, c, -s);
         }
+        if (zt !== null) rotations.applyTo(zt, len);
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
         e[l] = s * p;
         d[l] = c * p;
