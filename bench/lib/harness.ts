@@ -55,19 +55,35 @@ export interface Task {
   fn: () => void;
 }
 
-/** Median CPU milliseconds per call of each task, from one tinybench run per task group. */
+/**
+ * Median CPU milliseconds per call of each task. The tasks are run in `rounds` alternating rounds
+ * (a tinybench run of every task per round), and the result is the median of the per-round
+ * medians, so that a burst of load from other tenants hits both sides of a comparison alike.
+ */
 export async function medians(
   tasks: Task[],
-  { time, iterations, warmupIterations = 1 }: { time: number; iterations: number; warmupIterations?: number },
+  {
+    time,
+    iterations,
+    warmupIterations = 1,
+    rounds = 1,
+  }: { time: number; iterations: number; warmupIterations?: number; rounds?: number },
 ): Promise<Map<string, number>> {
-  const bench = new Bench({ now: cpuNowMs, time, iterations, warmupIterations, throws: true });
-  for (const t of tasks) bench.add(t.name, t.fn);
-  await bench.run();
+  const perRound = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    const bench = new Bench({ now: cpuNowMs, time, iterations, warmupIterations, throws: true });
+    for (const t of tasks) bench.add(t.name, t.fn);
+    await bench.run();
+    for (const task of bench.tasks) {
+      const res = task.result as { latency?: { p50: number } };
+      if (!res.latency) throw new Error(`benchmark task ${task.name} produced no result`);
+      perRound.get(task.name)!.push(res.latency.p50);
+    }
+  }
   const out = new Map<string, number>();
-  for (const task of bench.tasks) {
-    const r = task.result as { latency?: { p50: number } };
-    if (!r.latency) throw new Error(`benchmark task ${task.name} produced no result`);
-    out.set(task.name, r.latency.p50);
+  for (const [name, xs] of perRound) {
+    xs.sort((a, b) => a - b);
+    out.set(name, xs[xs.length >> 1]!);
   }
   return out;
 }

@@ -38,7 +38,12 @@ export default async function gemmSuite({ smoke }: SuiteOptions): Promise<SuiteR
         { name: 'numts', fn: () => sink(gemm(a, b).data[0]!) },
         { name: 'ml-matrix', fn: () => sink(ma.mmul(mb).get(0, 0)) },
       ],
-      { time: smoke ? 50 : big ? 4000 : 1500, iterations: smoke ? 2 : big ? 3 : 5 },
+      {
+        time: smoke ? 50 : big ? 1500 : 500,
+        iterations: smoke ? 2 : 3,
+        warmupIterations: smoke ? 1 : 2,
+        rounds: smoke ? 1 : 3,
+      },
     );
     const ours = t.get('numts')!;
     const ml = t.get('ml-matrix')!;

@@ -8,6 +8,7 @@
 import { ConvergenceError, Matrix } from '@numts/core';
 import { hypot2, makeReflector } from './householder.js';
 import { EPS } from './input.js';
+import { accumulateRows, rowDots, subtractOuter } from './level2.js';
 import { qrFormQ } from './qr-kernel.js';
 import { RotationSequence } from './rotations.js';
 
@@ -27,26 +28,21 @@ export function bidiagonalize(
   const tauq = new Float64Array(n);
   const taup = new Float64Array(Math.max(0, n - 1));
   const w = new Float64Array(n);
+  const y = new Float64Array(m);
   for (let k = 0; k < n; k++) {
     const diag = k * n + k;
     // Left reflector: column k, rows k..m−1.
     const left = makeReflector(a[diag]!, m - k, a, diag + n, n);
     d[k] = left.beta;
     tauq[k] = left.tau;
-    a[diag] = 1;
+    a[diag] = 1; // v₀ = 1 stored in place while the reflector is applied
     const nc = n - k - 1;
     if (left.tau !== 0 && nc > 0) {
-      for (let c = 0; c < nc; c++) w[c] = a[diag + 1 + c]!;
-      for (let i = k + 1; i < m; i++) {
-        const vi = a[i * n + k]!;
-        if (vi !== 0) for (let c = 0; c < nc; c++) w[c] = w[c]! + vi * a[i * n + k + 1 + c]!;
-      }
+      // w = τ·vᵀ·A(k.., k+1..), then A(k.., k+1..) −= v·wᵀ.
+      w.fill(0, 0, nc);
+      accumulateRows(nc, m - k, a, diag, n, a, diag + 1, n, w);
       for (let c = 0; c < nc; c++) w[c] = left.tau * w[c]!;
-      for (let c = 0; c < nc; c++) a[diag + 1 + c] = a[diag + 1 + c]! - w[c]!;
-      for (let i = k + 1; i < m; i++) {
-        const vi = a[i * n + k]!;
-        if (vi !== 0) for (let c = 0; c < nc; c++) a[i * n + k + 1 + c] = a[i * n + k + 1 + c]! - vi * w[c]!;
-      }
+      subtractOuter(nc, m - k, a, diag, n, w, a, diag + 1, n);
     }
     a[diag] = d[k]!;
     if (nc <= 0) continue;
@@ -55,16 +51,14 @@ export function bidiagonalize(
     e[k] = right.beta;
     taup[k] = right.tau;
     if (right.tau === 0) continue;
-    // Rows k+1..m−1: row ← row − τ·(row·v)·vᵀ with v = (1, a[k, k+2..]).
-    for (let i = k + 1; i < m; i++) {
-      const row = i * n + k + 1;
-      let s = a[row]!;
-      for (let c = 1; c < nc; c++) s += a[row + c]! * a[diag + 1 + c]!;
-      s *= right.tau;
-      if (s === 0) continue;
-      a[row] = a[row]! - s;
-      for (let c = 1; c < nc; c++) a[row + c] = a[row + c]! - s * a[diag + 1 + c]!;
-    }
+    // Rows k+1..m−1: row ← row − τ·(row·u)·uᵀ with u = (1, a[k, k+2..]).
+    const beta = a[diag + 1]!;
+    a[diag + 1] = 1;
+    const rows = m - k - 1;
+    rowDots(nc, rows, a, diag + n + 1, n, a, diag + 1, y);
+    for (let i = 0; i < rows; i++) y[i] = right.tau * y[i]!;
+    subtractOuter(nc, rows, y, 0, 1, a.subarray(diag + 1, diag + 1 + nc), a, diag + n + 1, n);
+    a[diag + 1] = beta;
   }
   return { d, e, tauq, taup };
 }

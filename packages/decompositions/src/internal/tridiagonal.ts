@@ -8,6 +8,7 @@
 import { ConvergenceError, Matrix } from '@numts/core';
 import { hypot2, makeReflector } from './householder.js';
 import { EPS } from './input.js';
+import { rowDots, subtractOuter2 } from './level2.js';
 import { qrFormQ } from './qr-kernel.js';
 import { RotationSequence } from './rotations.js';
 
@@ -32,26 +33,22 @@ export function tridiagonalize(
     e[k] = beta;
     tau[k] = t;
     if (t === 0) continue;
-    // v = (1, a[k, k+2..]) over indices k+1..n−1. p = τ·S·v with S = A(k+1.., k+1..).
-    const v0 = rk + k + 1; // v[0] lives at a[v0] conceptually as 1
+    // v = (1, a[k, k+2..]) over indices k+1..n−1, with v₀ = 1 stored in place meanwhile.
+    const v0 = rk + k + 1;
+    const alpha0 = a[v0]!;
+    a[v0] = 1;
+    // p = τ·S·v with S = A(k+1.., k+1..) (full rows, contiguous).
+    rowDots(s, s, a, (k + 1) * n + k + 1, n, a, v0, p);
     let pv = 0;
     for (let i = 0; i < s; i++) {
-      const row = (k + 1 + i) * n + k + 1;
-      let acc = a[row]!; // S(i,0)·v₀ with v₀ = 1
-      for (let j = 1; j < s; j++) acc += a[row + j]! * a[v0 + j]!;
-      p[i] = t * acc;
-      pv += p[i]! * (i === 0 ? 1 : a[v0 + i]!);
+      p[i] = t * p[i]!;
+      pv += p[i]! * a[v0 + i]!;
     }
+    // w = p − ½τ(pᵀv)·v; S −= v·wᵀ + w·vᵀ.
     const alpha = -0.5 * t * pv;
-    // w = p + α·v; S −= v·wᵀ + w·vᵀ (both triangles, rows contiguous).
-    for (let i = 0; i < s; i++) p[i] = p[i]! + alpha * (i === 0 ? 1 : a[v0 + i]!);
-    for (let i = 0; i < s; i++) {
-      const vi = i === 0 ? 1 : a[v0 + i]!;
-      const wi = p[i]!;
-      const row = (k + 1 + i) * n + k + 1;
-      a[row] = a[row]! - vi * p[0]! - wi; // j = 0, v₀ = 1
-      for (let j = 1; j < s; j++) a[row + j] = a[row + j]! - vi * p[j]! - wi * a[v0 + j]!;
-    }
+    for (let i = 0; i < s; i++) p[i] = p[i]! + alpha * a[v0 + i]!;
+    subtractOuter2(s, s, a, v0, p, 0, p, 0, a, v0, a, (k + 1) * n + k + 1, n);
+    a[v0] = alpha0;
   }
   if (n > 0) d[n - 1] = a[(n - 1) * n + n - 1]!;
   return { d, e, tau };

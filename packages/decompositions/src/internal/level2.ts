@@ -1,0 +1,166 @@
+/**
+ * Unchecked level-2 kernels on the rows of a row-major array, each register-blocked over four rows
+ * so that the shared vector is loaded once per four rows. Loads and stores, not arithmetic, bound
+ * level-2 code in JavaScript, so this is worth about 1.5–2x over one row at a time.
+ *
+ * Row i of the operand starts at `a[aOff + i·lda]`; `nc` contiguous columns are used.
+ *
+ * @module
+ */
+
+/** w[c] += Σᵢ xᵢ·a[i, c] over `rows` rows (the product xᵀ·A accumulated into w). */
+export function accumulateRows(
+  nc: number,
+  rows: number,
+  x: Float64Array,
+  xOff: number,
+  xInc: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  w: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const x0 = x[xOff + i * xInc]!;
+    const x1 = x[xOff + (i + 1) * xInc]!;
+    const x2 = x[xOff + (i + 2) * xInc]!;
+    const x3 = x[xOff + (i + 3) * xInc]!;
+    const r0 = aOff + i * lda;
+    const r1 = r0 + lda;
+    const r2 = r1 + lda;
+    const r3 = r2 + lda;
+    for (let c = 0; c < nc; c++)
+      w[c] = w[c]! + x0 * a[r0 + c]! + x1 * a[r1 + c]! + x2 * a[r2 + c]! + x3 * a[r3 + c]!;
+  }
+  for (; i < rows; i++) {
+    const xi = x[xOff + i * xInc]!;
+    const r = aOff + i * lda;
+    for (let c = 0; c < nc; c++) w[c] = w[c]! + xi * a[r + c]!;
+  }
+}
+
+/** a[i, c] −= xᵢ·w[c] over `rows` rows (a rank-one update). */
+export function subtractOuter(
+  nc: number,
+  rows: number,
+  x: Float64Array,
+  xOff: number,
+  xInc: number,
+  w: Float64Array,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const x0 = x[xOff + i * xInc]!;
+    const x1 = x[xOff + (i + 1) * xInc]!;
+    const x2 = x[xOff + (i + 2) * xInc]!;
+    const x3 = x[xOff + (i + 3) * xInc]!;
+    const r0 = aOff + i * lda;
+    const r1 = r0 + lda;
+    const r2 = r1 + lda;
+    const r3 = r2 + lda;
+    for (let c = 0; c < nc; c++) {
+      const wc = w[c]!;
+      a[r0 + c] = a[r0 + c]! - x0 * wc;
+      a[r1 + c] = a[r1 + c]! - x1 * wc;
+      a[r2 + c] = a[r2 + c]! - x2 * wc;
+      a[r3 + c] = a[r3 + c]! - x3 * wc;
+    }
+  }
+  for (; i < rows; i++) {
+    const xi = x[xOff + i * xInc]!;
+    const r = aOff + i * lda;
+    for (let c = 0; c < nc; c++) a[r + c] = a[r + c]! - xi * w[c]!;
+  }
+}
+
+/** y[i] = Σ_c a[i, c]·u[c] for `rows` rows (a row-major matrix–vector product). */
+export function rowDots(
+  nc: number,
+  rows: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  u: Float64Array,
+  uOff: number,
+  y: Float64Array,
+): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const r0 = aOff + i * lda;
+    const r1 = r0 + lda;
+    const r2 = r1 + lda;
+    const r3 = r2 + lda;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let c = 0; c < nc; c++) {
+      const uc = u[uOff + c]!;
+      s0 += a[r0 + c]! * uc;
+      s1 += a[r1 + c]! * uc;
+      s2 += a[r2 + c]! * uc;
+      s3 += a[r3 + c]! * uc;
+    }
+    y[i] = s0;
+    y[i + 1] = s1;
+    y[i + 2] = s2;
+    y[i + 3] = s3;
+  }
+  for (; i < rows; i++) {
+    const r = aOff + i * lda;
+    let s = 0;
+    for (let c = 0; c < nc; c++) s += a[r + c]! * u[uOff + c]!;
+    y[i] = s;
+  }
+}
+
+/** a[i, c] −= xᵢ·w[c] + yᵢ·v[c] over `rows` rows (a symmetric rank-two update's rows). */
+export function subtractOuter2(
+  nc: number,
+  rows: number,
+  x: Float64Array,
+  xOff: number,
+  w: Float64Array,
+  wOff: number,
+  y: Float64Array,
+  yOff: number,
+  v: Float64Array,
+  vOff: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+): void {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const x0 = x[xOff + i]!;
+    const x1 = x[xOff + i + 1]!;
+    const x2 = x[xOff + i + 2]!;
+    const x3 = x[xOff + i + 3]!;
+    const y0 = y[yOff + i]!;
+    const y1 = y[yOff + i + 1]!;
+    const y2 = y[yOff + i + 2]!;
+    const y3 = y[yOff + i + 3]!;
+    const r0 = aOff + i * lda;
+    const r1 = r0 + lda;
+    const r2 = r1 + lda;
+    const r3 = r2 + lda;
+    for (let c = 0; c < nc; c++) {
+      const wc = w[wOff + c]!;
+      const vc = v[vOff + c]!;
+      a[r0 + c] = a[r0 + c]! - x0 * wc - y0 * vc;
+      a[r1 + c] = a[r1 + c]! - x1 * wc - y1 * vc;
+      a[r2 + c] = a[r2 + c]! - x2 * wc - y2 * vc;
+      a[r3 + c] = a[r3 + c]! - x3 * wc - y3 * vc;
+    }
+  }
+  for (; i < rows; i++) {
+    const xi = x[xOff + i]!;
+    const yi = y[yOff + i]!;
+    const r = aOff + i * lda;
+    for (let c = 0; c < nc; c++) a[r + c] = a[r + c]! - xi * w[wOff + c]! - yi * v[vOff + c]!;
+  }
+}
