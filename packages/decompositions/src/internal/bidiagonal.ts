@@ -117,6 +117,7 @@ export function bidiagonalQr(
   um: number,
   vt: Float64Array | null,
   vn: number,
+  maxSweeps = 75,
 ): void {
   const n = d.length;
   const s = d;
@@ -189,9 +190,9 @@ export function bidiagonalQr(
         break;
       }
       case 3: {
-        if (++iter > 75) {
+        if (++iter > maxSweeps) {
           throw new ConvergenceError(
-            `svd: the bidiagonal QR iteration did not converge for singular value ${p - 1} after 75 sweeps`,
+            `svd: the bidiagonal QR iteration did not converge for singular value ${p - 1} after ${maxSweeps} sweeps`,
             total,
           );
         }

@@ -80,7 +80,13 @@ export function tridiagonalQTransposed(a: Float64Array, n: number, tau: Float64A
  *
  * @throws ConvergenceError when an eigenvalue needs more than 30 sweeps
  */
-export function tridiagonalQl(d: Float64Array, e: Float64Array, zt: Float64Array | null, len: number): void {
+export function tridiagonalQl(
+  d: Float64Array,
+  e: Float64Array,
+  zt: Float64Array | null,
+  len: number,
+  maxSweeps = 30,
+): void {
   const n = d.length;
   if (n === 0) return;
   e[n - 1] = 0;
