@@ -8,12 +8,12 @@ import { tridiagonalQl } from '../src/internal/tridiagonal.js';
 // ConvergenceError that carries the iteration count instead of looping or returning garbage.
 describe('non-convergence is reported, not hidden', () => {
   it('tridiagonal QL', () => {
-    // A 40×40 tridiagonal with irregular entries needs more than one sweep for some eigenvalue.
+    // The shifted QL converges so fast that one sweep per eigenvalue often suffices: budget zero.
     const d = Float64Array.from({ length: 40 }, (_, i) => Math.sin(i * 1.7));
     const e = Float64Array.from({ length: 40 }, (_, i) => (i < 39 ? 1 + Math.cos(i * 0.9) : 0));
     let error: unknown;
     try {
-      tridiagonalQl(d, e, null, 0, 1);
+      tridiagonalQl(d, e, null, 0, 0);
     } catch (err) {
       error = err;
     }
