@@ -103,9 +103,9 @@ export function tridiagonalQl(
     if (m > l) {
       let iter = 0;
       do {
-        if (++iter > 30) {
+        if (++iter > maxSweeps) {
           throw new ConvergenceError(
-            `eigh: the tridiagonal QL iteration did not converge for eigenvalue ${l} after 30 sweeps`,
+            `eigh: the tridiagonal QL iteration did not converge for eigenvalue ${l} after ${maxSweeps} sweeps`,
             total,
           );
         }
