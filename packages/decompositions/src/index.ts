@@ -28,6 +28,7 @@ export {
   svdTruncated,
 } from './spectral.js';
 export { type SvdOptions, type SvdResult, svd } from './svd.js';
+export * from './tensor/index.js';
 export {
   VERIFY_THRESHOLD,
   type VerifyReport,
