@@ -1,5 +1,5 @@
 import { eye, gemm, Matrix, NonFiniteError, Rng, ShapeError, Tensor } from '@numts/core';
-import { readFixture } from '@numts/testing';
+import { assertAllClose, readFixture } from '@numts/testing';
 import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
@@ -124,9 +124,7 @@ describe('unfold / mode product properties', () => {
           newShape[n] = 3;
           const ref = fold(gemm(m, unfold(t, n), { transA: transpose }), n, newShape);
           expect(y.shape).toEqual(newShape);
-          y.data.forEach((v, i) =>
-            expect(Math.abs(v - ref.data[i]!)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(ref.data[i]!))),
-          );
+          assertAllClose(y.data, ref.data, { abs: 1e-12, rel: 1e-12 }, `mode ${n}`);
         }
         const ms = shape.map((s) => rng.normalMatrix(2, s));
         let step = t;
@@ -134,9 +132,7 @@ describe('unfold / mode product properties', () => {
           step = modeProduct(step, m, n);
         });
         const all = multiModeProduct(t, ms);
-        all.data.forEach((v, i) =>
-          expect(Math.abs(v - step.data[i]!)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(v))),
-        );
+        assertAllClose(all.data, step.data, { abs: 1e-12, rel: 1e-12 }, 'multiModeProduct');
       }),
       { numRuns: 30 },
     );
@@ -148,7 +144,7 @@ describe('unfold / mode product properties', () => {
     const x = reconstructCp(undefined, factors);
     const viaKr = gemm(factors[1]!, khatriRao(factors, { skip: 1 }), { transB: true });
     const u = unfold(x, 1);
-    u.data.forEach((v, i) => expect(Math.abs(v - viaKr.data[i]!)).toBeLessThan(1e-12));
+    assertAllClose(u.data, viaKr.data, { abs: 1e-12 }, 'unfold vs Khatri–Rao');
     const [a, b, c, d] = [
       rng.normalMatrix(2, 3),
       rng.normalMatrix(2, 2),
@@ -157,7 +153,7 @@ describe('unfold / mode product properties', () => {
     ];
     const lhs = gemm(kronecker(a, b), kronecker(c, d));
     const rhs = kronecker(gemm(a, c), gemm(b, d));
-    lhs.data.forEach((v, i) => expect(Math.abs(v - rhs.data[i]!)).toBeLessThan(1e-12));
+    assertAllClose(lhs.data, rhs.data, { abs: 1e-12 }, 'mixed product');
     expect(tensorInner(x, x)).toBeCloseTo(tensorNorm(x) ** 2, 10);
   });
 });
@@ -177,11 +173,7 @@ describe('Tucker', () => {
     const t = tucker(x, c.ranks, { svd: 'direct' });
     expect(t.iterations).toBe(c.hooiErrors.length);
     // Below ~1e-7 both error histories are rounding noise of the formula (its floor is about √ε).
-    t.errors.forEach((e, i) =>
-      expect(Math.abs(e - c.hooiErrors[i]!)).toBeLessThan(
-        Math.max(4 * Math.sqrt(EPS), 1e-9 * c.hooiErrors[i]!),
-      ),
-    );
+    assertAllClose(t.errors, c.hooiErrors, { abs: 4 * Math.sqrt(EPS), rel: 1e-9 }, 'HOOI errors');
     const g = tucker(x, c.ranks); // Gram route
     expect(Math.abs(tensorNorm(g.core) - c.hooiCoreNorm)).toBeLessThan(1e-8 * c.hooiCoreNorm);
   });
@@ -332,6 +324,6 @@ describe('tensor train', () => {
     const tt = ttSvd(x, { ranks: [1, 1] });
     expect(tt.ranks).toEqual([1, 1, 1, 1]);
     const xh = reconstructTt(tt.cores);
-    x.data.forEach((v, i) => expect(Math.abs(v - xh.data[i]!)).toBeLessThan(1e-12));
+    assertAllClose(xh.data, x.data, { abs: 1e-12 }, 'TT reconstruction');
   });
 });

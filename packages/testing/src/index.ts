@@ -131,3 +131,25 @@ export function runReadmeBlocks(packageDir: string): string[] {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Throws (failing the test) unless |actual[i] − expected[i]| ≤ abs + rel·|expected[i]| for every i
+ * and the lengths agree; the message names the first offending index and both values.
+ */
+export function assertAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  { abs = 0, rel = 0 }: { abs?: number; rel?: number },
+  label = 'values',
+): void {
+  if (actual.length !== expected.length) {
+    throw new Error(`${label}: length ${actual.length} differs from the expected ${expected.length}`);
+  }
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i]!;
+    const e = expected[i]!;
+    if (!(Math.abs(a - e) <= abs + rel * Math.abs(e))) {
+      throw new Error(`${label}[${i}] = ${a} but expected ${e} (tolerance abs ${abs}, rel ${rel})`);
+    }
+  }
+}
