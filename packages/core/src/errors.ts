@@ -42,3 +42,20 @@ export class ConvergenceError extends Error {
 export class DomainError extends RangeError {
   override name = 'DomainError';
 }
+
+/**
+ * A malformed file or byte stream: a truncated file, a lying length or offset, an unknown type
+ * code, a bad row. Carries the byte offset or the line number where the problem was found.
+ */
+export class FormatError extends Error {
+  override name = 'FormatError';
+  /** Byte offset of the problem, when the input is binary. */
+  readonly offset: number | undefined;
+  /** 1-based line number of the problem, when the input is text. */
+  readonly line: number | undefined;
+  constructor(message: string, where: { offset?: number; line?: number } = {}) {
+    super(message);
+    this.offset = where.offset;
+    this.line = where.line;
+  }
+}

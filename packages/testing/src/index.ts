@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Matrix } from '@numts/core';
@@ -152,4 +152,12 @@ export function assertAllClose(
       throw new Error(`${label}[${i}] = ${a} but expected ${e} (tolerance abs ${abs}, rel ${rel})`);
     }
   }
+}
+
+/** The shared data folder next to the repository (`../shared/data`), where the benchmark data sets live. */
+export const SHARED_DATA = join(here, '..', '..', '..', '..', 'shared', 'data');
+
+/** True when `../shared/data` is present; tests that need it skip with a message otherwise. */
+export function sharedDataAvailable(): boolean {
+  return existsSync(SHARED_DATA);
 }
