@@ -1,0 +1,96 @@
+/**
+ * Activation functions.
+ *
+ * @module
+ */
+import type { Variable } from '../variable.js';
+import { unary } from './broadcast.js';
+
+/** max(x, 0). */
+export function relu(x: Variable): Variable {
+  return unary(
+    'relu',
+    x,
+    (v) => Math.max(v, 0),
+    (v) => (v > 0 ? 1 : 0),
+  );
+}
+
+/** x for x > 0, slope·x otherwise (default slope 0.01, as PyTorch). */
+export function leakyRelu(x: Variable, slope = 0.01): Variable {
+  return unary(
+    'leakyRelu',
+    x,
+    (v) => (v > 0 ? v : slope * v),
+    (v) => (v > 0 ? 1 : slope),
+  );
+}
+
+/** 1/(1 + e⁻ˣ), computed without overflow. */
+export function sigmoid(x: Variable): Variable {
+  return unary('sigmoid', x, sigmoidValue, (_v, y) => y * (1 - y));
+}
+
+/** The logistic function for one number, stable for large |x|. */
+export function sigmoidValue(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
+/** tanh x. */
+export function tanh(x: Variable): Variable {
+  return unary('tanh', x, Math.tanh, (_v, y) => 1 - y * y);
+}
+
+/** erf(x) to about 1e-13: Taylor series for |x| < 3, continued fraction of erfc beyond. */
+export function erf(x: number): number {
+  const a = Math.abs(x);
+  if (a < 3) {
+    let term = a;
+    let sum = a;
+    const a2 = a * a;
+    for (let n = 1; n < 100; n++) {
+      term *= -a2 / n;
+      const t = term / (2 * n + 1);
+      sum += t;
+      if (Math.abs(t) < 1e-17 * Math.abs(sum)) break;
+    }
+    const r = (2 / Math.sqrt(Math.PI)) * sum;
+    return x < 0 ? -r : r;
+  }
+  // erfc(a) = exp(−a²)/√π · 1/(a + 1/2/(a + 1/(a + 3/2/(a + …)))) evaluated bottom-up.
+  let f = a;
+  for (let k = 60; k >= 1; k--) f = a + k / 2 / f;
+  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+  return x < 0 ? erfc - 1 : 1 - erfc;
+}
+
+const INV_SQRT2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const TANH_C = Math.sqrt(2 / Math.PI);
+
+/**
+ * GELU: x·Φ(x) with the exact normal CDF (PyTorch's default), or the tanh approximation
+ * 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))) with `approximate: 'tanh'`.
+ */
+export function gelu(x: Variable, options: { approximate?: 'none' | 'tanh' } = {}): Variable {
+  if ((options.approximate ?? 'none') === 'tanh') {
+    return unary(
+      'gelu',
+      x,
+      (v) => 0.5 * v * (1 + Math.tanh(TANH_C * (v + 0.044715 * v * v * v))),
+      (v) => {
+        const u = TANH_C * (v + 0.044715 * v * v * v);
+        const t = Math.tanh(u);
+        return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * TANH_C * (1 + 3 * 0.044715 * v * v);
+      },
+    );
+  }
+  return unary(
+    'gelu',
+    x,
+    (v) => 0.5 * v * (1 + erf(v * INV_SQRT2)),
+    (v) => 0.5 * (1 + erf(v * INV_SQRT2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v),
+  );
+}
