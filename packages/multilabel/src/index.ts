@@ -1,0 +1,19 @@
+/**
+ * `@numts/multilabel`: HOMI, baselines, metrics and thresholding for multi-label classification.
+ *
+ * @packageDocumentation
+ */
+export { instanceGraph, laplacianGram } from './graph.js';
+export { fitHomi, Homi, type HomiJson, type HomiModel, type HomiOptions, homiScores } from './homi.js';
+export {
+  applyThresholds,
+  evaluateMultiLabel,
+  type MetricConvention,
+  type MultiLabelMetrics,
+  thresholdFixed,
+  thresholdTopK,
+  tuneThresholdsF1,
+} from './metrics.js';
+export { NumpyRandomState } from './mt19937.js';
+export { type PcaWhitenOptions, pcaWhiten, standardize } from './preprocess.js';
+export { type Fold, type HomiInit, homiPreprocess, numpyFoldsAndInits, takeRows } from './protocol.js';
