@@ -48,9 +48,9 @@ describe.skipIf(!available)(
         readFileSync(join(SHARED_DATA, 'multilabel', `${name}.xml`)),
       );
       const x0 = homiPreprocess(ds.x);
-      ref.preprocessing.x0_check.row0_first8.forEach((v, j) =>
-        expect(Math.abs(x0.get(0, j) - v)).toBeLessThan(1e-12),
-      );
+      ref.preprocessing.x0_check.row0_first8.forEach((v, j) => {
+        expect(Math.abs(x0.get(0, j) - v)).toBeLessThan(1e-12);
+      });
       const { folds, inits } = numpyFoldsAndInits(ds.x.rows, seed as number, x0.cols, ds.y.cols);
       const authors = ref.results["HOMI (authors' code)"]!;
       folds.forEach((fold, f) => {
