@@ -3,8 +3,12 @@
  *
  * @packageDocumentation
  */
+
+export { BinaryRelevanceLogistic, BinaryRelevanceRidge, fitLogistic } from './binary-relevance.js';
+export { ClassifierChain } from './classifier-chain.js';
 export { instanceGraph, laplacianGram } from './graph.js';
 export { fitHomi, Homi, type HomiJson, type HomiModel, type HomiOptions, homiScores } from './homi.js';
+export { Llsf, type LlsfOptions } from './llsf.js';
 export {
   applyThresholds,
   evaluateMultiLabel,
@@ -14,6 +18,7 @@ export {
   thresholdTopK,
   tuneThresholdsF1,
 } from './metrics.js';
+export { MlKnn } from './mlknn.js';
 export { NumpyRandomState } from './mt19937.js';
 export { type PcaWhitenOptions, pcaWhiten, standardize } from './preprocess.js';
 export { type Fold, type HomiInit, homiPreprocess, numpyFoldsAndInits, takeRows } from './protocol.js';
