@@ -95,6 +95,9 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
   const xty = gemm(xx, yy, { transA: true });
   const xt1 = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xt1[k] = xt1[k]! + xx.data[i * d + k]!;
+  const vtxty = gemm(v, xty, { transA: true });
+  const vtxt1 = gemm(v, new Matrix(d, 1, xt1), { transA: true }).data;
+  const xtx = syrk(xx, { trans: true });
   const yty = syrk(yy, { trans: true });
   const yt1 = new Float64Array(q);
   for (let i = 0; i < n; i++) for (let j = 0; j < q; j++) yt1[j] = yt1[j]! + yy.data[i * q + j]!;
@@ -123,11 +126,12 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
   while (it < o.maxIter) {
     it++;
     // W-step: A0 W + γ G W (BBᵀ) = R with R = XᵀY − Xᵀ1 zᵀ.
-    const r = xty.clone();
+    // VᵀR = VᵀXᵀY − (VᵀXᵀ1)zᵀ from quantities computed once per fit.
+    const vtr = vtxty.clone();
     for (let k = 0; k < d; k++)
-      for (let j = 0; j < q; j++) r.data[k * q + j] = r.data[k * q + j]! - xt1[k]! * z[j]!;
+      for (let j = 0; j < q; j++) vtr.data[k * q + j] = vtr.data[k * q + j]! - vtxt1[k]! * z[j]!;
     const { values: mu, vectors: u } = eigh(syrk(b));
-    const tt = gemm(gemm(v, r, { transA: true }), u!);
+    const tt = gemm(vtr, u!);
     for (let k = 0; k < d; k++)
       for (let j = 0; j < q; j++) tt.data[k * q + j] = tt.data[k * q + j]! / (1 + gamma * theta[k]! * mu[j]!);
     w = gemm(gemm(v, tt), u!, { transB: true });
@@ -150,17 +154,14 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     // t-step: t = β(Y − YB)ᵀ1/(βn + λ).
     const bty1 = gemm(b, new Matrix(q, 1, yt1), { transA: true }).data;
     t = Float64Array.from({ length: q }, (_, j) => (beta * (yt1[j]! - bty1[j]!)) / (beta * n + lambda));
-    // The authors' monitored objective (non-squared norms). ‖Y − XW − 1zᵀ‖ from the n×q residual;
-    // ‖Y − YB − 1tᵀ‖² expanded with YᵀY and Yᵀ1 (a q×q×q product instead of n×q×q):
-    // ‖Y‖² − 2⟨YᵀY, B⟩ − 2tᵀYᵀ1 + ⟨YᵀY·B, B⟩ + 2tᵀBᵀYᵀ1 + n‖t‖².
-    const h = gemm(xx, w);
-    let e1 = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < q; j++) {
-        const r1 = yy.data[i * q + j]! - h.data[i * q + j]! - z[j]!;
-        e1 += r1 * r1;
-      }
-    }
+    // The authors' monitored objective (non-squared norms), with both residual norms expanded in
+    // d×d and q×q quantities so that no n×q product is formed in the loop:
+    // ‖Y − XW − 1zᵀ‖² = ‖Y‖² − 2⟨XᵀY, W⟩ − 2zᵀYᵀ1 + ⟨XᵀX·W, W⟩ + 2zᵀWᵀXᵀ1 + n‖z‖², and
+    // ‖Y − YB − 1tᵀ‖² = ‖Y‖² − 2⟨YᵀY, B⟩ − 2tᵀYᵀ1 + ⟨YᵀY·B, B⟩ + 2tᵀBᵀYᵀ1 + n‖t‖².
+    const xtxw = gemm(xtx, w);
+    let e1 = ySq;
+    for (let i = 0; i < d * q; i++) e1 += -2 * xty.data[i]! * w.data[i]! + xtxw.data[i]! * w.data[i]!;
+    for (let j = 0; j < q; j++) e1 += -2 * z[j]! * yt1[j]! + 2 * z[j]! * wtx1[j]! + n * z[j]! * z[j]!;
     const ytyb = gemm(yty, b);
     let e2 = ySq;
     for (let i = 0; i < q * q; i++) e2 += -2 * yty.data[i]! * b.data[i]! + ytyb.data[i]! * b.data[i]!;
@@ -170,7 +171,7 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     let tr = 0;
     for (let i = 0; i < d * q; i++) tr += wb.data[i]! * gwb.data[i]!;
     const value =
-      Math.sqrt(e1) +
+      Math.sqrt(Math.max(0, e1)) +
       beta * Math.sqrt(Math.max(0, e2)) +
       gamma * tr +
       lambda * (frob(w.data) + frob(b.data) + frob(t) + frob(z));
