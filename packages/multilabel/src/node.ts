@@ -47,7 +47,9 @@ export function mnistMultiLabelTask(options: { n?: number; seed?: number } = {})
     throw new DomainError(`mnistMultiLabelTask: n must be an integer in [1, 20000] (got ${n})`);
   const { images, labels } = loadDigits();
   const byDigit: number[][] = Array.from({ length: 10 }, () => []);
-  labels.forEach((l, i) => byDigit[l]!.push(i));
+  labels.forEach((l, i) => {
+    byDigit[l]!.push(i);
+  });
   const rng = new Rng(options.seed ?? 0);
   const x = new Matrix(n, 7 * 21);
   const y = new Matrix(n, 10);
