@@ -17,6 +17,7 @@ import {
   homiPreprocess,
   homiScores,
   Llsf,
+  Lsml,
   MlKnn,
   type MultiLabelMetrics,
   numpyFoldsAndInits,
@@ -136,6 +137,7 @@ export default async function multilabelSuite({ smoke }: SuiteOptions): Promise<
         ['Classifier chain', () => new ClassifierChain({ seed: 0 })],
         ['ML-kNN (k=10)', () => new MlKnn()],
         ['LLSF', () => new Llsf()],
+        ['LSML (our reconstruction)', () => new Lsml()],
       ];
       for (const [label, make] of makers) {
         if (label !== 'Ridge BR' && x0.cols > 300) continue; // logistic/LLSF on 1000+ whitened noise features: skipped

@@ -8,7 +8,14 @@ export { BinaryRelevanceLogistic, BinaryRelevanceRidge, fitLogistic } from './bi
 export { ClassifierChain } from './classifier-chain.js';
 export { instanceGraph, laplacianGram } from './graph.js';
 export { fitHomi, Homi, type HomiJson, type HomiModel, type HomiOptions, homiScores } from './homi.js';
-export { Llsf, type LlsfOptions } from './llsf.js';
+export {
+  Llsf,
+  type LlsfOptions,
+  labelDissimilarity,
+  sparseCorrelatedLeastSquares,
+  withIntercept,
+} from './llsf.js';
+export { Lsml, type LsmlOptions } from './lsml.js';
 export {
   applyThresholds,
   evaluateMultiLabel,

@@ -11,6 +11,7 @@ import {
   evaluateMultiLabel,
   homiPreprocess,
   Llsf,
+  Lsml,
   MlKnn,
   numpyFoldsAndInits,
   takeRows,
@@ -72,6 +73,7 @@ describe('baselines learn a synthetic task', () => {
     ['ClassifierChain', () => new ClassifierChain({ order: [0, 1, 2] })],
     ['MlKnn', () => new MlKnn({ k: 10 })],
     ['Llsf', () => new Llsf()],
+    ['Lsml', () => new Lsml()],
   ])('%s', (_name, make) => {
     const model = make().fit(train.x, train.y);
     const m = evaluateMultiLabel(test.y, model.decisionFunction(test.x), model.predict(test.x));
