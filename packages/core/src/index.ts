@@ -20,6 +20,7 @@ export { type Axis, argmax, argmin, max, mean, min, sum } from './reductions.js'
 export { Rng } from './rng.js';
 export { rowMajorStrides, shapeSize } from './strided.js';
 export { type SyrkOptions, syrk } from './syrk.js';
+export { takeRows } from './take.js';
 export { forEachIndex, matrixToTensor, type NumericArray, Tensor, type TensorLike } from './tensor.js';
 export { transpose } from './transpose.js';
 export {

@@ -15,6 +15,7 @@ import {
   ones,
   ShapeError,
   Tensor,
+  takeRows,
   to2D,
   transpose,
   zeros,
@@ -232,5 +233,28 @@ describe('Tensor', () => {
     expect(() => t.reshape(4, 2)).toThrow(
       'Tensor.reshape: new shape [4, 2] must have 6 elements like [2, 3]',
     );
+  });
+});
+
+describe('takeRows', () => {
+  it('selects rows in the given order, repeats allowed, from strided views', () => {
+    const m = from2D([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
+    expect(takeRows(m, [2, 0, 2]).toArray()).toEqual([
+      [7, 8, 9],
+      [1, 2, 3],
+      [7, 8, 9],
+    ]);
+    expect(takeRows(m.T, Int32Array.of(1)).toArray()).toEqual([[2, 5, 8]]);
+    expect(takeRows(m, []).rows).toBe(0);
+  });
+
+  it('rejects indices out of range', () => {
+    const m = from2D([[1], [2]]);
+    expect(() => takeRows(m, [0, 2])).toThrow('takeRows: rows[1] must be an integer in [0, 2), got 2');
+    expect(() => takeRows(m, [0.5])).toThrow('takeRows: rows[0] must be an integer in [0, 2), got 0.5');
   });
 });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DomainError, gemm, Matrix } from '@numts/core';
+import { DomainError, gemm, Matrix, NonFiniteError, ShapeError } from '@numts/core';
 import { EPS, workingCopy } from './internal/input.js';
 import { solveLowerInPlace, solveLowerTransposedInPlace } from './internal/triangular.js';
 
@@ -167,4 +167,29 @@ export function choleskySemidefinite(a: Matrix, options: { tol?: number } = {}):
 export function choleskySolveInPlace(l: Float64Array, n: number, b: Float64Array, nrhs: number): void {
   solveLowerInPlace(l, n, n, b, nrhs, false);
   solveLowerTransposedInPlace(l, n, n, b, nrhs);
+}
+
+/**
+ * Solves A·X = B from a Cholesky factorization A = L·Lᵀ computed earlier (scipy's `cho_solve`):
+ * two blocked triangular solves, 2n²·k flops, no refactorization. B is n×k and is not modified.
+ *
+ * @throws ShapeError when L is not square or B has a different number of rows
+ * @throws NonFiniteError when B holds NaN or ±Infinity
+ * @example
+ * ```ts
+ * const f = cholesky(a);
+ * const x = choleskySolve(f, b); // a·x ≈ b
+ * ```
+ */
+export function choleskySolve(factor: CholeskyResult, b: Matrix): Matrix {
+  const l = factor.l;
+  const n = l.rows;
+  if (l.cols !== n) throw new ShapeError(`choleskySolve: factor.l must be square, got ${l.rows}x${l.cols}`);
+  if (b.rows !== n) throw new ShapeError(`choleskySolve: b has ${b.rows} rows but the factor is ${n}x${n}`);
+  const x = b.clone();
+  const bad = x.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0)
+    throw new NonFiniteError(`choleskySolve: b contains ${x.data[bad]} at flat index ${bad}`, bad);
+  choleskySolveInPlace(l.toContiguous().data, n, x.data, x.cols);
+  return x;
 }

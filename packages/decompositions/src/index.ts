@@ -9,6 +9,7 @@ export {
   type CholeskySemidefiniteResult,
   cholesky,
   choleskySemidefinite,
+  choleskySolve,
 } from './cholesky.js';
 export { type EighOptions, type EighResult, eigh } from './eigh.js';
 export { type LuResult, lu } from './lu.js';

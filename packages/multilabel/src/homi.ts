@@ -150,7 +150,9 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     for (let i = 0; i < q; i++)
       for (let j = i + 1; j < q; j++)
         m.data[j * q + i] = m.data[i * q + j] = (m.data[i * q + j]! + m.data[j * q + i]!) / 2;
-    b = solve(m, rhs, { assume: 'spd' });
+    // Not 'spd': with negative graph weights G = XᵀLX is indefinite, and so can this matrix be
+    // (genbase/medical); LU with partial pivoting, as numpy.linalg.solve in the authors' code.
+    b = solve(m, rhs);
     // t-step: t = β(Y − YB)ᵀ1/(βn + λ).
     const bty1 = gemm(b, new Matrix(q, 1, yt1), { transA: true }).data;
     t = Float64Array.from({ length: q }, (_, j) => (beta * (yt1[j]! - bty1[j]!)) / (beta * n + lambda));

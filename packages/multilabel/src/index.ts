@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+/** Re-exported from `@numts/core` (it used to live here). */
+export { takeRows } from '@numts/core';
 export { BinaryRelevanceLogistic, BinaryRelevanceRidge, fitLogistic } from './binary-relevance.js';
 export { ClassifierChain } from './classifier-chain.js';
 export { instanceGraph, laplacianGram } from './graph.js';
@@ -28,4 +30,4 @@ export {
 export { MlKnn } from './mlknn.js';
 export { NumpyRandomState } from './mt19937.js';
 export { type PcaWhitenOptions, pcaWhiten, standardize } from './preprocess.js';
-export { type Fold, type HomiInit, homiPreprocess, numpyFoldsAndInits, takeRows } from './protocol.js';
+export { type Fold, type HomiInit, homiPreprocess, numpyFoldsAndInits } from './protocol.js';

@@ -6,34 +6,13 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { DomainError, Matrix, Rng } from '@numts/core';
+import { readMnistNpmDigits } from '@numts/io/node';
 
 /** A multi-label task: features x (n×147), labels y (n×10). */
 export interface DigitsMultiLabelTask {
   x: Matrix;
   y: Matrix;
-}
-
-let digits: { images: Float32Array[]; labels: number[] } | null = null;
-
-function loadDigits(): { images: Float32Array[]; labels: number[] } {
-  if (digits) return digits;
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  const images: Float32Array[] = [];
-  const labels: number[] = [];
-  for (let d = 0; d < 10; d++) {
-    const flat = (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data;
-    for (let i = 0; i + 784 <= flat.length; i += 784) {
-      images.push(Float32Array.from(flat.slice(i, i + 784)));
-      labels.push(d);
-    }
-  }
-  digits = { images, labels };
-  return digits;
 }
 
 /**
@@ -45,7 +24,7 @@ export function mnistMultiLabelTask(options: { n?: number; seed?: number } = {})
   const n = options.n ?? 1000;
   if (!Number.isInteger(n) || n < 1 || n > 20000)
     throw new DomainError(`mnistMultiLabelTask: n must be an integer in [1, 20000] (got ${n})`);
-  const { images, labels } = loadDigits();
+  const { images, labels } = readMnistNpmDigits();
   const byDigit: number[][] = Array.from({ length: 10 }, () => []);
   labels.forEach((l, i) => {
     byDigit[l]!.push(i);

@@ -72,12 +72,3 @@ export function numpyFoldsAndInits(
   });
   return { folds, inits };
 }
-
-/** Rows `rows` of a matrix, as a new matrix. */
-export function takeRows(m: Matrix, rows: readonly number[]): Matrix {
-  const out = new Matrix(rows.length, m.cols);
-  rows.forEach((r, i) => {
-    for (let j = 0; j < m.cols; j++) out.data[i * m.cols + j] = m.get(r, j);
-  });
-  return out;
-}

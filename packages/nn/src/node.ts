@@ -5,10 +5,10 @@
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { DomainError, Rng } from '@numts/core';
 import { readIdx } from '@numts/io';
+import { readMnistNpmDigits } from '@numts/io/node';
 
 /** Images (n × 784, values in [0, 1]) and labels of a split. */
 export interface ImageSplit {
@@ -29,17 +29,7 @@ export function loadMnistDigits(options: { trainSize?: number; testSize?: number
 } {
   const trainSize = options.trainSize ?? 8000;
   const testSize = options.testSize ?? 2000;
-  const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  const images: Float32Array[] = [];
-  const labels: number[] = [];
-  for (let d = 0; d < 10; d++) {
-    const flat = (JSON.parse(readFileSync(join(dir, `${d}.json`), 'utf8')) as { data: number[] }).data;
-    for (let i = 0; i + 784 <= flat.length; i += 784) {
-      images.push(Float32Array.from(flat.slice(i, i + 784)));
-      labels.push(d);
-    }
-  }
+  const { images, labels } = readMnistNpmDigits();
   if (trainSize + testSize > images.length)
     throw new DomainError(
       `loadMnistDigits: trainSize + testSize must be ≤ ${images.length} (got ${trainSize + testSize})`,
