@@ -1,0 +1,174 @@
+/**
+ * RBF kernels and the kernel ridge classifier of PL-CL / PL-AGGD (the authors' MulRegression).
+ *
+ * @module
+ */
+import { gemm, Matrix } from '@numts/core';
+import { type CholeskyResult, cholesky, choleskySolve } from '@numts/decompositions';
+
+/** Squared Euclidean distances between the rows of a (m×d) and b (n×d). */
+export function squaredDistances(a: Matrix, b: Matrix): Matrix {
+  const g = gemm(a, b, { transB: true });
+  const na = new Float64Array(a.rows);
+  const nb = new Float64Array(b.rows);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) na[i] = na[i]! + a.get(i, j) ** 2;
+  for (let i = 0; i < b.rows; i++) for (let j = 0; j < b.cols; j++) nb[i] = nb[i]! + b.get(i, j) ** 2;
+  for (let i = 0; i < a.rows; i++)
+    for (let j = 0; j < b.rows; j++)
+      g.data[i * b.rows + j] = Math.max(0, na[i]! + nb[j]! - 2 * g.data[i * b.rows + j]!);
+  return g;
+}
+
+/** The mean Euclidean distance over all pairs i < j of rows (MATLAB's mean(pdist(X))). */
+export function meanPairwiseDistance(x: Matrix): number {
+  return meanOfDistances(squaredDistances(x, x));
+}
+
+/** mean(pdist) from a square matrix of squared distances (upper triangle read). */
+export function meanOfDistances(d: Matrix): number {
+  const n = d.rows;
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += Math.sqrt(d.data[i * n + j]!);
+  return n > 1 ? s / ((n * (n - 1)) / 2) : 0;
+}
+
+/** K_ij = exp(−‖aᵢ − bⱼ‖²/(2σ²)). */
+export function rbfKernel(a: Matrix, b: Matrix, sigma: number): Matrix {
+  return rbfFromDistances(squaredDistances(a, b), sigma);
+}
+
+/** exp(−D/(2σ²)) for a matrix D of squared distances. */
+export function rbfFromDistances(d: Matrix, sigma: number): Matrix {
+  const s = 1 / (2 * sigma * sigma);
+  return new Matrix(
+    d.rows,
+    d.cols,
+    d.data.map((v) => Math.exp(-v * s)),
+  );
+}
+
+/**
+ * The closed-form kernel ridge classifier of the PL-CL code, for a scale c (1 for the ordinary
+ * classifier, α for the complementary one): with M = cK/(2λ) + I/2 (Cholesky-factored once; SPD with eigenvalues ≥ 1/2),
+ * s = M⁻¹1, b = sᵀT/(sᵀ1), A = M⁻¹(T − 1b); outputs on the training set cKA/(2λ) + 1b.
+ */
+export class KernelRidge {
+  private readonly factor: CholeskyResult; // M = LLᵀ, factored once; every refit is two triangular solves
+  private readonly s: Float64Array;
+  private readonly sSum: number;
+  private readonly scale: number;
+  a: Matrix | null = null;
+  b = new Float64Array(0);
+
+  constructor(k: Matrix, lambda: number, c = 1) {
+    const n = k.rows;
+    this.scale = c / (2 * lambda);
+    const m = new Matrix(
+      n,
+      n,
+      k.clone().data.map((v) => v * this.scale),
+    );
+    for (let i = 0; i < n; i++) m.data[i * n + i] = m.data[i * n + i]! + 0.5;
+    // M is SPD with eigenvalues ≥ 1/2 (K is PSD), so the factorization cannot fail for finite K.
+    this.factor = cholesky(m);
+    this.s = this.solve(new Matrix(n, 1, new Float64Array(n).fill(1))).data;
+    this.sSum = this.s.reduce((a, b) => a + b, 0);
+  }
+
+  private solve(rhs: Matrix): Matrix {
+    return choleskySolve(this.factor, rhs);
+  }
+
+  /**
+   * Fits the targets T (n×l); returns the training outputs. These equal T − A/2 (the residual of
+   * the ridge problem is A/2), so no n×n product with K is needed here.
+   */
+  fit(t: Matrix): Matrix {
+    const n = t.rows;
+    const l = t.cols;
+    this.b = new Float64Array(l);
+    for (let c = 0; c < l; c++) {
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += this.s[i]! * t.data[i * l + c]!;
+      this.b[c] = acc / this.sSum;
+    }
+    const centred = t.clone();
+    for (let i = 0; i < n; i++)
+      for (let c = 0; c < l; c++) centred.data[i * l + c] = centred.data[i * l + c]! - this.b[c]!;
+    const a = this.solve(centred);
+    this.a = a;
+    const out = t.clone();
+    for (let i = 0; i < n * l; i++) out.data[i] = out.data[i]! - 0.5 * a.data[i]!;
+    return out;
+  }
+
+  /** Snapshot of the current fit as a predictor over the training rows `xTrain` with width σ. */
+  expansion(xTrain: Matrix, sigma: number): KernelExpansion {
+    const a = this.a;
+    if (!a) throw new RangeError('KernelRidge: fit before taking an expansion');
+    return new KernelExpansion(
+      xTrain,
+      sigma,
+      new Matrix(
+        a.rows,
+        a.cols,
+        a.data.map((v) => v * this.scale),
+      ),
+      this.b.slice(),
+    );
+  }
+}
+
+/** Serialized form of a {@link KernelExpansion}. */
+export interface KernelExpansionJson {
+  sigma: number;
+  xTrain: { rows: number; cols: number; data: number[] };
+  coef: { rows: number; cols: number; data: number[] };
+  bias: number[];
+}
+
+/**
+ * A fitted RBF kernel predictor f(x) = Σᵢ k(x, xᵢ)·coefᵢ + bias (coef = c·A/(2λ) of a
+ * {@link KernelRidge}); immutable snapshot, safe to keep after the ridge object is refitted.
+ */
+export class KernelExpansion {
+  constructor(
+    /** Training rows the kernel is evaluated against (n×d). */
+    readonly xTrain: Matrix,
+    /** RBF width σ. */
+    readonly sigma: number,
+    /** n×l coefficients. */
+    readonly coef: Matrix,
+    /** l biases. */
+    readonly bias: Float64Array,
+  ) {}
+
+  /** Decision values for rows of x (already validated, m×d): m×l. */
+  evaluate(x: Matrix): Matrix {
+    const o = gemm(rbfKernel(x, this.xTrain, this.sigma), this.coef);
+    const l = o.cols;
+    for (let i = 0; i < o.rows; i++)
+      for (let c = 0; c < l; c++) o.data[i * l + c] = o.data[i * l + c]! + this.bias[c]!;
+    return o;
+  }
+
+  toJSON(): KernelExpansionJson {
+    const enc = (m: Matrix) => ({ rows: m.rows, cols: m.cols, data: Array.from(m.data) });
+    return { sigma: this.sigma, xTrain: enc(this.xTrain), coef: enc(this.coef), bias: Array.from(this.bias) };
+  }
+
+  static fromJSON(json: KernelExpansionJson, where: string): KernelExpansion {
+    const dec = (m: { rows: number; cols: number; data: number[] }, name: string) => {
+      if (!m || !Array.isArray(m.data) || m.data.length !== m.rows * m.cols)
+        throw new RangeError(`${where}: ${name} is not a ${m?.rows}x${m?.cols} matrix`);
+      return new Matrix(m.rows, m.cols, Float64Array.from(m.data));
+    };
+    const x = dec(json.xTrain, 'xTrain');
+    const coef = dec(json.coef, 'coef');
+    if (coef.rows !== x.rows || json.bias?.length !== coef.cols)
+      throw new RangeError(
+        `${where}: coef (${coef.rows}x${coef.cols}) and bias do not match xTrain (${x.rows} rows)`,
+      );
+    return new KernelExpansion(x, json.sigma, coef, Float64Array.from(json.bias));
+  }
+}
