@@ -239,9 +239,9 @@ export default async function pllSuite({ smoke }: SuiteOptions): Promise<SuiteRe
     '',
     ...splitRows,
     '',
-    'Where a split differs, the cause is the graph QP on data with fewer features than neighbours (glass: d = 9 < k = 10,',
-    'so DDᵀ is singular and the minimiser is not unique); numts picks the minimum-norm minimiser (a 1e-10 relative ridge),',
-    'MATLAB’s interior-point solver another one.',
+    'Where a split differs, the cause is a graph QP whose minimiser is not unique: with fewer features than neighbours',
+    '(glass: d = 9 < k = 10) or duplicate instances (MSRCv2 has 5 duplicated rows) the matrix DDᵀ is singular; numts picks',
+    'the minimum-norm minimiser (a 1e-10 relative ridge), MATLAB’s interior-point solver another one.',
     '',
     ...(baselineRows.length
       ? [

@@ -39,25 +39,10 @@ export function nearestRows(d: Matrix, k: number, excludeSelf: boolean): Int32Ar
  * argmin ‖q_i − Σ_t w_t b_{nb(i,t)}‖² s.t. w ≥ 0, Σw = 1 (LLE-style, ridge rule of {@link simplexQp}).
  */
 export function reconstructionWeights(query: Matrix, base: Matrix, nb: Int32Array, k: number): Float64Array {
-  const d = query.cols;
+  const grams = featureGrams(query, nb, k, base);
   const out = new Float64Array(query.rows * k);
-  const h = new Float64Array(k * k);
-  for (let i = 0; i < query.rows; i++) {
-    for (let a = 0; a < k; a++) {
-      const ja = nb[i * k + a]!;
-      for (let b = a; b < k; b++) {
-        const jb = nb[i * k + b]!;
-        let s = 0;
-        for (let c = 0; c < d; c++)
-          s +=
-            (query.data[i * d + c]! - base.data[ja * d + c]!) *
-            (query.data[i * d + c]! - base.data[jb * d + c]!);
-        h[a * k + b] = s;
-        h[b * k + a] = s;
-      }
-    }
-    out.set(simplexQp(h, k), i * k);
-  }
+  for (let i = 0; i < query.rows; i++)
+    out.set(simplexQp(grams.subarray(i * k * k, (i + 1) * k * k), k), i * k);
   return out;
 }
 
@@ -219,24 +204,25 @@ function simplexQpGradient(a: Float64Array, k: number, start: Float64Array): Flo
 }
 
 /**
- * The feature part of the graph QPs, computed once: for each instance i the k×k matrix DDᵀ with
- * D = [xᵢ − xⱼ]_{j∈N(i)} (n·k² values, row-major per instance).
+ * The feature part of the graph QPs, computed once: for each row i of xn the k×k matrix DDᵀ with
+ * D = [xᵢ − bⱼ]_{j∈N(i)}, b the rows of `base` (default xn itself); n·k² values, row-major per row.
  */
-export function featureGrams(xn: Matrix, nb: Int32Array, k: number): Float64Array {
+export function featureGrams(xn: Matrix, nb: Int32Array, k: number, base: Matrix = xn): Float64Array {
   const n = xn.rows;
   const d = xn.cols;
   const out = new Float64Array(n * k * k);
   for (let i = 0; i < n; i++) {
-    const base = i * k * k;
+    const at = i * k * k;
     for (let a = 0; a < k; a++) {
       const ja = nb[i * k + a]!;
       for (let b = a; b < k; b++) {
         const jb = nb[i * k + b]!;
         let s = 0;
         for (let c = 0; c < d; c++)
-          s += (xn.data[i * d + c]! - xn.data[ja * d + c]!) * (xn.data[i * d + c]! - xn.data[jb * d + c]!);
-        out[base + a * k + b] = s;
-        out[base + b * k + a] = s;
+          s +=
+            (xn.data[i * d + c]! - base.data[ja * d + c]!) * (xn.data[i * d + c]! - base.data[jb * d + c]!);
+        out[at + a * k + b] = s;
+        out[at + b * k + a] = s;
       }
     }
   }
