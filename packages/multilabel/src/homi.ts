@@ -164,12 +164,19 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     let e1 = ySq;
     for (let i = 0; i < d * q; i++) e1 += -2 * xty.data[i]! * w.data[i]! + xtxw.data[i]! * w.data[i]!;
     for (let j = 0; j < q; j++) e1 += -2 * z[j]! * yt1[j]! + 2 * z[j]! * wtx1[j]! + n * z[j]! * z[j]!;
-    const ytyb = gemm(yty, b);
-    let e2 = ySq;
-    for (let i = 0; i < q * q; i++) e2 += -2 * yty.data[i]! * b.data[i]! + ytyb.data[i]! * b.data[i]!;
-    for (let j = 0; j < q; j++) e2 += -2 * t[j]! * yt1[j]! + 2 * t[j]! * bty1[j]! + n * t[j]! * t[j]!;
     const wb = gemm(w, b);
     const gwb = gemm(g, wb);
+    // ⟨YᵀY·B, B⟩ without a q³ product: βYᵀY·B = rhs − λB − γWᵀG(WB) by the B-step's own equation
+    // (its solve residual is at rounding level); only β > 0 needs it (the term is weighted by β).
+    let e2 = ySq;
+    if (beta > 0) {
+      const wtgwb = gemm(w, gwb, { transA: true });
+      for (let i = 0; i < q * q; i++) {
+        const ytybI = (rhs.data[i]! - lambda * b.data[i]! - gamma * wtgwb.data[i]!) / beta;
+        e2 += -2 * yty.data[i]! * b.data[i]! + ytybI * b.data[i]!;
+      }
+    }
+    for (let j = 0; j < q; j++) e2 += -2 * t[j]! * yt1[j]! + 2 * t[j]! * bty1[j]! + n * t[j]! * t[j]!;
     let tr = 0;
     for (let i = 0; i < d * q; i++) tr += wb.data[i]! * gwb.data[i]!;
     const value =
