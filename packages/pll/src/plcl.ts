@@ -122,13 +122,19 @@ export class PlclState {
   q: Matrix;
   /** Ordinary classifier's training outputs H. */
   h: Matrix;
-  private hc: Matrix;
-  private readonly xn: Matrix;
-  private readonly nb: Int32Array;
+  /** Complementary classifier's training outputs Ĥ. */
+  hc: Matrix;
+  /** Graph weights S (k per row, over `nb`). */
+  w: Float64Array;
+  /** Row-normalised features X̄. */
+  readonly xn: Matrix;
+  /** Neighbour lists (k per row). */
+  readonly nb: Int32Array;
+  readonly ordinary: KernelRidge;
+  readonly complementaryRidge: KernelRidge;
+  /** The resolved options. */
+  readonly o: Required<Omit<PlclOptions, 'onIteration' | 'sigma'>>;
   private readonly grams: Float64Array;
-  private readonly ordinary: KernelRidge;
-  private readonly complementaryRidge: KernelRidge;
-  private readonly o: Required<Omit<PlclOptions, 'onIteration' | 'sigma'>>;
 
   constructor(fn: string, x: Matrix, candidates: Matrix, options: PlclOptions) {
     const { x: xt, y } = checkTrainingSet(fn, x, candidates);
@@ -167,8 +173,8 @@ export class PlclState {
     this.xn = normalizeRows(xt);
     this.nb = neighbours(xt, o.k);
     this.grams = featureGrams(this.xn, this.nb, o.k);
-    const w0 = graphWeights(this.xn, this.nb, o.k, null, 1, 0, this.grams);
-    this.p = solveConfidence(y, this.nb, w0, o.k, 0, null);
+    this.w = graphWeights(this.xn, this.nb, o.k, null, 1, 0, this.grams);
+    this.p = solveConfidence(y, this.nb, this.w, o.k, 0, null);
     // Step 3: Q⁰ = 1 − Y.
     this.q = new Matrix(
       n,
@@ -185,27 +191,46 @@ export class PlclState {
 
   /** One outer iteration: W-step, Q-step, P-step (all on the previous P), refit both classifiers. */
   iterate(): void {
-    const { k, gamma, mu, alpha, beta } = this.o;
+    this.updateGraph();
+    this.updateComplementary();
+    this.updateConfidence();
+    this.refit();
+  }
+
+  /** W-step: the graph S for the current P (feature and label reconstruction). */
+  updateGraph(): void {
+    const { k, gamma, mu } = this.o;
+    this.w = graphWeights(this.xn, this.nb, k, this.p, gamma, mu, this.grams);
+  }
+
+  /** Q-step: Q = clip(1 − Y, 1, (αĤ + β(E − P))/(α + β)); with α = β = 0 Q stays 1 − Y (the code's 0/0). */
+  updateComplementary(): void {
+    const { alpha, beta } = this.o;
+    if (alpha + beta === 0) return;
+    const yd = this.y.data;
+    const qn = new Float64Array(yd.length);
+    for (let i = 0; i < qn.length; i++) {
+      const v = (alpha * this.hc.data[i]! + beta * (1 - this.p.data[i]!)) / (alpha + beta);
+      qn[i] = Math.min(1, Math.max(1 - yd[i]!, v));
+    }
+    this.q = new Matrix(this.y.rows, this.y.cols, qn);
+  }
+
+  /** P-step: argmin ‖(I−S)P‖² + ((1+β)/μ)‖P − (H + β(E − Q))/(1+β)‖² on the candidate simplices. */
+  updateConfidence(): void {
+    const { k, mu, beta } = this.o;
     const n = this.x.rows;
     const l = this.y.cols;
-    const yd = this.y.data;
-    const w = graphWeights(this.xn, this.nb, k, this.p, gamma, mu, this.grams);
-    if (alpha + beta > 0) {
-      // Q = clip(1 − Y, 1, (αĤ + β(E − P))/(α + β)); with α = β = 0 Q stays 1 − Y (the code's 0/0).
-      const qn = new Float64Array(n * l);
-      for (let i = 0; i < n * l; i++) {
-        const v = (alpha * this.hc.data[i]! + beta * (1 - this.p.data[i]!)) / (alpha + beta);
-        qn[i] = Math.min(1, Math.max(1 - yd[i]!, v));
-      }
-      this.q = new Matrix(n, l, qn);
-    }
-    // P = argmin ‖(I−S)P‖² + ((1+β)/μ)‖P − (H + β(E − Q))/(1+β)‖² on the candidate simplices.
     const target = new Float64Array(n * l);
     for (let i = 0; i < n * l; i++) target[i] = (this.h.data[i]! + beta * (1 - this.q.data[i]!)) / (1 + beta);
-    this.p = solveConfidence(this.y, this.nb, w, k, (1 + beta) / mu, new Matrix(n, l, target), {
+    this.p = solveConfidence(this.y, this.nb, this.w, k, (1 + beta) / mu, new Matrix(n, l, target), {
       tol: 1e-12,
       start: this.p,
     });
+  }
+
+  /** Refits both kernel ridge classifiers on the current P and Q. */
+  refit(): void {
     this.h = this.ordinary.fit(this.p);
     this.hc = this.complementaryRidge.fit(this.q);
   }

@@ -241,6 +241,81 @@ describe('PL-CL invariants', () => {
     );
   });
 
+  it('the reconstructed objective (spec §A.3) never increases across the W-, Q-, P- and refit steps', () => {
+    /** J = ‖P−H‖² + α‖Ĥ−Q‖² + λ(‖V‖² + ‖V̂‖²) + β‖E−P−Q‖² + γ‖X̄−SX̄‖² + μ‖P−SP‖², V = φᵀA/(2λ), V̂ = αφᵀÂ/(2λ). */
+    const objective = (st: PlclState): number => {
+      const { alpha, beta, gamma, mu, lambda, k } = st.o;
+      const n = st.x.rows;
+      const l = st.y.cols;
+      const d = st.xn.cols;
+      let j = 0;
+      for (let i = 0; i < n * l; i++) {
+        j += (st.p.data[i]! - st.h.data[i]!) ** 2 + alpha * (st.hc.data[i]! - st.q.data[i]!) ** 2;
+        j += beta * (1 - st.p.data[i]! - st.q.data[i]!) ** 2;
+      }
+      const quad = (a: Matrix) => {
+        let s = 0;
+        for (let c = 0; c < a.cols; c++)
+          for (let i = 0; i < n; i++)
+            for (let i2 = 0; i2 < n; i2++)
+              s += a.data[i * a.cols + c]! * st.kernel.data[i * n + i2]! * a.data[i2 * a.cols + c]!;
+        return s;
+      };
+      j +=
+        quad(st.ordinary.a!) / (4 * lambda) + (alpha * alpha * quad(st.complementaryRidge.a!)) / (4 * lambda);
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < d; c++) {
+          let r = st.xn.data[i * d + c]!;
+          for (let t = 0; t < k; t++) r -= st.w[i * k + t]! * st.xn.data[st.nb[i * k + t]! * d + c]!;
+          j += gamma * r * r;
+        }
+        for (let c = 0; c < l; c++) {
+          let r = st.p.data[i * l + c]!;
+          for (let t = 0; t < k; t++) r -= st.w[i * k + t]! * st.p.data[st.nb[i * k + t]! * l + c]!;
+          j += mu * r * r;
+        }
+      }
+      return j;
+    };
+    let interior = 0;
+    for (const seed of [1, 2, 3]) {
+      const { x, y } = problem(seed);
+      const st = new PlclState('test', x, y, { k: 5 });
+      let prev = objective(st);
+      const history: string[] = [];
+      for (let it = 0; it < 4; it++) {
+        for (const step of ['updateGraph', 'updateComplementary', 'updateConfidence', 'refit'] as const) {
+          st[step]();
+          const now = objective(st);
+          history.push(`${step} ${now}`);
+          expect(now, history.join('\n')).toBeLessThanOrEqual(prev * (1 + 1e-9));
+          prev = now;
+          if (step === 'updateComplementary') {
+            // Block optimality of the closed-form Q (KKT): at entries strictly inside the box
+            // [1 − Y, 1] the finite-difference derivative of J vanishes.
+            const q0 = st.q;
+            let checked = 0;
+            for (let i = 0; i < q0.data.length && checked < 12; i += 7) {
+              const v = q0.data[i]!;
+              if (v <= 1 - y.data[i]! + 1e-6 || v >= 1 - 1e-6) continue;
+              const h = 1e-5;
+              st.q = q0.clone();
+              st.q.data[i] = v + h;
+              const up = objective(st);
+              st.q.data[i] = v - h;
+              const down = objective(st);
+              expect(Math.abs((up - down) / (2 * h))).toBeLessThan(1e-5 * Math.max(1, now));
+              checked++;
+              interior++;
+            }
+            st.q = q0;
+          }
+        }
+      }
+    }
+    expect(interior).toBeGreaterThan(20);
+  });
+
   it('PL-CL with α = β = 0 equals PL-AGGD bit for bit', () => {
     const { x, y } = problem(5);
     const a = fitPlcl(x, y, { k: 5, alpha: 0, beta: 0 }).decisionFunction(x);
