@@ -7,8 +7,8 @@
  * @module
  */
 
-import { gemm, Matrix, Rng, syrk } from '@numts/core';
-import { cholesky, eigh, inv, solve } from '@numts/decompositions';
+import { DomainError, gemm, Matrix, Rng, syrk } from '@numts/core';
+import { cholesky, choleskySolve, eigh, inv, solve } from '@numts/decompositions';
 import { instanceGraph, laplacianGram } from './graph.js';
 import { checkFeatures, checkLabels, checkPositive } from './validate.js';
 
@@ -150,9 +150,10 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     for (let i = 0; i < q; i++)
       for (let j = i + 1; j < q; j++)
         m.data[j * q + i] = m.data[i * q + j] = (m.data[i * q + j]! + m.data[j * q + i]!) / 2;
-    // Not 'spd': with negative graph weights G = XᵀLX is indefinite, and so can this matrix be
-    // (genbase/medical); LU with partial pivoting, as numpy.linalg.solve in the authors' code.
-    b = solve(m, rhs);
+    // Cholesky when the matrix is positive definite (G = XᵀLX is PSD for non-negative graph
+    // weights); with negative weights it can be indefinite (genbase, medical): then LU with partial
+    // pivoting, as numpy.linalg.solve in the authors' code.
+    b = solveSymmetric(m, rhs);
     // t-step: t = β(Y − YB)ᵀ1/(βn + λ).
     const bty1 = gemm(b, new Matrix(q, 1, yt1), { transA: true }).data;
     t = Float64Array.from({ length: q }, (_, j) => (beta * (yt1[j]! - bty1[j]!)) / (beta * n + lambda));
@@ -166,19 +167,23 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     for (let j = 0; j < q; j++) e1 += -2 * z[j]! * yt1[j]! + 2 * z[j]! * wtx1[j]! + n * z[j]! * z[j]!;
     const wb = gemm(w, b);
     const gwb = gemm(g, wb);
-    // ⟨YᵀY·B, B⟩ without a q³ product: βYᵀY·B = rhs − λB − γWᵀG(WB) by the B-step's own equation
-    // (its solve residual is at rounding level); only β > 0 needs it (the term is weighted by β).
-    let e2 = ySq;
-    if (beta > 0) {
-      const wtgwb = gemm(w, gwb, { transA: true });
-      for (let i = 0; i < q * q; i++) {
-        const ytybI = (rhs.data[i]! - lambda * b.data[i]! - gamma * wtgwb.data[i]!) / beta;
-        e2 += -2 * yty.data[i]! * b.data[i]! + ytybI * b.data[i]!;
-      }
-    }
-    for (let j = 0; j < q; j++) e2 += -2 * t[j]! * yt1[j]! + 2 * t[j]! * bty1[j]! + n * t[j]! * t[j]!;
     let tr = 0;
     for (let i = 0; i < d * q; i++) tr += wb.data[i]! * gwb.data[i]!;
+    // ⟨YᵀY·B, B⟩ without a q³ product: βYᵀY·B = rhs − λB − γWᵀGWB by the B-step's own equation
+    // (its solve residual is at rounding level), so β⟨YᵀY·B, B⟩ = ⟨rhs, B⟩ − λ‖B‖² − γ⟨WB, G·WB⟩,
+    // the last inner product being the graph term computed anyway. Only β > 0 needs it.
+    let e2 = ySq;
+    if (beta > 0) {
+      let rb = 0;
+      let bb = 0;
+      for (let i = 0; i < q * q; i++) {
+        rb += rhs.data[i]! * b.data[i]!;
+        bb += b.data[i]! * b.data[i]!;
+        e2 += -2 * yty.data[i]! * b.data[i]!;
+      }
+      e2 += (rb - lambda * bb - gamma * tr) / beta;
+    }
+    for (let j = 0; j < q; j++) e2 += -2 * t[j]! * yt1[j]! + 2 * t[j]! * bty1[j]! + n * t[j]! * t[j]!;
     const value =
       Math.sqrt(Math.max(0, e1)) +
       beta * Math.sqrt(Math.max(0, e2)) +
@@ -296,4 +301,16 @@ export class Homi {
     };
     return h;
   }
+}
+
+/** Solves A·X = B for symmetric A: Cholesky when A is positive definite, LU otherwise. */
+function solveSymmetric(a: Matrix, rhs: Matrix): Matrix {
+  let factor: ReturnType<typeof cholesky>;
+  try {
+    factor = cholesky(a);
+  } catch (e) {
+    if (e instanceof DomainError) return solve(a, rhs);
+    throw e;
+  }
+  return choleskySolve(factor, rhs);
 }
