@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Matrix } from '@numts/core';
+import { DomainError, Matrix } from '@numts/core';
 import { nearestRows, reconstructionWeights } from './graph.js';
 import { squaredDistances } from './kernel.js';
 import { Learner, type LearnerJson } from './learner.js';
@@ -133,7 +133,7 @@ export function fitIpal(x: Matrix, candidates: Matrix, options: IpalOptions = {}
   const iterations = options.iterations ?? 100;
   checkInteger(fn, 'k', k, 1, n - 1);
   checkInteger(fn, 'iterations', iterations, 0, 1e7);
-  if (!(alpha >= 0 && alpha < 1)) throw new RangeError(`${fn}: alpha must be in [0, 1), got ${alpha}`);
+  if (!(alpha >= 0 && alpha < 1)) throw new DomainError(`${fn}: alpha must be in [0, 1), got ${alpha}`);
   const nb = nearestRows(squaredDistances(xt, xt), k, true);
   const w = reconstructionWeights(xt, xt, nb, k);
   const p0 = new Float64Array(n * l);

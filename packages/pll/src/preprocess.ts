@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Matrix } from '@numts/core';
+import { type Matrix, ShapeError } from '@numts/core';
 import { checkFinite } from './validate.js';
 
 /**
@@ -14,7 +14,7 @@ export function zscore(x: Matrix): Matrix {
   checkFinite('zscore', 'x', x);
   const n = x.rows;
   const d = x.cols;
-  if (n < 2) throw new RangeError(`zscore: x needs at least 2 rows, got ${n}`);
+  if (n < 2) throw new ShapeError(`zscore: x needs at least 2 rows, got ${n}`);
   const out = x.clone();
   for (let j = 0; j < d; j++) {
     let m = 0;
