@@ -14,6 +14,7 @@ import {
   qrPivoted,
   solve,
   svd,
+  tridiagonal,
   verifyCholesky,
   verifyEigh,
   verifyLu,
@@ -119,6 +120,33 @@ describe('factorizations pass their LAPACK-style checks (ratios < 30)', () => {
         for (let i = 0; i < a.rows; i++) a.data[i * a.cols + i] = a.data[i * a.cols + i]! + 1;
         const r = verifyCholesky(a, cholesky(a));
         expect(r.ok, JSON.stringify(r)).toBe(true);
+      }),
+      runs,
+    );
+  });
+});
+
+describe('tridiagonal', () => {
+  it('A = Q·T·Qᵀ with Q orthogonal, to c·n·ε·‖A‖', () => {
+    fc.assert(
+      fc.property(anyMatrix, (x) => {
+        const a = gemm(x, x, { transA: true });
+        const n = a.rows;
+        const { diagonal, offDiagonal, qt } = tridiagonal(a);
+        expect(offDiagonal.length).toBe(Math.max(0, n - 1));
+        const t = new Matrix(n, n);
+        for (let i = 0; i < n; i++) {
+          t.data[i * n + i] = diagonal[i]!;
+          if (i < n - 1) t.data[i * n + i + 1] = t.data[(i + 1) * n + i] = offDiagonal[i]!;
+        }
+        const r = gemm(gemm(qt, t, { transA: true }), qt);
+        const qq = gemm(qt, qt, { transB: true });
+        let an = 0;
+        for (const v of a.data) an = Math.max(an, Math.abs(v));
+        for (let i = 0; i < n * n; i++) {
+          expect(Math.abs(r.data[i]! - a.data[i]!)).toBeLessThanOrEqual(30 * n * EPS * an + 1e-300);
+          expect(Math.abs(qq.data[i]! - (i % (n + 1) === 0 ? 1 : 0))).toBeLessThanOrEqual(30 * n * EPS);
+        }
       }),
       runs,
     );
