@@ -6,6 +6,7 @@
  */
 import { gemm, Matrix } from '@numts/core';
 import { solve } from '@numts/decompositions';
+import { thresholdFixed } from './metrics.js';
 import { checkFeatures, checkLabels, checkPositive } from './validate.js';
 
 /** Column means of a matrix. */
@@ -69,13 +70,7 @@ export class BinaryRelevanceRidge {
   }
 
   predict(x: Matrix): Matrix {
-    const o = this.decisionFunction(x);
-    const t = this.options.threshold ?? 0.5;
-    return new Matrix(
-      o.rows,
-      o.cols,
-      o.data.map((v) => (v > t ? 1 : 0)),
-    );
+    return thresholdFixed(this.decisionFunction(x), this.options.threshold ?? 0.5);
   }
 }
 
@@ -168,12 +163,6 @@ export class BinaryRelevanceLogistic {
   }
 
   predict(x: Matrix): Matrix {
-    const o = this.decisionFunction(x);
-    const t = this.options.threshold ?? 0.5;
-    return new Matrix(
-      o.rows,
-      o.cols,
-      o.data.map((v) => (v > t ? 1 : 0)),
-    );
+    return thresholdFixed(this.decisionFunction(x), this.options.threshold ?? 0.5);
   }
 }

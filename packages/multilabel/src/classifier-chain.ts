@@ -6,6 +6,7 @@
  */
 import { Matrix, Rng } from '@numts/core';
 import { fitLogistic } from './binary-relevance.js';
+import { thresholdFixed } from './metrics.js';
 import { checkFeatures, checkLabels, checkPositive } from './validate.js';
 
 function sigmoid(v: number): number {
@@ -85,12 +86,6 @@ export class ClassifierChain {
   }
 
   predict(x: Matrix): Matrix {
-    const o = this.decisionFunction(x);
-    const t = this.options.threshold ?? 0.5;
-    return new Matrix(
-      o.rows,
-      o.cols,
-      o.data.map((v) => (v > t ? 1 : 0)),
-    );
+    return thresholdFixed(this.decisionFunction(x), this.options.threshold ?? 0.5);
   }
 }

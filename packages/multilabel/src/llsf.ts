@@ -6,6 +6,7 @@
  */
 import { gemm, Matrix } from '@numts/core';
 import { eigh } from '@numts/decompositions';
+import { thresholdFixed } from './metrics.js';
 import { checkFeatures, checkLabels, checkPositive } from './validate.js';
 
 /** Options of {@link Llsf} (our defaults; the paper tunes α, β per data set). */
@@ -136,12 +137,6 @@ export class Llsf {
   }
 
   predict(x: Matrix): Matrix {
-    const o = this.decisionFunction(x);
-    const t = this.options.threshold ?? 0.5;
-    return new Matrix(
-      o.rows,
-      o.cols,
-      o.data.map((v) => (v > t ? 1 : 0)),
-    );
+    return thresholdFixed(this.decisionFunction(x), this.options.threshold ?? 0.5);
   }
 }

@@ -11,6 +11,7 @@
 import { gemm, Matrix } from '@numts/core';
 import { solve } from '@numts/decompositions';
 import { labelDissimilarity, sparseCorrelatedLeastSquares, withIntercept } from './llsf.js';
+import { thresholdFixed } from './metrics.js';
 import { checkFeatures, checkLabels, checkPositive } from './validate.js';
 
 /** Options of {@link Lsml} (our defaults). */
@@ -76,12 +77,6 @@ export class Lsml {
   }
 
   predict(x: Matrix): Matrix {
-    const o = this.decisionFunction(x);
-    const t = this.options.threshold ?? 0.5;
-    return new Matrix(
-      o.rows,
-      o.cols,
-      o.data.map((v) => (v > t ? 1 : 0)),
-    );
+    return thresholdFixed(this.decisionFunction(x), this.options.threshold ?? 0.5);
   }
 }
