@@ -9,6 +9,7 @@
  */
 export { concat } from './concat.js';
 export { diag, diagonal, eye, from2D, fromFlat, full, ones, to2D, zeros } from './construct.js';
+export { squaredDistances } from './distances.js';
 export { add, div, isAllFinite, map, mul, scale, sub, zipWith } from './elementwise.js';
 export { ConvergenceError, DomainError, FormatError, NonFiniteError, ShapeError } from './errors.js';
 export { type GemmOptions, gemm, gemm32, matmul } from './gemm.js';

@@ -29,9 +29,11 @@ import {
   min,
   mul,
   NonFiniteError,
+  Rng,
   ShapeError,
   scal,
   scale,
+  squaredDistances,
   sub,
   sum,
   syrk,
@@ -174,6 +176,41 @@ describe('elementwise and reductions', () => {
         const total = sum(m);
         expect(Math.abs(Array.from(sum(m, 0)).reduce((x, y) => x + y, 0) - total)).toBeLessThanOrEqual(1e-12);
       }),
+    );
+  });
+});
+
+describe('squaredDistances', () => {
+  it('matches the naive sum of squared differences (views included), never negative', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (m, n, d, seed) => {
+          const rng = new Rng(seed);
+          const a = rng.normalMatrix(m, d);
+          const b = rng.normalMatrix(d, n).T; // a strided view
+          const got = squaredDistances(a, b);
+          expect(got.rows).toBe(m);
+          expect(got.cols).toBe(n);
+          for (let i = 0; i < m; i++)
+            for (let j = 0; j < n; j++) {
+              let s = 0;
+              for (let c = 0; c < d; c++) s += (a.get(i, c) - b.get(j, c)) ** 2;
+              expect(got.get(i, j)).toBeGreaterThanOrEqual(0);
+              expect(Math.abs(got.get(i, j) - s)).toBeLessThanOrEqual(1e-12 * (1 + s) * d);
+            }
+        },
+      ),
+      { numRuns: 100, seed: 5 },
+    );
+  });
+
+  it('rejects rows of different lengths', () => {
+    expect(() => squaredDistances(new Matrix(2, 3), new Matrix(2, 4))).toThrow(
+      'squaredDistances: rows of a have 3 entries but rows of b have 4',
     );
   });
 });

@@ -4,27 +4,8 @@
  *
  * @module
  */
-import { gemm, Matrix } from '@numts/core';
+import { Matrix, squaredDistances } from '@numts/core';
 import { checkFeatures, checkLabels, checkPositive } from './validate.js';
-
-/** Squared Euclidean distances between the rows of a (m×d) and b (n×d). */
-function sqDistances(a: Matrix, b: Matrix): Matrix {
-  const g = gemm(a, b, { transB: true });
-  const na = Float64Array.from({ length: a.rows }, (_, i) => {
-    let s = 0;
-    for (let j = 0; j < a.cols; j++) s += a.get(i, j) ** 2;
-    return s;
-  });
-  const nb = Float64Array.from({ length: b.rows }, (_, i) => {
-    let s = 0;
-    for (let j = 0; j < b.cols; j++) s += b.get(i, j) ** 2;
-    return s;
-  });
-  for (let i = 0; i < a.rows; i++)
-    for (let j = 0; j < b.rows; j++)
-      g.data[i * b.rows + j] = Math.max(0, na[i]! + nb[j]! - 2 * g.data[i * b.rows + j]!);
-  return g;
-}
 
 /** Indices of the k smallest entries of a row (ties: lower index first), skipping `exclude`. */
 function nearest(row: Float64Array, k: number, exclude: number): number[] {
@@ -65,7 +46,7 @@ export class MlKnn {
       for (let i = 0; i < n; i++) c += yy.get(i, j);
       return (s + c) / (2 * s + n);
     });
-    const d = sqDistances(x, x);
+    const d = squaredDistances(x, x);
     const counts = new Int32Array(n * q);
     for (let i = 0; i < n; i++) {
       for (const nb of nearest(d.data.subarray(i * n, (i + 1) * n), k, i))
@@ -93,7 +74,7 @@ export class MlKnn {
     checkFeatures('MlKnn.decisionFunction', x, this.xTrain.cols);
     const k = this.options.k ?? 10;
     const q = this.yTrain.cols;
-    const d = sqDistances(x, this.xTrain);
+    const d = squaredDistances(x, this.xTrain);
     const out = new Matrix(x.rows, q);
     for (let i = 0; i < x.rows; i++) {
       const nbs = nearest(d.data.subarray(i * this.xTrain.rows, (i + 1) * this.xTrain.rows), k, -1);

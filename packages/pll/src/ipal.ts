@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { DomainError, Matrix } from '@numts/core';
+import { argmax, DomainError, Matrix, squaredDistances } from '@numts/core';
 import { nearestRows, reconstructionWeights } from './graph.js';
-import { squaredDistances } from './kernel.js';
 import { Learner, type LearnerJson } from './learner.js';
 import { checkInteger, checkTestSet, checkTrainingSet } from './validate.js';
 
@@ -76,14 +75,7 @@ export class IpalModel {
 
   /** Predicted labels (first index on ties). */
   predict(xq: Matrix): Int32Array {
-    const s = this.decisionFunction(xq);
-    const out = new Int32Array(s.rows);
-    for (let i = 0; i < s.rows; i++) {
-      let best = 0;
-      for (let c = 1; c < s.cols; c++) if (s.data[i * s.cols + c]! > s.data[i * s.cols + best]!) best = c;
-      out[i] = best;
-    }
-    return out;
+    return argmax(this.decisionFunction(xq), 1);
   }
 
   toJSON(): IpalModelJson {

@@ -3,26 +3,8 @@
  *
  * @module
  */
-import { gemm, Matrix } from '@numts/core';
+import { gemm, Matrix, squaredDistances } from '@numts/core';
 import { type CholeskyResult, cholesky, choleskySolve } from '@numts/decompositions';
-
-/** Squared Euclidean distances between the rows of a (m×d) and b (n×d). */
-export function squaredDistances(a: Matrix, b: Matrix): Matrix {
-  const g = gemm(a, b, { transB: true });
-  const na = new Float64Array(a.rows);
-  const nb = new Float64Array(b.rows);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) na[i] = na[i]! + a.get(i, j) ** 2;
-  for (let i = 0; i < b.rows; i++) for (let j = 0; j < b.cols; j++) nb[i] = nb[i]! + b.get(i, j) ** 2;
-  for (let i = 0; i < a.rows; i++)
-    for (let j = 0; j < b.rows; j++)
-      g.data[i * b.rows + j] = Math.max(0, na[i]! + nb[j]! - 2 * g.data[i * b.rows + j]!);
-  return g;
-}
-
-/** The mean Euclidean distance over all pairs i < j of rows (MATLAB's mean(pdist(X))). */
-export function meanPairwiseDistance(x: Matrix): number {
-  return meanOfDistances(squaredDistances(x, x));
-}
 
 /** mean(pdist) from a square matrix of squared distances (upper triangle read). */
 export function meanOfDistances(d: Matrix): number {

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { gemm, Matrix } from '@numts/core';
-import { argmaxRows, checkTestSet } from './validate.js';
+import { argmax, gemm, Matrix } from '@numts/core';
+import { checkTestSet } from './validate.js';
 
 /** Serialized {@link LinearPllModel}. */
 export interface LinearPllModelJson {
@@ -38,7 +38,7 @@ export class LinearPllModel {
 
   /** Predicted labels. */
   predict(x: Matrix): Int32Array {
-    return argmaxRows(this.decisionFunction(x));
+    return argmax(this.decisionFunction(x), 1);
   }
 
   toJSON(): LinearPllModelJson {

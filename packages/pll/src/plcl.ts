@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DomainError, Matrix } from '@numts/core';
+import { argmax, DomainError, Matrix, squaredDistances } from '@numts/core';
 import { solveConfidence } from './confidence.js';
 import { featureGrams, graphWeights, neighbours, normalizeRows } from './graph.js';
 import {
@@ -14,10 +14,9 @@ import {
   KernelRidge,
   meanOfDistances,
   rbfFromDistances,
-  squaredDistances,
 } from './kernel.js';
 import { Learner, type LearnerJson } from './learner.js';
-import { argmaxRows, checkInteger, checkNonNegative, checkTestSet, checkTrainingSet } from './validate.js';
+import { checkInteger, checkNonNegative, checkTestSet, checkTrainingSet } from './validate.js';
 
 /** Hyper-parameters of {@link fitPlcl}; defaults are those of the authors' demo (spec §A.2). */
 export interface PlclOptions {
@@ -89,7 +88,7 @@ export class PlclModel {
 
   /** Predicted labels: argmax of {@link decisionFunction} over all l labels (first index on ties). */
   predict(x: Matrix): Int32Array {
-    return argmaxRows(this.decisionFunction(x));
+    return argmax(this.decisionFunction(x), 1);
   }
 
   toJSON(): PlclModelJson {

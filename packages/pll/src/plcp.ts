@@ -8,12 +8,12 @@
  *
  * @module
  */
-import { DomainError, Matrix } from '@numts/core';
+import { argmax, DomainError, Matrix } from '@numts/core';
 import { KernelExpansion, type KernelExpansionJson, KernelRidge } from './kernel.js';
 import { Learner, type LearnerJson } from './learner.js';
 import { PLCL_DEFAULTS, type PlclModel, type PlclOptions, PlclState } from './plcl.js';
 import { projectComplementSimplex } from './simplex.js';
-import { argmaxRows, checkInteger, checkNonNegative, checkTestSet } from './validate.js';
+import { checkInteger, checkNonNegative, checkTestSet } from './validate.js';
 
 /** Hyper-parameters of {@link fitPlcp}; defaults are those of the authors' demo (spec §B.1). */
 export interface PlcpOptions {
@@ -93,7 +93,7 @@ export class PlcpModel {
 
   /** Predicted labels (first index on ties). */
   predict(x: Matrix): Int32Array {
-    return argmaxRows(this.decisionFunction(x));
+    return argmax(this.decisionFunction(x), 1);
   }
 
   toJSON(): PlcpModelJson {

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { Matrix } from '@numts/core';
-import { squaredDistances } from './kernel.js';
-import { argmaxRows, checkInteger, checkTestSet, checkTrainingSet } from './validate.js';
+import { argmax, Matrix, squaredDistances } from '@numts/core';
+import { nearestRows } from './graph.js';
+import { checkInteger, checkTestSet, checkTrainingSet } from './validate.js';
 
 /** Options of {@link PlKnn}. */
 export interface PlKnnOptions {
@@ -67,13 +67,10 @@ export class PlKnn {
     const l = y.cols;
     const k = Math.min(this.k, n);
     const out = new Matrix(xq.rows, l);
-    const idx = Array.from({ length: n }, (_, i) => i);
+    const nearest = nearestRows(d, k, false);
     for (let i = 0; i < xq.rows; i++) {
       const row = d.data.subarray(i * n, (i + 1) * n);
-      const nb = idx
-        .slice()
-        .sort((a, b) => row[a]! - row[b]! || a - b)
-        .slice(0, k);
+      const nb = nearest.subarray(i * k, (i + 1) * k);
       let mean = 0;
       for (const j of nb) mean += Math.sqrt(row[j]!);
       const delta = 1e-12 * (mean / k) + 1e-300;
@@ -87,7 +84,7 @@ export class PlKnn {
 
   /** Predicted labels. */
   predict(x: Matrix): Int32Array {
-    return argmaxRows(this.decisionFunction(x));
+    return argmax(this.decisionFunction(x), 1);
   }
 
   toJSON(): PlKnnJson {

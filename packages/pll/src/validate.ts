@@ -68,21 +68,3 @@ export function checkNonNegative(fn: string, name: string, value: number, strict
   if (!Number.isFinite(value) || value < 0 || (strict && value === 0))
     throw new DomainError(`${fn}: ${name} must be a finite number ${strict ? '> 0' : '≥ 0'}, got ${value}`);
 }
-
-/** Row-wise argmax, first index on ties. */
-export function argmaxRows(m: Matrix): Int32Array {
-  const out = new Int32Array(m.rows);
-  for (let i = 0; i < m.rows; i++) {
-    let best = 0;
-    let bv = m.data[i * m.cols]!;
-    for (let c = 1; c < m.cols; c++) {
-      const v = m.data[i * m.cols + c]!;
-      if (v > bv) {
-        bv = v;
-        best = c;
-      }
-    }
-    out[i] = best;
-  }
-  return out;
-}
