@@ -30,7 +30,7 @@ export {
 } from './spectral.js';
 export { type SvdOptions, type SvdResult, svd } from './svd.js';
 export * from './tensor/index.js';
-export { type TridiagonalResult, tridiagonal } from './tridiagonal.js';
+export { solveTridiagonal, type TridiagonalResult, tridiagonal } from './tridiagonal.js';
 export {
   VERIFY_THRESHOLD,
   type VerifyReport,

@@ -13,6 +13,7 @@ import {
   qr,
   qrPivoted,
   solve,
+  solveTridiagonal,
   svd,
   tridiagonal,
   verifyCholesky,
@@ -288,6 +289,54 @@ describe('blocked triangular solves (n > 32, many right-hand sides)', () => {
         },
       ),
       { numRuns: 15 },
+    );
+  });
+});
+
+describe('solveTridiagonal', () => {
+  it('agrees with a dense LU solve, with and without row interchanges', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 1e6 }), (n, seed) => {
+        const rng = new Rng(seed);
+        const lower = rng.normalArray(n - 1);
+        const upper = rng.normalArray(n - 1);
+        // Small diagonal entries force pivoting; keep the matrix safely non-singular by testing
+        // the residual rather than comparing to a possibly ill-conditioned dense answer.
+        const diag = rng.normalArray(n).map((v) => (seed % 2 ? 0.01 * v : 4 + v));
+        const b = rng.normalArray(n);
+        const x = solveTridiagonal(lower, diag, upper, b);
+        const dense = new Matrix(n, n);
+        for (let i = 0; i < n; i++) {
+          dense.data[i * n + i] = diag[i]!;
+          if (i < n - 1) {
+            dense.data[(i + 1) * n + i] = lower[i]!;
+            dense.data[i * n + i + 1] = upper[i]!;
+          }
+        }
+        const ref = solve(dense, b);
+        let xn = 0;
+        for (const v of ref) xn = Math.max(xn, Math.abs(v));
+        for (let i = 0; i < n; i++) {
+          let r = diag[i]! * x[i]!;
+          if (i > 0) r += lower[i - 1]! * x[i - 1]!;
+          if (i < n - 1) r += upper[i]! * x[i + 1]!;
+          expect(Math.abs(r - b[i]!)).toBeLessThanOrEqual(1e3 * n * EPS * (1 + xn) * 8);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('errors name the rule', () => {
+    expect(() => solveTridiagonal([1], [1, 1], [], [1, 1])).toThrow(
+      'solveTridiagonal: diag and b need n entries and lower, upper n − 1 (got diag 2, b 2, lower 1, upper 0)',
+    );
+    expect(() => solveTridiagonal([1], [0, 0], [1], [1, 1])).not.toThrow();
+    expect(() => solveTridiagonal([0], [0, 1], [0], [1, 1])).toThrow(
+      'solveTridiagonal: the matrix is singular (zero pivot at row 0)',
+    );
+    expect(() => solveTridiagonal([], [Number.NaN], [], [1])).toThrow(
+      'solveTridiagonal: diag must be finite',
     );
   });
 });

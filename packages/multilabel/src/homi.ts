@@ -8,7 +8,15 @@
  */
 
 import { DomainError, gemm, Matrix, Rng, syrk } from '@numts/core';
-import { cholesky, choleskySolve, eigh, inv, solve, tridiagonal } from '@numts/decompositions';
+import {
+  cholesky,
+  choleskySolve,
+  eigh,
+  inv,
+  solve,
+  solveTridiagonal,
+  tridiagonal,
+} from '@numts/decompositions';
 import { instanceGraph, laplacianGram } from './graph.js';
 import { checkFeatures, checkLabels, checkPositive } from './validate.js';
 
@@ -134,7 +142,18 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     // s_k(I + γθ_k T) = (VᵀR·Q)_k: a tridiagonal system per row; then W = V·S·Qᵀ.
     const { diagonal: td, offDiagonal: te, qt } = tridiagonal(syrk(b));
     const s = gemm(vtr, qt, { transB: true });
-    for (let k = 0; k < d; k++) solveShiftedTridiagonal(td, te, gamma * theta[k]!, s.data, k * q, fn);
+    for (let k = 0; k < d; k++) {
+      const c = gamma * theta[k]!;
+      const row = s.data.subarray(k * q, (k + 1) * q);
+      row.set(
+        solveTridiagonal(
+          te.map((v) => c * v),
+          td.map((v) => 1 + c * v),
+          te.map((v) => c * v),
+          row,
+        ),
+      );
+    }
     w = gemm(gemm(v, s), qt);
     // z-step: z = (Y − XW)ᵀ1/(n + λ).
     const wtx1 = gemm(w, new Matrix(d, 1, xt1), { transA: true }).data;
@@ -314,53 +333,4 @@ function solveSymmetric(a: Matrix, rhs: Matrix): Matrix {
     throw e;
   }
   return choleskySolve(factor, rhs);
-}
-
-/**
- * Solves (I + c·T)x = y in place of y[off..off+n) for a symmetric tridiagonal T (diagonal `dg`,
- * off-diagonal `od`) by Gaussian elimination with partial pivoting (LAPACK dgtsv); c may be
- * negative (an indefinite graph), hence the pivoting.
- * @throws DomainError when the shifted matrix is exactly singular
- */
-function solveShiftedTridiagonal(
-  dg: Float64Array,
-  od: Float64Array,
-  c: number,
-  y: Float64Array,
-  off: number,
-  fn: string,
-): void {
-  const n = dg.length;
-  const d = Float64Array.from(dg, (v) => 1 + c * v);
-  const du = Float64Array.from(od, (v) => c * v);
-  const dl = du.slice();
-  const singular = () => new DomainError(`${fn}: the W-step system I + γθ·T is singular (shift ${c})`);
-  for (let i = 0; i < n - 1; i++) {
-    if (Math.abs(d[i]!) >= Math.abs(dl[i]!)) {
-      if (d[i] === 0) throw singular();
-      const fact = dl[i]! / d[i]!;
-      d[i + 1] = d[i + 1]! - fact * du[i]!;
-      y[off + i + 1] = y[off + i + 1]! - fact * y[off + i]!;
-      dl[i] = 0;
-    } else {
-      const fact = d[i]! / dl[i]!;
-      d[i] = dl[i]!;
-      const temp = d[i + 1]!;
-      d[i + 1] = du[i]! - fact * temp;
-      if (i < n - 2) {
-        dl[i] = du[i + 1]!;
-        du[i + 1] = -fact * dl[i]!;
-      } else dl[i] = 0;
-      du[i] = temp;
-      const tb = y[off + i]!;
-      y[off + i] = y[off + i + 1]!;
-      y[off + i + 1] = tb - fact * y[off + i + 1]!;
-    }
-  }
-  if (n === 0) return;
-  if (d[n - 1] === 0) throw singular();
-  y[off + n - 1] = y[off + n - 1]! / d[n - 1]!;
-  if (n > 1) y[off + n - 2] = (y[off + n - 2]! - du[n - 2]! * y[off + n - 1]!) / d[n - 2]!;
-  for (let i = n - 3; i >= 0; i--)
-    y[off + i] = (y[off + i]! - du[i]! * y[off + i + 1]! - dl[i]! * y[off + i + 2]!) / d[i]!;
 }
