@@ -6,6 +6,7 @@
  */
 export { randomShift } from './data/augment.js';
 export { DataLoader, type DataLoaderOptions, gatherRows } from './data/loader.js';
+export { AdaptableLayer, LayerAdapter } from './modules/adaptable.js';
 export {
   BatchNorm2d,
   Conv2d,

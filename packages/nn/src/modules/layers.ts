@@ -15,6 +15,7 @@ import { batchNorm2d, groupNorm, layerNorm } from '../ops/norm.js';
 import { maxPool2d } from '../ops/pool.js';
 import { reshape } from '../ops/shape.js';
 import { Variable } from '../variable.js';
+import { AdaptableLayer } from './adaptable.js';
 import { Module } from './module.js';
 
 /** Options shared by layers with random initialisation. */
@@ -37,7 +38,7 @@ function assertSize(fn: string, name: string, v: number): void {
 }
 
 /** y = x·Wᵀ + b; W is [out, in]. */
-export class Linear extends Module {
+export class Linear extends AdaptableLayer {
   readonly inFeatures: number;
   readonly outFeatures: number;
   weight: Variable;
@@ -56,13 +57,14 @@ export class Linear extends Module {
       options.bias === false ? undefined : this.param('bias', uniformVar(rng, [outFeatures], bound));
   }
 
-  forward(x: Variable): Variable {
+  /** x·Wᵀ + b, ignoring any adapter. */
+  baseForward(x: Variable): Variable {
     return linear(x, this.weight, this.bias);
   }
 }
 
 /** 2-d convolution; W is [out, in/groups, kh, kw]. */
-export class Conv2d extends Module {
+export class Conv2d extends AdaptableLayer {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: [number, number];
@@ -105,7 +107,8 @@ export class Conv2d extends Module {
       options.bias === false ? undefined : this.param('bias', uniformVar(rng, [outChannels], bound));
   }
 
-  forward(x: Variable): Variable {
+  /** The convolution with the layer's own weight, ignoring any adapter. */
+  baseForward(x: Variable): Variable {
     return conv2d(x, this.weight, this.bias, this.options);
   }
 }
@@ -205,7 +208,7 @@ export class Dropout extends Module {
 }
 
 /** A lookup table of `count` vectors of size `dim` (normal initialisation, as PyTorch). */
-export class Embedding extends Module {
+export class Embedding extends AdaptableLayer {
   readonly weight: Variable;
   constructor(
     readonly count: number,
@@ -224,7 +227,8 @@ export class Embedding extends Module {
   lookup(indices: ArrayLike<number>, shape: readonly number[]): Variable {
     return embedding(indices, shape, this.weight);
   }
-  forward(x: Variable): Variable {
+  /** Looks up the indices held in `x` in the layer's own table, ignoring any adapter. */
+  baseForward(x: Variable): Variable {
     return embedding(x.data, x.shape, this.weight);
   }
 }

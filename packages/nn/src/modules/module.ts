@@ -31,6 +31,11 @@ export abstract class Module {
     return m;
   }
 
+  /** Unregisters a child module (its parameters leave `namedParameters`). */
+  protected removeChild(name: string): void {
+    this.children.delete(name);
+  }
+
   /** Registers non-trainable state (such as running statistics) under `name` and returns it. */
   protected buffer(name: string, b: Float64Array): Float64Array {
     this.buffers.set(name, b);

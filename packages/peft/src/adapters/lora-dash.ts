@@ -1,0 +1,136 @@
+/**
+ * LoRA-Dash (Si et al., ICLR 2025): a pre-launch phase of t optimizer steps of plain LoRA, then,
+ * once, the s task-specific directions (largest change rates δᵢ = |uᵢᵀ ΔW vᵢ| / σᵢ of W's singular
+ * directions under LoRA's current ΔW) are frozen as U_s, V_sᵀ and a learnable d ∈ R^s amplifies
+ * them:
+ *
+ *   W' = W + s_lora·B·A + U_s·diag(d)·V_sᵀ      (the dash term has no α/r scaling)
+ *
+ * The pre-launch length counts optimizer steps (reported to the adapter by
+ * {@link notifyOptimizerStep}), not forward calls as the authors' code does.
+ *
+ * @module
+ */
+import { DomainError } from '@numts/core';
+import { add, linear, mul, type Variable } from '@numts/nn';
+import { type AdaptedLayer, denseShape } from '../adapter.js';
+import { type DirectionSelection, selectDirections, taskSpecificDirections } from '../analysis.js';
+import { constant, filled, matmulRaw, toMatrix } from '../init.js';
+import { LoraAdapter, type LoraOptions } from './lora.js';
+
+/** Options of {@link LoraDashAdapter}. */
+export interface LoraDashOptions extends LoraOptions {
+  /** Number of dash directions s (default 8, the authors' value). */
+  dashDirections?: number | undefined;
+  /** Pre-launch length t in optimizer steps (default 100, the authors' value in forward calls). */
+  preLaunchSteps?: number | undefined;
+  /**
+   * Which directions to dash: `'tsd'` (largest change rate, the method), or the ablations
+   * `'top-sigma'`, `'bottom-sigma'`, `'random'` (default `'tsd'`).
+   */
+  selection?: DirectionSelection | undefined;
+}
+
+/** LoRA-Dash on a Linear layer. */
+export class LoraDashAdapter extends LoraAdapter {
+  readonly dashDirections: number;
+  readonly preLaunchSteps: number;
+  readonly selection: DirectionSelection;
+  /** d ∈ R^s (code name `lora_index`), zero until and after selection starts it. */
+  readonly dashScale: Variable;
+  /** Optimizer steps seen so far. */
+  steps = 0;
+  /** Indices of the dashed singular directions of W (empty before selection). */
+  selected: Int32Array = new Int32Array(0);
+  #us: Variable | null = null;
+  #vst: Variable | null = null;
+
+  constructor(layer: AdaptedLayer, options: LoraDashOptions) {
+    const [out, inn] = denseShape('lora-dash', layer);
+    super(layer, options, 'lora-dash');
+    const s = options.dashDirections ?? 8;
+    if (!Number.isInteger(s) || s < 1 || s > Math.min(out, inn))
+      throw new DomainError(
+        `lora-dash: dashDirections must be an integer in [1, ${Math.min(out, inn)}] (got ${String(s)})`,
+      );
+    const t = options.preLaunchSteps ?? 100;
+    if (!Number.isInteger(t) || t < 0)
+      throw new DomainError(`lora-dash: preLaunchSteps must be a non-negative integer (got ${String(t)})`);
+    this.dashDirections = s;
+    this.preLaunchSteps = t;
+    this.selection = options.selection ?? 'tsd';
+    this.dashScale = this.param('lora_index', filled([s], 0));
+    if (t === 0) this.selectNow();
+  }
+
+  /** U_s (out×s), or null before selection. */
+  get dashU(): Variable | null {
+    return this.#us;
+  }
+  /** V_sᵀ (s×in), or null before selection. */
+  get dashVt(): Variable | null {
+    return this.#vst;
+  }
+
+  /** Counts a step; at step t the directions are selected. */
+  override onOptimizerStep(): void {
+    this.steps++;
+    if (this.steps === this.preLaunchSteps) this.selectNow();
+  }
+
+  /**
+   * Selects the dash directions from LoRA's current ΔW (normally called at step t).
+   * @throws DomainError when called twice
+   */
+  selectNow(): void {
+    if (this.#us) throw new DomainError('lora-dash: the directions are already selected');
+    const [out, inn] = denseShape('lora-dash', this.layer);
+    const w = toMatrix(this.baseWeight(), out, inn);
+    const dw = toMatrix(this.loraDelta(), out, inn);
+    const tsd =
+      this.selection === 'tsd'
+        ? taskSpecificDirections(w, dw, this.dashDirections)
+        : selectDirections(w, dw, this.dashDirections, this.selection, this.steps + 1);
+    this.setDirections(tsd.indices, tsd.u, tsd.vt);
+  }
+
+  /** Installs given directions (used when loading a saved adapter). */
+  setDirections(indices: Int32Array, us: ArrayLike<number>, vst: ArrayLike<number>): void {
+    const [out, inn] = denseShape('lora-dash', this.layer);
+    const s = this.dashDirections;
+    if (indices.length !== s || us.length !== out * s || vst.length !== s * inn)
+      throw new DomainError(
+        `lora-dash: directions must be ${s} indices, U_s ${out}×${s} and V_sᵀ ${s}×${inn} (got ${indices.length}, ${us.length} and ${vst.length} values)`,
+      );
+    this.selected = Int32Array.from(indices);
+    this.#us = constant(us, [out, s]);
+    this.#vst = constant(vst, [s, inn]);
+  }
+
+  /** U_s·diag(d)·V_sᵀ (zero before selection). */
+  dashDelta(): Float64Array {
+    const [out, inn] = denseShape('lora-dash', this.layer);
+    const s = this.dashDirections;
+    if (!this.#us || !this.#vst) return new Float64Array(out * inn);
+    const ud = new Float64Array(out * s);
+    const u = this.#us.data;
+    const d = this.dashScale.data;
+    for (let i = 0; i < out; i++) for (let j = 0; j < s; j++) ud[i * s + j] = u[i * s + j]! * d[j]!;
+    return matmulRaw(ud, this.#vst.data, out, s, inn);
+  }
+
+  protected override adaptedForward(x: Variable): Variable {
+    const base = this.layer.baseForward(x);
+    const dx = this.dropped(x);
+    let y = add(base, this.loraBranch(dx));
+    if (this.#us && this.#vst) y = add(y, linear(mul(linear(dx, this.#vst), this.dashScale), this.#us));
+    return y;
+  }
+
+  override effectiveWeight(): Float64Array {
+    const w = super.effectiveWeight();
+    const d = this.dashDelta();
+    for (let i = 0; i < w.length; i++) w[i] = w[i]! + d[i]!;
+    return w;
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * LoRA (Hu et al. 2022) on Linear, Conv2d and Embedding, with rsLoRA scaling and the SVD
+ * initialisations PiSSA (principal triplets) and MiLoRA (minor triplets).
+ *
+ * ΔW = s·B·A with s = α/r (rsLoRA: α/√r); A is r×in (`lora_A`), B is out×r (`lora_B`).
+ *
+ * @module
+ */
+import { DomainError, Rng } from '@numts/core';
+import { svd, svdRandomized } from '@numts/decompositions';
+import {
+  add,
+  affine,
+  Conv2d,
+  conv2d,
+  dropout,
+  type Embedding,
+  embedding,
+  Linear,
+  linear,
+  permute,
+  reshape,
+  type Variable,
+} from '@numts/nn';
+import { type AdaptedLayer, Adapter, type LowRankFactors, layerKind } from '../adapter.js';
+import { filled, kaimingUniform, matmulRaw, normalVar, toMatrix } from '../init.js';
+
+/** How LoRA's factors start (HF `init_lora_weights`). */
+export type LoraInit = 'default' | 'gaussian' | 'pissa' | 'milora';
+
+/** Options of a LoRA-family adapter. */
+export interface LoraOptions {
+  /** Rank r (1 ≤ r ≤ min(in, out)). */
+  rank: number;
+  /** α; the scale is α/r (default α = r, scale 1). */
+  alpha?: number | undefined;
+  /** rsLoRA: scale α/√r instead of α/r (default false). */
+  useRslora?: boolean | undefined;
+  /** Dropout probability on the adapter branch's input (default 0). */
+  dropout?: number | undefined;
+  /**
+   * `'default'` (A Kaiming-uniform, B = 0; Embedding: A = 0, B ~ N(0,1)), `'gaussian'`
+   * (A ~ N(0, 1/r), B = 0), `'pissa'` (top-r singular triplets, base weight replaced by the
+   * residual) or `'milora'` (bottom-r triplets, likewise).
+   */
+  init?: LoraInit | undefined;
+  /** PiSSA only: use a randomized SVD with this many power iterations (HF `pissa_niter_K`). */
+  pissaNiter?: number | undefined;
+  /** Seed of the initialisation and the dropout mask (default 0). */
+  seed?: number | undefined;
+}
+
+/** The rank limit of a layer: min(out, in) for dense and conv (in·kh·kw) weights. */
+export function maxRank(layer: AdaptedLayer): number {
+  if (layer instanceof Linear) return Math.min(layer.inFeatures, layer.outFeatures);
+  if (layer instanceof Conv2d) {
+    const [kh, kw] = layer.kernelSize;
+    return Math.min(layer.outChannels, (layer.inChannels / (layer.options.groups ?? 1)) * kh * kw);
+  }
+  return Math.min(layer.count, layer.dim);
+}
+
+/** LoRA: y = base(x) + s·(drop(x)·Aᵀ)·Bᵀ. */
+export class LoraAdapter extends Adapter {
+  readonly method: 'lora' | 'pissa' | 'milora' | 'dora' | 'lora-dash';
+  readonly mergeable: boolean = true;
+  readonly rank: number;
+  readonly alpha: number;
+  readonly useRslora: boolean;
+  readonly scaling: number;
+  readonly dropoutP: number;
+  readonly init: LoraInit;
+  /** r×in (Conv2d: r×in×kh×kw; Embedding: r×count). */
+  readonly loraA: Variable;
+  /** out×r (Conv2d: out×r×1×1; Embedding: dim×r). */
+  readonly loraB: Variable;
+  /** PiSSA/MiLoRA: the initial factors, kept for the rank-2r conversion on save. */
+  readonly initialFactors: { a: Float64Array; b: Float64Array } | undefined;
+  protected readonly rng: Rng;
+
+  constructor(layer: AdaptedLayer, options: LoraOptions, method?: 'dora' | 'lora-dash') {
+    super(layer);
+    const init = options.init ?? 'default';
+    this.method = method ?? (init === 'pissa' ? 'pissa' : init === 'milora' ? 'milora' : 'lora');
+    const r = options.rank;
+    this.rank = r;
+    this.alpha = options.alpha ?? r;
+    this.useRslora = options.useRslora ?? false;
+    this.scaling = this.alpha / (this.useRslora ? Math.sqrt(r) : r);
+    this.dropoutP = options.dropout ?? 0;
+    this.init = init;
+    const seed = options.seed ?? 0;
+    const rng = new Rng(seed);
+    this.rng = new Rng(seed + 0x9e3779b1);
+    let a: Variable;
+    let b: Variable;
+    if (layer instanceof Linear) {
+      a = kaimingUniform(rng, [r, layer.inFeatures], layer.inFeatures);
+      b = filled([layer.outFeatures, r], 0);
+      if (init === 'gaussian') a = normalVar(rng, [r, layer.inFeatures], 1 / Math.sqrt(r));
+    } else if (layer instanceof Conv2d) {
+      if ((layer.options.groups ?? 1) !== 1)
+        throw new DomainError(
+          `lora: LoRA on a grouped Conv2d (groups = ${layer.options.groups}) is not supported; use FLoRA, which handles groups`,
+        );
+      const [kh, kw] = layer.kernelSize;
+      const fanIn = layer.inChannels * kh * kw;
+      a = kaimingUniform(rng, [r, layer.inChannels, kh, kw], fanIn);
+      b = filled([layer.outChannels, r, 1, 1], 0);
+      if (init === 'gaussian') a = normalVar(rng, [r, layer.inChannels, kh, kw], 1 / Math.sqrt(r));
+    } else {
+      a = filled([r, layer.count], 0);
+      b = normalVar(rng, [layer.dim, r], 1);
+      if (init === 'gaussian') {
+        a = normalVar(rng, [r, layer.count], 1 / Math.sqrt(r));
+        b = filled([layer.dim, r], 0);
+      }
+    }
+    this.loraA = this.param('lora_A', a);
+    this.loraB = this.param('lora_B', b);
+    this.initialFactors =
+      init === 'pissa' || init === 'milora' ? this.svdInit(init, options.pissaNiter, seed) : undefined;
+  }
+
+  /** PiSSA/MiLoRA: A = √S Vᵀ, B = U √S on the chosen triplets (σ pre-divided by s); W ← W − s·BA. */
+  private svdInit(init: 'pissa' | 'milora', niter: number | undefined, seed: number) {
+    const layer = this.layer as Linear;
+    const [out, inn] = [layer.outFeatures, layer.inFeatures];
+    const r = this.rank;
+    const w = toMatrix(layer.weight.data, out, inn);
+    const res =
+      init === 'pissa' && niter !== undefined ? svdRandomized(w, r, { powerIters: niter, seed }) : svd(w);
+    const k = res.s.length;
+    const first = init === 'pissa' ? 0 : k - r;
+    const a = new Float64Array(r * inn);
+    const b = new Float64Array(out * r);
+    for (let j = 0; j < r; j++) {
+      const root = Math.sqrt(res.s[first + j]! / this.scaling);
+      for (let c = 0; c < inn; c++) a[j * inn + c] = root * res.vt!.get(first + j, c);
+      for (let i = 0; i < out; i++) b[i * r + j] = root * res.u!.get(i, first + j);
+    }
+    this.loraA.data.set(a);
+    this.loraB.data.set(b);
+    // Read the factors back in the layer dtype so that W_res + s·B·A uses the stored values.
+    const aStored = Float64Array.from(this.loraA.data);
+    const bStored = Float64Array.from(this.loraB.data);
+    const ba = matmulRaw(bStored, aStored, out, r, inn);
+    const wd = layer.weight.data;
+    for (let i = 0; i < wd.length; i++) wd[i] = wd[i]! - this.scaling * ba[i]!;
+    return { a: aStored, b: bStored };
+  }
+
+  /** The input of the adapter branch (dropout in training mode). */
+  protected dropped(x: Variable): Variable {
+    return this.dropoutP > 0 ? dropout(x, this.dropoutP, this.rng, this.training) : x;
+  }
+
+  /** s·(x Aᵀ)Bᵀ for dense layers (x already dropped). */
+  protected loraBranch(dx: Variable): Variable {
+    return affine(linear(linear(dx, this.loraA), this.loraB), this.scaling);
+  }
+
+  protected adaptedForward(x: Variable): Variable {
+    const layer = this.layer;
+    const base = layer.baseForward(x);
+    if (layer instanceof Linear) return add(base, this.loraBranch(this.dropped(x)));
+    if (layer instanceof Conv2d) {
+      const h = conv2d(this.dropped(x), this.loraA, undefined, { ...layer.options, groups: 1 });
+      return add(base, affine(conv2d(h, this.loraB), this.scaling));
+    }
+    // Embedding: rows of Aᵀ looked up, then times Bᵀ.
+    const emb = layer as Embedding;
+    const at = permute(this.loraA, [1, 0]);
+    const h = embedding(x.data, x.shape, at);
+    const flat = reshape(h, [-1, this.rank]);
+    const y = affine(linear(flat, this.loraB), this.scaling);
+    return add(base, reshape(y, [...x.shape, emb.dim]));
+  }
+
+  /** s·B·A laid out like the layer weight (Embedding: (B·A)ᵀ, count×dim). */
+  loraDelta(): Float64Array {
+    const layer = this.layer;
+    const r = this.rank;
+    const a = this.loraA.data;
+    const b = this.loraB.data;
+    let d: Float64Array;
+    if (layer instanceof Linear) d = matmulRaw(b, a, layer.outFeatures, r, layer.inFeatures);
+    else if (layer instanceof Conv2d) {
+      const [kh, kw] = layer.kernelSize;
+      d = matmulRaw(b, a, layer.outChannels, r, layer.inChannels * kh * kw);
+    } else {
+      const emb = layer as Embedding;
+      const ba = matmulRaw(b, a, emb.dim, r, emb.count);
+      d = new Float64Array(emb.count * emb.dim);
+      for (let i = 0; i < emb.dim; i++)
+        for (let j = 0; j < emb.count; j++) d[j * emb.dim + i] = ba[i * emb.count + j]!;
+    }
+    for (let i = 0; i < d.length; i++) d[i] = d[i]! * this.scaling;
+    return d;
+  }
+
+  effectiveWeight(): Float64Array {
+    const w = Float64Array.from(this.baseWeight());
+    const d = this.loraDelta();
+    for (let i = 0; i < w.length; i++) w[i] = w[i]! + d[i]!;
+    return w;
+  }
+
+  override lowRankFactors(): LowRankFactors | undefined {
+    return this.layer instanceof Linear ? { down: this.loraA, up: this.loraB } : undefined;
+  }
+}
+
+/** Validates the rank of a LoRA-family adapter for a layer. */
+export function checkRank(fn: string, layer: AdaptedLayer, rank: unknown): asserts rank is number {
+  const limit = maxRank(layer);
+  if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1 || rank > limit)
+    throw new DomainError(
+      `${fn}: rank must be an integer in [1, ${limit}] for this ${layerKind(layer)} (min(out, in) = ${limit}; got ${String(rank)})`,
+    );
+}

@@ -1,0 +1,399 @@
+/**
+ * HuggingFace peft adapter files: `adapter_config.json` and `adapter_model.safetensors`.
+ *
+ * LoRA, DoRA, PiSSA and MiLoRA are written as `peft_type: "LORA"` with HF's key names and shapes
+ * (`base_model.model.<path>.lora_A.weight` r×in, `.lora_B.weight` out×r, Conv2d r×in×kh×kw and
+ * out×r×1×1, Embedding `.lora_embedding_A` r×count and `.lora_embedding_B` dim×r, DoRA
+ * `.lora_magnitude_vector` out). The other methods use their own `peft_type` (`LORA_DASH`,
+ * `NUMTS_SSB`, …) and the parameter names of the adapter (documented in the README). Every file
+ * also carries `numts_config`, the numts configuration, which stock peft ignores.
+ *
+ * @module
+ */
+import { DomainError, FormatError, NonFiniteError, ShapeError } from '@numts/core';
+import { SafetensorsFile, writeSafetensors } from '@numts/io';
+import { Embedding, type Module } from '@numts/nn';
+import type { Adapter } from './adapter.js';
+import { DoraAdapter } from './adapters/dora.js';
+import { LoraAdapter } from './adapters/lora.js';
+import { LoraDashAdapter } from './adapters/lora-dash.js';
+import type { AdapterConfig } from './config.js';
+import { adapterConfigOf, adaptersOf, injectAdapters, unloadAdapters } from './inject.js';
+
+/** The two files of an adapter directory. */
+export interface AdapterFiles {
+  /** Text of `adapter_config.json`. */
+  config: string;
+  /** Bytes of `adapter_model.safetensors`. */
+  weights: Uint8Array;
+}
+
+/** Options of {@link saveAdapter}. */
+export interface SaveAdapterOptions {
+  /** `base_model_name_or_path` (default null). */
+  baseModelName?: string | null | undefined;
+  /**
+   * PiSSA/MiLoRA: write a plain LoRA of rank 2r that applies to the ORIGINAL weight
+   * (A' = [A; A₀], B' = [B | −B₀], α' = 2α) instead of an adapter for the residual weight.
+   */
+  svdInitAsLora?: boolean | undefined;
+  /**
+   * LoRA-Dash: write a plain LoRA of rank r + s (A' = [A; diag(d)V_sᵀ], B' = [B | U_s/scale],
+   * α' keeping the scale) that stock peft loads.
+   */
+  dashAsLora?: boolean | undefined;
+}
+
+const PREFIX = 'base_model.model.';
+
+/** The peft_type written for a method. */
+export function peftTypeOf(method: string): string {
+  if (method === 'lora' || method === 'dora' || method === 'pissa' || method === 'milora') return 'LORA';
+  if (method === 'lora-dash') return 'LORA_DASH';
+  return `NUMTS_${method.toUpperCase().replace(/-/g, '_')}`;
+}
+
+type Tensors = Record<string, { data: ArrayLike<number>; shape: number[] }>;
+
+function loraKeys(path: string, a: LoraAdapter): { aKey: string; bKey: string } {
+  return a.layer instanceof Embedding
+    ? { aKey: `${PREFIX}${path}.lora_embedding_A`, bKey: `${PREFIX}${path}.lora_embedding_B` }
+    : { aKey: `${PREFIX}${path}.lora_A.weight`, bKey: `${PREFIX}${path}.lora_B.weight` };
+}
+
+/** Stacks rows: [top (r₁×n); bottom (r₂×n)]. */
+function stackRows(top: ArrayLike<number>, bottom: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(top.length + bottom.length);
+  out.set(Array.from(top));
+  out.set(Array.from(bottom), top.length);
+  return out;
+}
+
+/** Concatenates columns: [left (m×r₁) | right (m×r₂)]. */
+function stackCols(
+  left: ArrayLike<number>,
+  right: ArrayLike<number>,
+  m: number,
+  r1: number,
+  r2: number,
+): Float64Array {
+  const out = new Float64Array(m * (r1 + r2));
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < r1; j++) out[i * (r1 + r2) + j] = left[i * r1 + j]!;
+    for (let j = 0; j < r2; j++) out[i * (r1 + r2) + r1 + j] = right[i * r2 + j]!;
+  }
+  return out;
+}
+
+/**
+ * Writes the adapters of a model as HF peft files (plus `modulesToSave` weights).
+ * @throws DomainError when the model has no adapters or an adapter is merged
+ * @example
+ * ```ts
+ * const files = saveAdapter(model);
+ * JSON.parse(files.config).peft_type; // "LORA"
+ * ```
+ */
+export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): AdapterFiles {
+  const fn = 'saveAdapter';
+  const config = adapterConfigOf(model);
+  const list = adaptersOf(model);
+  if (!config || list.length === 0)
+    throw new DomainError(`${fn}: the model has no adapters (use injectAdapters first)`);
+  for (const [path, a] of list)
+    if (a.merged)
+      throw new DomainError(
+        `${fn}: the adapter on ${JSON.stringify(path)} is merged; unmerge it before saving`,
+      );
+  const tensors: Tensors = {};
+  let peftType = peftTypeOf(config.method);
+  let rankOut = config.rank ?? 8;
+  let alphaOut = config.alpha ?? rankOut;
+  const rankPattern: Record<string, number> = {};
+  const alphaPattern: Record<string, number> = {};
+  let initOut: unknown = true;
+  for (const [path, a] of list) {
+    if (a instanceof LoraAdapter) {
+      const { aKey, bKey } = loraKeys(path, a);
+      let A: ArrayLike<number> = a.loraA.data;
+      let B: ArrayLike<number> = a.loraB.data;
+      let aShape = [...a.loraA.shape];
+      let bShape = [...a.loraB.shape];
+      let r = a.rank;
+      let alpha = a.alpha;
+      if (a instanceof LoraDashAdapter && options.dashAsLora) {
+        peftType = 'LORA';
+        const [out, inn] = [a.loraB.shape[0]!, a.loraA.shape[1]!];
+        if (a.dashU && a.dashVt) {
+          const s = a.dashDirections;
+          const dv = new Float64Array(s * inn);
+          for (let j = 0; j < s; j++)
+            for (let c = 0; c < inn; c++)
+              dv[j * inn + c] = a.dashScale.data[j]! * a.dashVt.data[j * inn + c]!;
+          const us = Float64Array.from(a.dashU.data, (v) => v / a.scaling);
+          A = stackRows(A, dv);
+          B = stackCols(B, us, out, r, s);
+          r += s;
+          alpha = a.useRslora ? a.scaling * Math.sqrt(r) : a.scaling * r;
+          aShape = [r, inn];
+          bShape = [out, r];
+        }
+      } else if (a instanceof LoraDashAdapter) {
+        if (a.dashU && a.dashVt) {
+          tensors[`${PREFIX}${path}.lora_dash_U`] = { data: a.dashU.data, shape: [...a.dashU.shape] };
+          tensors[`${PREFIX}${path}.lora_dash_Vt`] = { data: a.dashVt.data, shape: [...a.dashVt.shape] };
+          tensors[`${PREFIX}${path}.lora_dash_indices`] = { data: a.selected, shape: [a.selected.length] };
+        }
+        tensors[`${PREFIX}${path}.lora_dash_d`] = { data: a.dashScale.data, shape: [a.dashDirections] };
+      }
+      if (a.initialFactors && options.svdInitAsLora) {
+        const [out, inn] = [a.loraB.shape[0]!, a.loraA.shape[1]!];
+        A = stackRows(A, a.initialFactors.a);
+        B = stackCols(
+          B,
+          Float64Array.from(a.initialFactors.b, (v) => -v),
+          out,
+          r,
+          r,
+        );
+        alpha = a.useRslora ? alpha * Math.SQRT2 : 2 * alpha;
+        r *= 2;
+        aShape = [r, inn];
+        bShape = [out, r];
+      } else if (a.initialFactors) {
+        initOut =
+          a.init === 'pissa'
+            ? config.pissaNiter !== undefined
+              ? `pissa_niter_${config.pissaNiter}`
+              : 'pissa'
+            : true;
+      }
+      tensors[aKey] = { data: A, shape: aShape };
+      tensors[bKey] = { data: B, shape: bShape };
+      if (a instanceof DoraAdapter)
+        tensors[`${PREFIX}${path}.lora_magnitude_vector`] = {
+          data: a.magnitude.data,
+          shape: [...a.magnitude.shape],
+        };
+      if (list.length > 0 && path === list[0]![0]) {
+        rankOut = r;
+        alphaOut = alpha;
+      }
+      if (r !== rankOut) rankPattern[path] = r;
+      if (alpha !== alphaOut) alphaPattern[path] = alpha;
+    } else {
+      for (const [name, p] of a.namedParameters()) {
+        if (name.includes('.')) continue;
+        tensors[`${PREFIX}${path}.${name}`] = { data: p.data, shape: [...p.shape] };
+      }
+    }
+  }
+  for (const [name, p] of model.namedParameters()) {
+    const modulePath = name.slice(0, name.lastIndexOf('.'));
+    const keep = config.modulesToSave ?? [];
+    if (keep.some((k) => modulePath === k || modulePath.endsWith(`.${k}`)))
+      tensors[`${PREFIX}${name}`] = { data: p.data, shape: [...p.shape] };
+  }
+  for (const [k, t] of Object.entries(tensors))
+    for (let i = 0; i < t.data.length; i++)
+      if (!Number.isFinite(t.data[i]!))
+        throw new NonFiniteError(
+          `${fn}: tensor ${JSON.stringify(k)} must be finite (element ${i} is ${t.data[i]})`,
+          i,
+        );
+  const dtypes: Record<string, 'I64'> = {};
+  for (const k of Object.keys(tensors)) if (k.endsWith('.lora_dash_indices')) dtypes[k] = 'I64';
+  const weights = writeSafetensors(tensors, { dtype: 'F32', dtypes, metadata: { format: 'pt' } });
+  const exported = peftType === 'LORA' && config.method === 'lora-dash';
+  const json = {
+    alpha_pattern: alphaPattern,
+    auto_mapping: null,
+    base_model_name_or_path: options.baseModelName ?? null,
+    bias: 'none',
+    exclude_modules: null,
+    fan_in_fan_out: false,
+    inference_mode: true,
+    init_lora_weights: options.svdInitAsLora ? true : initOut,
+    layer_replication: null,
+    layers_pattern: null,
+    layers_to_transform: null,
+    loftq_config: {},
+    lora_alpha: alphaOut,
+    lora_bias: false,
+    lora_dropout: config.dropout ?? 0,
+    megatron_config: null,
+    megatron_core: 'megatron.core',
+    modules_to_save: config.modulesToSave ? [...config.modulesToSave] : null,
+    peft_type: peftType,
+    peft_version: null,
+    r: rankOut,
+    rank_pattern: rankPattern,
+    revision: null,
+    target_modules: list.map(([p]) => p),
+    task_type: null,
+    use_dora: config.method === 'dora',
+    use_rslora: config.useRslora ?? false,
+    ...(exported || options.svdInitAsLora
+      ? {}
+      : { numts_config: { ...config, targetModules: list.map(([p]) => p) } }),
+  };
+  return { config: `${JSON.stringify(json, null, 2)}\n`, weights };
+}
+
+/** The parts of an HF `adapter_config.json` this package reads. */
+interface HfConfig {
+  peft_type?: string;
+  r?: number | undefined;
+  lora_alpha?: number;
+  lora_dropout?: number;
+  target_modules?: string[] | string;
+  exclude_modules?: string[] | string | null;
+  use_rslora?: boolean;
+  use_dora?: boolean;
+  rank_pattern?: Record<string, number>;
+  alpha_pattern?: Record<string, number>;
+  modules_to_save?: string[] | null;
+  fan_in_fan_out?: boolean;
+  lora_bias?: boolean;
+  numts_config?: AdapterConfig;
+}
+
+/** Parses `adapter_config.json` into a numts {@link AdapterConfig}. */
+export function parseAdapterConfig(text: string): AdapterConfig {
+  const fn = 'parseAdapterConfig';
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new FormatError(`${fn}: adapter_config.json is not valid JSON (${(e as Error).message})`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new FormatError(`${fn}: adapter_config.json must hold a JSON object`);
+  const hf = raw as HfConfig;
+  if (hf.numts_config) {
+    // An SVD-initialised adapter applies to the saved (residual) base weight: load it as LoRA.
+    const c = { ...hf.numts_config };
+    if (c.method === 'pissa' || c.method === 'milora') {
+      c.method = 'lora';
+      delete c.init;
+      delete c.pissaNiter;
+    }
+    return c;
+  }
+  if (hf.peft_type !== 'LORA')
+    throw new FormatError(
+      `${fn}: peft_type ${JSON.stringify(hf.peft_type)} is not supported (LORA, or a file written by numts)`,
+    );
+  if (hf.fan_in_fan_out)
+    throw new FormatError(`${fn}: fan_in_fan_out = true (GPT-2 Conv1D layout) is not supported`);
+  if (hf.lora_bias) throw new FormatError(`${fn}: lora_bias = true is not supported`);
+  if (hf.target_modules === undefined)
+    throw new FormatError(`${fn}: adapter_config.json has no target_modules`);
+  const exclude = hf.exclude_modules;
+  return {
+    method: hf.use_dora ? 'dora' : 'lora',
+    targetModules: hf.target_modules,
+    excludeModules: exclude == null ? undefined : typeof exclude === 'string' ? [exclude] : exclude,
+    rank: hf.r ?? 8,
+    alpha: hf.lora_alpha ?? 8,
+    rankPattern: hf.rank_pattern,
+    alphaPattern: hf.alpha_pattern,
+    useRslora: hf.use_rslora ?? false,
+    dropout: hf.lora_dropout ?? 0,
+    modulesToSave: hf.modules_to_save ?? undefined,
+  };
+}
+
+/** The tensors an adapter expects in the file: key → [target, shape]. */
+function expectedTensors(
+  model: Module,
+  config: AdapterConfig,
+): Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }> {
+  const out = new Map<string, { data: Float32Array | Float64Array; shape: readonly number[] }>();
+  for (const [path, a] of adaptersOf(model)) {
+    if (a instanceof LoraAdapter) {
+      const { aKey, bKey } = loraKeys(path, a);
+      out.set(aKey, a.loraA);
+      out.set(bKey, a.loraB);
+      if (a instanceof DoraAdapter) out.set(`${PREFIX}${path}.lora_magnitude_vector`, a.magnitude);
+      if (a instanceof LoraDashAdapter) out.set(`${PREFIX}${path}.lora_dash_d`, a.dashScale);
+    } else {
+      for (const [name, p] of a.namedParameters()) out.set(`${PREFIX}${path}.${name}`, p);
+    }
+  }
+  const keep = config.modulesToSave ?? [];
+  for (const [name, p] of model.namedParameters()) {
+    const modulePath = name.slice(0, name.lastIndexOf('.'));
+    if (keep.some((k) => modulePath === k || modulePath.endsWith(`.${k}`))) out.set(`${PREFIX}${name}`, p);
+  }
+  return out;
+}
+
+/**
+ * Attaches the adapters described by a saved adapter directory to `model` and loads their
+ * weights. The base weights must be the ones the adapter was trained on (for PiSSA/MiLoRA that is
+ * the residual weight, as in HF peft; a file saved with `svdInitAsLora` applies to the original).
+ * @throws FormatError for an unreadable config or safetensors file, an unsupported peft_type
+ * @throws ShapeError for a missing tensor, an unexpected tensor, or a tensor whose shape differs
+ *   from the adapter's (the message names the key and both shapes)
+ * @throws NonFiniteError for NaN or infinite adapter values
+ */
+export function loadAdapter(model: Module, files: AdapterFiles): Map<string, Adapter> {
+  const fn = 'loadAdapter';
+  const config = parseAdapterConfig(files.config);
+  const file = SafetensorsFile.parse(files.weights);
+  const adapters = injectAdapters(model, config);
+  try {
+    const expected = expectedTensors(model, config);
+    const names = new Set(file.names);
+    for (const [key, target] of expected) {
+      if (!names.has(key))
+        throw new ShapeError(
+          `${fn}: adapter_model.safetensors has no tensor ${JSON.stringify(key)} (expected shape [${target.shape.join(', ')}])`,
+        );
+      const t = file.get(key);
+      if (t.shape.length !== target.shape.length || t.shape.some((d, i) => d !== target.shape[i]))
+        throw new ShapeError(
+          `${fn}: tensor ${JSON.stringify(key)} has shape [${t.shape.join(', ')}] but the model expects [${target.shape.join(', ')}]`,
+        );
+      const values = t.clone().data;
+      for (let i = 0; i < values.length; i++)
+        if (!Number.isFinite(Number(values[i])))
+          throw new NonFiniteError(
+            `${fn}: tensor ${JSON.stringify(key)} must be finite (element ${i} is ${values[i]})`,
+            i,
+          );
+      for (let i = 0; i < values.length; i++) target.data[i] = Number(values[i]);
+      names.delete(key);
+    }
+    // LoRA-Dash directions.
+    for (const [path, a] of adaptersOf(model)) {
+      if (!(a instanceof LoraDashAdapter)) continue;
+      const uKey = `${PREFIX}${path}.lora_dash_U`;
+      if (!names.has(uKey)) continue;
+      const vKey = `${PREFIX}${path}.lora_dash_Vt`;
+      const iKey = `${PREFIX}${path}.lora_dash_indices`;
+      for (const k of [vKey, iKey])
+        if (!names.has(k)) throw new ShapeError(`${fn}: adapter_model.safetensors has ${uKey} but no ${k}`);
+      const idx = Int32Array.from(file.get(iKey).clone().data, (v) => Number(v));
+      a.setDirections(
+        idx,
+        file.get(uKey).clone().data as ArrayLike<number>,
+        file.get(vKey).clone().data as ArrayLike<number>,
+      );
+      a.steps = Math.max(a.preLaunchSteps, 0);
+      for (const k of [uKey, vKey, iKey]) names.delete(k);
+    }
+    if (names.size > 0)
+      throw new ShapeError(
+        `${fn}: adapter_model.safetensors has tensors the model's adapters do not use: ${[...names]
+          .slice(0, 5)
+          .map((k) => JSON.stringify(k))
+          .join(', ')}`,
+      );
+  } catch (e) {
+    unloadAdapters(model);
+    throw e;
+  }
+  return adapters;
+}

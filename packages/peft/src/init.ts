@@ -1,0 +1,71 @@
+/**
+ * Initialisers and small Float64 helpers shared by the adapters.
+ *
+ * @module
+ */
+import { Matrix, type Rng } from '@numts/core';
+import { type Buf, Variable } from '@numts/nn';
+
+/** PyTorch's kaiming_uniform(a = √5): U(−1/√fanIn, 1/√fanIn). */
+export function kaimingUniform(rng: Rng, shape: number[], fanIn: number): Variable {
+  const v = Variable.zeros(shape);
+  const bound = 1 / Math.sqrt(fanIn);
+  for (let i = 0; i < v.size; i++) v.data[i] = rng.uniform(-bound, bound);
+  return v;
+}
+
+/** Independent N(0, sd²) entries. */
+export function normalVar(rng: Rng, shape: number[], sd: number): Variable {
+  const v = Variable.zeros(shape);
+  for (let i = 0; i < v.size; i++) v.data[i] = rng.normal(0, sd);
+  return v;
+}
+
+/** A Variable filled with one value. */
+export function filled(shape: number[], value: number): Variable {
+  const v = Variable.zeros(shape);
+  v.data.fill(value);
+  return v;
+}
+
+/** A constant (no gradient) Variable holding a copy of `values`. */
+export function constant(values: ArrayLike<number>, shape: number[]): Variable {
+  return Variable.from(values, shape);
+}
+
+/** A Float64 Matrix copy of a row-major buffer. */
+export function toMatrix(data: Buf | Float64Array, rows: number, cols: number): Matrix {
+  return new Matrix(rows, cols, Float64Array.from(data));
+}
+
+/** a (m×k) · b (k×n) for row-major Float64-convertible buffers; a new Float64Array m×n. */
+export function matmulRaw(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  k: number,
+  n: number,
+): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const aip = a[i * k + p]!;
+      if (aip === 0) continue;
+      const ro = i * n;
+      const rb = p * n;
+      for (let j = 0; j < n; j++) out[ro + j] = out[ro + j]! + aip * b[rb + j]!;
+    }
+  }
+  return out;
+}
+
+/** The Euclidean norm of each row of an m×n buffer. */
+export function rowNorms(a: ArrayLike<number>, m: number, n: number): Float64Array {
+  const out = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += a[i * n + j]! ** 2;
+    out[i] = Math.sqrt(s);
+  }
+  return out;
+}

@@ -1,0 +1,308 @@
+/**
+ * Attaching adapters to a model, freezing the base, merging and unloading — the HF peft
+ * `get_peft_model` / `merge_and_unload` workflow on `@numts/nn` modules.
+ *
+ * @module
+ */
+import { DomainError, NonFiniteError, ShapeError } from '@numts/core';
+import { AdaptableLayer, Conv2d, Embedding, Linear, type Module } from '@numts/nn';
+import { type AdaptedLayer, Adapter, layerKind } from './adapter.js';
+import { CoreLoraAdapter } from './adapters/core-lora.js';
+import { DoraAdapter } from './adapters/dora.js';
+import { FloraConvAdapter } from './adapters/flora-conv.js';
+import { checkRank, LoraAdapter } from './adapters/lora.js';
+import { LoraDashAdapter } from './adapters/lora-dash.js';
+import { ParallelAdapter } from './adapters/parallel.js';
+import { SamParserAdapter } from './adapters/sam-parser.js';
+import { ScalingAdapter } from './adapters/scaling.js';
+import { TriLoraAdapter } from './adapters/trilora.js';
+import { type AdapterConfig, patternValue, validateConfig } from './config.js';
+
+const configs = new WeakMap<Module, AdapterConfig>();
+
+/** The config an adapted model was built with (undefined for a plain model). */
+export function adapterConfigOf(model: Module): AdapterConfig | undefined {
+  return configs.get(model);
+}
+
+function suffixMatch(path: string, name: string): boolean {
+  return path === name || path.endsWith(`.${name}`);
+}
+
+/** Paths of the modules `config.targetModules` selects (validated). */
+export function resolveTargets(fn: string, model: Module, config: AdapterConfig): [string, AdaptedLayer][] {
+  const modules = model.namedModules().filter(([, m]) => !(m instanceof Adapter));
+  const exclude = config.excludeModules ?? [];
+  const keep = config.modulesToSave ?? [];
+  const isExcluded = (p: string) =>
+    exclude.some((e) => suffixMatch(p, e)) || keep.some((k) => suffixMatch(p, k));
+  const out: [string, AdaptedLayer][] = [];
+  const add = (path: string, m: Module) => {
+    if (!(m instanceof Linear || m instanceof Conv2d || m instanceof Embedding))
+      throw new DomainError(
+        `${fn}: target module ${JSON.stringify(path)} is a ${m.constructor.name}; adapters attach to Linear, Conv2d or Embedding layers`,
+      );
+    if (!out.some(([p]) => p === path)) out.push([path, m]);
+  };
+  const t = config.targetModules;
+  if (t === 'all-linear') {
+    for (const [p, m] of modules) if (m instanceof Linear && !isExcluded(p)) add(p, m);
+  } else if (typeof t === 'string') {
+    let re: RegExp;
+    try {
+      re = new RegExp(`^(?:${t})$`);
+    } catch (e) {
+      throw new DomainError(
+        `${fn}: targetModules ${JSON.stringify(t)} is not a valid regex (${(e as Error).message})`,
+      );
+    }
+    for (const [p, m] of modules) if (re.test(p) && !isExcluded(p)) add(p, m);
+  } else {
+    for (const name of t) {
+      if (!modules.some(([p]) => suffixMatch(p, name) && !isExcluded(p)))
+        throw new DomainError(
+          `${fn}: target module ${JSON.stringify(name)} matches no module of the model (modules: ${modules
+            .filter(([, m]) => m instanceof AdaptableLayer)
+            .map(([p]) => p)
+            .join(', ')})`,
+        );
+    }
+    for (const [p, m] of modules) if (t.some((name) => suffixMatch(p, name)) && !isExcluded(p)) add(p, m);
+  }
+  if (out.length === 0)
+    throw new DomainError(
+      `${fn}: targetModules ${JSON.stringify(t)} selects no Linear, Conv2d or Embedding layer`,
+    );
+  return out;
+}
+
+/** Builds the adapter of `config.method` for one layer. */
+export function createAdapter(
+  fn: string,
+  path: string,
+  layer: AdaptedLayer,
+  config: AdapterConfig,
+  seed: number,
+): Adapter {
+  const w = layer.weight.data;
+  for (let i = 0; i < w.length; i++)
+    if (!Number.isFinite(w[i]!))
+      throw new NonFiniteError(
+        `${fn}: the weight of ${JSON.stringify(path)} must be finite (element ${i} is ${w[i]})`,
+        i,
+      );
+  const rank = patternValue(config.rankPattern, path) ?? config.rank ?? 8;
+  const alpha = patternValue(config.alphaPattern, path) ?? config.alpha ?? rank;
+  const common = { rank, alpha, useRslora: config.useRslora, dropout: config.dropout, seed };
+  const method = config.method;
+  const dense = (m: string) => {
+    if (!(layer instanceof Linear))
+      throw new DomainError(
+        `${fn}: ${m} adapts Linear layers only; ${JSON.stringify(path)} is a ${layerKind(layer)}`,
+      );
+  };
+  switch (method) {
+    case 'lora':
+    case 'pissa':
+    case 'milora': {
+      const init = method === 'lora' ? (config.init ?? 'default') : method;
+      if (init === 'pissa' || init === 'milora') dense(init);
+      checkRank(`${fn} (${path})`, layer, rank);
+      return new LoraAdapter(layer, { ...common, init, pissaNiter: config.pissaNiter });
+    }
+    case 'dora':
+      dense('dora');
+      checkRank(`${fn} (${path})`, layer, rank);
+      return new DoraAdapter(layer, { ...common, detachNorm: config.doraDetachNorm });
+    case 'lora-dash':
+      dense('lora-dash');
+      checkRank(`${fn} (${path})`, layer, rank);
+      return new LoraDashAdapter(layer, {
+        ...common,
+        dashDirections: config.dashDirections,
+        preLaunchSteps: config.preLaunchSteps,
+        selection: config.dashSelection,
+      });
+    case 'ssl':
+    case 'ssb':
+    case 'ia3':
+      dense(method);
+      return new ScalingAdapter(layer, method);
+    case 'sam-parser':
+      dense(method);
+      return new SamParserAdapter(layer);
+    case 'parallel':
+      dense(method);
+      checkRank(`${fn} (${path})`, layer, rank);
+      return new ParallelAdapter(layer, { rank, dropout: config.dropout, seed });
+    case 'trilora':
+      dense(method);
+      checkRank(`${fn} (${path})`, layer, rank);
+      return new TriLoraAdapter(layer, { rank, seed });
+    case 'moslora':
+      dense(method);
+      checkRank(`${fn} (${path})`, layer, rank);
+      return new CoreLoraAdapter(layer, 'moslora', {
+        rank,
+        scaling: alpha / (config.useRslora ? Math.sqrt(rank) : rank),
+        dropout: config.dropout,
+        seed,
+      });
+    case 'flora': {
+      if (layer instanceof Conv2d) {
+        const [kh, kw] = layer.kernelSize;
+        const ranks = config.floraRanks ?? [rank, rank, Math.min(rank, kh), Math.min(rank, kw)];
+        return new FloraConvAdapter(layer, {
+          ranks,
+          scale: config.floraScale,
+          dropout: config.dropout,
+          seed,
+        });
+      }
+      dense('flora');
+      checkRank(`${fn} (${path})`, layer, rank);
+      return new CoreLoraAdapter(layer, 'flora', {
+        rank,
+        scaling: config.floraScale ?? 1,
+        dropout: config.dropout,
+        seed,
+      });
+    }
+  }
+}
+
+/**
+ * Attaches an adapter of `config.method` to every target layer, freezes everything else except
+ * `config.modulesToSave` (as HF `get_peft_model`), and returns the adapters by module path.
+ * Layer i (in module order) is initialised with seed `config.seed + i`.
+ * @throws DomainError for an unknown method, a target that matches nothing or is not a
+ *   Linear/Conv2d/Embedding, a rank outside [1, min(in, out)], a method that does not support the
+ *   layer kind, or a model that already has adapters
+ * @throws NonFiniteError when a target weight contains NaN or ±Infinity
+ * @example
+ * ```ts
+ * const model = new Sequential(new Linear(8, 16), ReLU(), new Linear(16, 4));
+ * const adapters = injectAdapters(model, { method: 'lora', targetModules: ['0', '2'], rank: 2 });
+ * adapters.size; // 2
+ * ```
+ */
+export function injectAdapters(model: Module, config: AdapterConfig): Map<string, Adapter> {
+  const fn = 'injectAdapters';
+  validateConfig(fn, config);
+  if (adaptersOf(model).length > 0)
+    throw new DomainError(`${fn}: the model already has adapters; unload them first`);
+  const modules = model.namedModules();
+  for (const k of config.modulesToSave ?? [])
+    if (!modules.some(([p]) => suffixMatch(p, k)))
+      throw new DomainError(`${fn}: modulesToSave entry ${JSON.stringify(k)} matches no module`);
+  const targets = resolveTargets(fn, model, config);
+  const base = config.seed ?? 0;
+  const created = targets.map(
+    ([path, layer], i) => [path, createAdapter(fn, path, layer, config, base + i)] as const,
+  );
+  const out = new Map<string, Adapter>();
+  for (const [path, adapter] of created) {
+    adapter.layer.attachAdapter(adapter);
+    out.set(path, adapter);
+  }
+  configs.set(model, { ...config });
+  markOnlyAdaptersTrainable(model, { modulesToSave: config.modulesToSave });
+  return out;
+}
+
+/** Every attached adapter with its layer's path, in module order. */
+export function adaptersOf(model: Module): [string, Adapter][] {
+  const out: [string, Adapter][] = [];
+  for (const [path, m] of model.namedModules())
+    if (m instanceof AdaptableLayer && m.adapter instanceof Adapter) out.push([path, m.adapter]);
+  return out;
+}
+
+/**
+ * Freezes every parameter except those of adapters and of the `modulesToSave` (suffix-matched
+ * module paths), as loralib's `mark_only_lora_as_trainable` plus HF `modules_to_save`.
+ * @throws DomainError when a `modulesToSave` entry matches no module
+ */
+export function markOnlyAdaptersTrainable(
+  model: Module,
+  options: { modulesToSave?: readonly string[] | undefined } = {},
+): void {
+  const keep = options.modulesToSave ?? [];
+  const modules = model.namedModules();
+  for (const k of keep)
+    if (!modules.some(([p]) => suffixMatch(p, k)))
+      throw new DomainError(
+        `markOnlyAdaptersTrainable: modulesToSave entry ${JSON.stringify(k)} matches no module`,
+      );
+  const adapterParams = new Set(adaptersOf(model).flatMap(([, a]) => a.parameters()));
+  for (const [name, p] of model.namedParameters()) {
+    const parts = name.split('.').slice(0, -1);
+    const kept = keep.some((k) => parts.some((_, i) => suffixMatch(parts.slice(0, i + 1).join('.'), k)));
+    p.requiresGrad = adapterParams.has(p) || kept;
+  }
+}
+
+/** Tells every adapter that an optimizer step happened (LoRA-Dash counts its pre-launch here). */
+export function notifyOptimizerStep(model: Module): void {
+  for (const [, a] of adaptersOf(model)) a.onOptimizerStep();
+}
+
+/**
+ * Merges every adapter into its layer's weight (safe merge).
+ * @throws DomainError for a non-mergeable adapter (parallel/MPCn) or one already merged
+ */
+export function mergeAdapters(model: Module): void {
+  const list = adaptersOf(model);
+  for (const [path, a] of list)
+    if (!a.mergeable)
+      throw new DomainError(
+        `mergeAdapters: the ${a.method} adapter on ${JSON.stringify(path)} cannot be merged`,
+      );
+  for (const [, a] of list) a.merge();
+}
+
+/** Restores every merged adapter's layer weight. */
+export function unmergeAdapters(model: Module): void {
+  for (const [, a] of adaptersOf(model).reverse()) if (a.merged) a.unmerge();
+}
+
+/**
+ * Merges the adapters into the weights and removes them; returns the plain model (the same
+ * object), whose forward equals the adapted forward.
+ */
+export function mergeAndUnload(model: Module): Module {
+  for (const [, a] of adaptersOf(model))
+    if (!a.merged) {
+      if (!a.mergeable) throw new DomainError(`mergeAndUnload: the ${a.method} adapter cannot be merged`);
+      a.merge();
+    }
+  return detachAll(model);
+}
+
+/** Removes the adapters without merging (unmerging merged ones first); returns the plain model. */
+export function unloadAdapters(model: Module): Module {
+  unmergeAdapters(model);
+  return detachAll(model);
+}
+
+function detachAll(model: Module): Module {
+  for (const [, a] of adaptersOf(model)) a.layer.detachAdapter();
+  configs.delete(model);
+  for (const p of model.parameters()) p.requiresGrad = true;
+  return model;
+}
+
+/**
+ * ΔW of the adapter attached to `layer` (W_eff − W, Float64, the layer weight's shape).
+ * @throws ShapeError when the layer has no adapter
+ */
+export function deltaWeight(layer: AdaptedLayer): Float64Array {
+  const a = layer.adapter;
+  if (!(a instanceof Adapter)) throw new ShapeError(`deltaWeight: the ${layerKind(layer)} has no adapter`);
+  return a.deltaWeight();
+}
+
+/** Trainable parameters of the model (adapters plus `modulesToSave`), counted exactly. */
+export function trainableParameterCount(model: Module): number {
+  return model.countParameters({ trainableOnly: true });
+}

@@ -1,0 +1,124 @@
+/**
+ * Inspection of a saved LoRA adapter without the model: per adapted module its rank, scale,
+ * factor norms, the singular spectrum of ΔW and, given the base weights, its task-specific
+ * directions (LoRA-Dash change rates).
+ *
+ * @module
+ */
+import { FormatError, gemm, Matrix, transpose } from '@numts/core';
+import { SafetensorsFile } from '@numts/io';
+import {
+  type SingularSpectrum,
+  singularSpectrum,
+  type TaskSpecificDirections,
+  taskSpecificDirections,
+} from './analysis.js';
+import { patternValue } from './config.js';
+import { type AdapterFiles, parseAdapterConfig } from './hf-format.js';
+
+/** What {@link inspectAdapter} reports for one module. */
+export interface ModuleInspection {
+  /** Module path (without `base_model.model.`). */
+  path: string;
+  /** Rank r of the saved factors. */
+  rank: number;
+  /** Scale s applied to B·A (α/r or α/√r). */
+  scaling: number;
+  /** Shape of ΔW as [out, in] (conv kernels flattened to in·kh·kw; embeddings [count, dim]). */
+  shape: [number, number];
+  /** Frobenius norms of A, B and ΔW = s·B·A. */
+  normA: number;
+  normB: number;
+  normDelta: number;
+  /** Singular spectrum of ΔW. */
+  spectrum: SingularSpectrum;
+  /** Task-specific directions of ΔW with respect to the base weight (when it was given). */
+  directions?: TaskSpecificDirections | undefined;
+}
+
+/** Options of {@link inspectAdapter}. */
+export interface InspectOptions {
+  /** Base model weights (e.g. from `readSafetensors`), keyed as in the base checkpoint. */
+  baseWeights?: Record<string, { data: ArrayLike<number>; shape: readonly number[] }> | undefined;
+  /** Number of task-specific directions to report (default 8, capped at min(out, in)). */
+  directions?: number | undefined;
+}
+
+function frob(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Number(a[i]) ** 2;
+  return Math.sqrt(s);
+}
+
+/**
+ * Reads a LoRA adapter (HF `peft_type: "LORA"` or a numts file with `lora_A`/`lora_B` keys) and
+ * reports every module. The base weight of module `p` is looked up as `p.weight`, or any key
+ * ending in `.p.weight`.
+ * @throws FormatError for unreadable files or a module with only one of its two factors
+ */
+export function inspectAdapter(files: AdapterFiles, options: InspectOptions = {}): ModuleInspection[] {
+  const fn = 'inspectAdapter';
+  const config = parseAdapterConfig(files.config);
+  const raw = JSON.parse(files.config) as { r?: number; lora_alpha?: number; use_rslora?: boolean };
+  const file = SafetensorsFile.parse(files.weights);
+  const modules = new Map<string, { a?: string; b?: string }>();
+  for (const name of file.names) {
+    const m =
+      /^base_model\.model\.(.+)\.(lora_A\.weight|lora_B\.weight|lora_embedding_A|lora_embedding_B)$/.exec(
+        name,
+      );
+    if (!m) continue;
+    const entry = modules.get(m[1]!) ?? {};
+    if (m[2]!.includes('A')) entry.a = name;
+    else entry.b = name;
+    modules.set(m[1]!, entry);
+  }
+  const out: ModuleInspection[] = [];
+  for (const [path, { a, b }] of modules) {
+    if (!a || !b)
+      throw new FormatError(`${fn}: module ${JSON.stringify(path)} has only one of lora_A and lora_B`);
+    const A = file.get(a);
+    const B = file.get(b);
+    const r = A.shape[0]!;
+    const inn = A.shape.slice(1).reduce((x, y) => x * y, 1);
+    const outDim = B.shape[0]!;
+    if (B.shape.slice(1).reduce((x, y) => x * y, 1) !== r)
+      throw new FormatError(
+        `${fn}: ${JSON.stringify(b)} has shape [${B.shape.join(', ')}], which does not fit rank ${r} of ${JSON.stringify(a)}`,
+      );
+    const alpha = patternValue(config.alphaPattern, path) ?? raw.lora_alpha ?? config.alpha ?? r;
+    const scaling = alpha / ((raw.use_rslora ?? config.useRslora) ? Math.sqrt(r) : r);
+    const ad = new Matrix(r, inn, Float64Array.from(A.clone().data as ArrayLike<number>, Number));
+    const bd = new Matrix(outDim, r, Float64Array.from(B.clone().data as ArrayLike<number>, Number));
+    const embedding = a.endsWith('lora_embedding_A');
+    let delta = gemm(bd, ad, { alpha: scaling });
+    if (embedding) delta = transpose(delta);
+    const item: ModuleInspection = {
+      path,
+      rank: r,
+      scaling,
+      shape: [delta.rows, delta.cols],
+      normA: frob(ad.data),
+      normB: frob(bd.data),
+      normDelta: frob(delta.clone().data),
+      spectrum: singularSpectrum(delta),
+    };
+    const base = options.baseWeights;
+    if (base) {
+      const key = Object.keys(base).find((k) => k === `${path}.weight` || k.endsWith(`.${path}.weight`));
+      if (key) {
+        const w = base[key]!;
+        const size = w.data.length;
+        if (size !== delta.rows * delta.cols)
+          throw new FormatError(
+            `${fn}: base weight ${JSON.stringify(key)} has ${size} values but ΔW of ${JSON.stringify(path)} is ${delta.rows}×${delta.cols}`,
+          );
+        const wm = new Matrix(delta.rows, delta.cols, Float64Array.from(w.data, Number));
+        const s = Math.min(options.directions ?? 8, delta.rows, delta.cols);
+        item.directions = taskSpecificDirections(wm, delta.clone(), s);
+      }
+    }
+    out.push(item);
+  }
+  return out;
+}
