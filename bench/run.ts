@@ -14,11 +14,14 @@ const args = process.argv.slice(2);
 const suiteName = args.find((a) => !a.startsWith('--'));
 const smoke = args.includes('--smoke');
 const json = args.includes('--json');
-const unknown = args.filter((a) => a.startsWith('--') && a !== '--smoke' && a !== '--json');
+const TIER_FLAGS = ['--small', '--repro'];
+const unknown = args.filter(
+  (a) => a.startsWith('--') && a !== '--smoke' && a !== '--json' && !TIER_FLAGS.includes(a),
+);
 
 if (!suiteName || unknown.length > 0) {
   console.error(
-    `usage: npm run bench -- <suite> [--smoke] [--json]${unknown.length ? ` (unknown option ${unknown.join(', ')})` : ''}`,
+    `usage: npm run bench -- <suite> [--smoke|--small|--repro] [--json]${unknown.length ? ` (unknown option ${unknown.join(', ')})` : ''}`,
   );
   process.exit(2);
 }
@@ -28,7 +31,7 @@ if (!existsSync(file)) {
   process.exit(2);
 }
 const suite = (await import(pathToFileURL(file).href)).default as Suite;
-const result = await suite({ smoke, json });
+const result = await suite({ smoke, json, flags: args.filter((a) => TIER_FLAGS.includes(a)) });
 console.log(result.markdown);
 if (!smoke) writeResults(result.report ?? suiteName, result);
 if (json) console.log(JSON.stringify(result.summary));

@@ -21,6 +21,8 @@ export interface SuiteOptions {
   smoke: boolean;
   /** Print one JSON object as the last line of output. */
   json: boolean;
+  /** Further tier flags (`--small`, `--repro`) for suites that have more tiers. */
+  flags?: string[];
 }
 
 /** What a suite returns: the JSON summary and the Markdown report. */

@@ -310,7 +310,16 @@ export default async function peft(options: SuiteOptions): Promise<SuiteResult> 
   let methods = [...trackLMethods(preLaunch), ...trackCMethods()];
   let variants = trackLVariants(preLaunch);
   if (smoke) {
-    const keep = new Set(['LoRA', 'LoRA-Dash s=8', 'SSB', 'LoRA+MPCo', 'FLoRA', 'conv head-only / frozen', 'LoRA-conv', 'FLoRA-conv']);
+    const keep = new Set([
+      'LoRA',
+      'LoRA-Dash s=8',
+      'SSB',
+      'LoRA+MPCo',
+      'FLoRA',
+      'conv head-only / frozen',
+      'LoRA-conv',
+      'FLoRA-conv',
+    ]);
     methods = methods.filter((m) => keep.has(m.label));
     variants = [];
   }
@@ -418,7 +427,7 @@ export default async function peft(options: SuiteOptions): Promise<SuiteResult> 
   const dashDetail: string[] = [];
   for (const r of lowRanks) {
     const d = tasks.map((t) => paired('LoRA-Dash s=8', 'LoRA', t, r));
-    d.forEach((x) => dashDiffs.push(x.mean));
+    for (const x of d) dashDiffs.push(x.mean);
     if (d.every((x) => x.mean > 0)) dashWins++;
     dashDetail.push(
       `r=${r}: B1 ${signed(d[0]!.mean)} ± ${pct(se(d[0]!))}, B2 ${signed(d[1]!.mean)} ± ${pct(se(d[1]!))}`,
@@ -445,7 +454,6 @@ export default async function peft(options: SuiteOptions): Promise<SuiteResult> 
       held: abl.every((a) => a.mean >= 0),
     });
   }
-  const freeMean = (label: string) => stats(tasks.flatMap((t) => accOf(label, t, null)));
   if (has('SSL')) {
     const ssb = tasks.map((t) => paired('SSB', 'SSL', t, null).mean);
     const ssbIa3 = tasks.map((t) => paired('SSB', '(IA)³', t, null).mean);

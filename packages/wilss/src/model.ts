@@ -1,0 +1,137 @@
+/**
+ * The tiny segmenter ("DeepLab-lite", spec §D.3) and WILSON's localizer, on `@numts/nn`.
+ *
+ * Segmenter: e1 conv3×3 3→8 · e2 conv3×3 8→16 /2 · e3 conv3×3 16→16 · e4 conv3×3 16→24 /2 ·
+ * e5 ("body") conv3×3 24→24 dilation 2 · d1 conv1×1 24→16, ×2 bilinear, + e3 · d2 conv3×3 16→16 ·
+ * classifier conv1×1 16→K, logits at 16×16 (losses live there; predictions are upsampled ×2).
+ * Every 3×3 convolution is followed by GroupNorm (4 groups; the spec allows none or GroupNorm —
+ * without it the net did not fit even 32 training images in our runs) and ReLU; weights are
+ * He-normal.
+ * Localizer on the body: conv3×3 24→24 · conv3×3 24→24 (LeakyReLU 0.01) · conv1×1 24→K at 8×8.
+ *
+ * @module
+ */
+import { Rng } from '@numts/core';
+import { add, Conv2d, GroupNorm, leakyRelu, Module, relu, resizeBilinear, type Variable } from '@numts/nn';
+
+/** He-normal re-initialisation of a conv weight (std √(2/fan_in)), seeded; bias zero. */
+function heInit(conv: Conv2d, rng: Rng): Conv2d {
+  const [out, inPerGroup, kh, kw] = conv.weight.shape as [number, number, number, number];
+  const sd = Math.sqrt(2 / (inPerGroup * kh * kw));
+  for (let i = 0; i < conv.weight.size; i++) conv.weight.data[i] = rng.normal(0, sd);
+  if (conv.bias) conv.bias.data.fill(0);
+  void out;
+  return conv;
+}
+
+/** Encoder outputs: the skip features (16×16) and the body (8×8). */
+export interface Features {
+  skip: Variable;
+  body: Variable;
+}
+
+/** The segmenter with a classifier of `classes` outputs (background included). */
+export class Segmenter extends Module {
+  readonly e1: Conv2d;
+  readonly e2: Conv2d;
+  readonly e3: Conv2d;
+  readonly e4: Conv2d;
+  readonly e5: Conv2d;
+  readonly d1: Conv2d;
+  readonly d2: Conv2d;
+  readonly n1: GroupNorm;
+  readonly n2: GroupNorm;
+  readonly n3: GroupNorm;
+  readonly n4: GroupNorm;
+  readonly n5: GroupNorm;
+  readonly n6: GroupNorm;
+  classifier: Conv2d;
+
+  constructor(
+    readonly classes: number,
+    seed = 0,
+  ) {
+    super();
+    const rng = new Rng(seed * 100 + 1);
+    const conv = (
+      cin: number,
+      cout: number,
+      k: number,
+      o: { padding?: number; stride?: number; dilation?: number } = {},
+    ) => heInit(new Conv2d(cin, cout, k, { ...o, seed }), rng);
+    this.e1 = this.child('e1', conv(3, 8, 3, { padding: 1 }));
+    this.n1 = this.child('n1', new GroupNorm(4, 8));
+    this.e2 = this.child('e2', conv(8, 16, 3, { padding: 1, stride: 2 }));
+    this.n2 = this.child('n2', new GroupNorm(4, 16));
+    this.e3 = this.child('e3', conv(16, 16, 3, { padding: 1 }));
+    this.n3 = this.child('n3', new GroupNorm(4, 16));
+    this.e4 = this.child('e4', conv(16, 24, 3, { padding: 1, stride: 2 }));
+    this.n4 = this.child('n4', new GroupNorm(4, 24));
+    this.e5 = this.child('e5', conv(24, 24, 3, { padding: 2, dilation: 2 }));
+    this.n5 = this.child('n5', new GroupNorm(4, 24));
+    this.d1 = this.child('d1', conv(24, 16, 1));
+    this.d2 = this.child('d2', conv(16, 16, 3, { padding: 1 }));
+    this.n6 = this.child('n6', new GroupNorm(4, 16));
+    this.classifier = this.child('classifier', new Conv2d(16, classes, 1, { seed: seed * 100 + 8 }));
+  }
+
+  /** Encoder features of a [N, 3, 32, 32] batch. */
+  encode(x: Variable): Features {
+    const h1 = relu(this.n1.forward(this.e1.forward(x)));
+    const h2 = relu(this.n2.forward(this.e2.forward(h1)));
+    const skip = relu(this.n3.forward(this.e3.forward(h2)));
+    const h4 = relu(this.n4.forward(this.e4.forward(skip)));
+    const body = relu(this.n5.forward(this.e5.forward(h4)));
+    return { skip, body };
+  }
+
+  /** Logits [N, K, 16, 16] from encoder features. */
+  decode(f: Features): Variable {
+    const up = resizeBilinear(this.d1.forward(f.body), [16, 16]);
+    const h = relu(this.n6.forward(this.d2.forward(add(up, f.skip))));
+    return this.classifier.forward(h);
+  }
+
+  /** Logits [N, K, 16, 16]. */
+  forward(x: Variable): Variable {
+    return this.decode(this.encode(x));
+  }
+
+  /** A copy with `extra` more classifier outputs; the old outputs keep their weights. */
+  expanded(extra: number, seed: number): Segmenter {
+    const next = new Segmenter(this.classes + extra, seed);
+    const own = new Map(this.namedParameters());
+    for (const [name, p] of next.namedParameters()) {
+      const src = own.get(name)!;
+      if (name.startsWith('classifier.')) p.data.set(src.data.subarray(0, src.size));
+      else p.data.set(src.data);
+    }
+    return next;
+  }
+
+  /** An exact copy (for the frozen old model). */
+  clone(): Segmenter {
+    return this.expanded(0, 0);
+  }
+}
+
+/** WILSON's localizer g on the body features. */
+export class Localizer extends Module {
+  readonly c1: Conv2d;
+  readonly c2: Conv2d;
+  readonly out: Conv2d;
+  constructor(
+    readonly classes: number,
+    seed = 0,
+  ) {
+    super();
+    const rng = new Rng(seed + 77);
+    this.c1 = this.child('c1', new Conv2d(24, 24, 3, { padding: 1, rng }));
+    this.c2 = this.child('c2', new Conv2d(24, 24, 3, { padding: 1, rng }));
+    this.out = this.child('out', new Conv2d(24, classes, 1, { rng }));
+  }
+  /** Scores z [N, K, 8, 8]. */
+  forward(body: Variable): Variable {
+    return this.out.forward(leakyRelu(this.c2.forward(leakyRelu(this.c1.forward(body), 0.01)), 0.01));
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { buildIncrementalData, evaluate, SETTINGS, trainBase, trainJoint, trainStep } from '../src/index.js';
+
+describe('training pipeline (tiny, end to end)', () => {
+  const data = buildIncrementalData(SETTINGS['7-3']!, { base: 24, step: 16, val: 4, test: 8 }, 3);
+  const base = trainBase(data.base, 8, { epochs: 1, seed: 1 });
+
+  it('every step method grows the classifier, leaves the old model untouched and gives metrics in range', () => {
+    const before = base.stateDict();
+    for (const method of ['ft-pixel', 'ft-weak', 'cam-old', 'wilson', 'tme'] as const) {
+      const { model, mechanism } = trainStep(base, data.steps[0]!, 11, { method, epochs: 2, seed: 1 });
+      expect(model.classes).toBe(11);
+      const r = evaluate(model, data.test, 7);
+      for (const v of [r.all, r.pixelAccuracy]) expect(v >= 0 && v <= 1).toBe(true);
+      if (method === 'wilson' || method === 'tme') {
+        expect(mechanism).not.toBeNull();
+        expect(mechanism!.conflictRate).toBeGreaterThanOrEqual(0);
+        expect(mechanism!.keptImages).toBeLessThanOrEqual(1);
+      } else expect(mechanism).toBeNull();
+    }
+    const after = base.stateDict();
+    for (const k of Object.keys(before))
+      expect(Array.from(after[k]!.data)).toEqual(Array.from(before[k]!.data));
+    expect(trainJoint(base, [data.base, data.steps[0]!], 11, { epochs: 1, seed: 1 }).classes).toBe(11);
+  });
+
+  it('is deterministic: same seed, same weights', () => {
+    const a = trainStep(base, data.steps[0]!, 11, { method: 'tme', epochs: 2, seed: 4 }).model.stateDict();
+    const b = trainStep(base, data.steps[0]!, 11, { method: 'tme', epochs: 2, seed: 4 }).model.stateDict();
+    for (const k of Object.keys(a)) expect(Array.from(a[k]!.data)).toEqual(Array.from(b[k]!.data));
+  });
+
+  it('rejects bad arguments', () => {
+    expect(() => trainStep(base, data.steps[0]!, 8, { method: 'wilson', epochs: 1, seed: 1 })).toThrow(
+      'trainStep: k must exceed the old class count 8 (got 8)',
+    );
+    expect(() =>
+      trainStep(base, data.steps[0]!, 11, { method: 'nope' as 'wilson', epochs: 1, seed: 1 }),
+    ).toThrow(
+      /trainStep: method must be one of "ft-pixel", "ft-weak", "cam-old", "wilson", "tme" \(got "nope"\)/,
+    );
+    expect(() => trainBase(data.base, 8, { epochs: 0, seed: 1 })).toThrow(
+      'trainBase: epochs must be a positive integer (got 0)',
+    );
+  });
+});
