@@ -513,7 +513,7 @@ export function predict(model: Segmenter, set: SegmentationSet): Uint8Array {
 /** mIoU of a model on a set whose masks use labels < model.classes; `oldCount` old foreground classes. */
 export function evaluate(model: Segmenter, set: SegmentationSet, oldCount: number): MiouSummary {
   const cm = new ConfusionMatrix(model.classes);
-  const gt = Uint8Array.from(set.masks, (v) => (v < model.classes ? v : 255));
+  const gt = Uint8Array.from(set.masks.subarray(0, set.n * 1024), (v) => (v < model.classes ? v : 255));
   cm.add(gt, predict(model, set));
   return summarize(cm, oldCount);
 }
