@@ -14,7 +14,7 @@ import {
   MlKnn,
   pcaWhiten,
 } from '@numts/multilabel';
-import { accuracy, fitIpal, fitPlAggd, fitPlcl, fitPlcp, kFoldSplits, PlKnn, zscore } from '@numts/pll';
+import { accuracy, fitIpal, fitPlAggd, fitPlcl, fitPlcp, kFoldSplits, PlKnn } from '@numts/pll';
 import { asInputError, CliError, EXIT_INPUT, EXIT_USAGE } from '../cli-error.js';
 import { startProgress, textTable } from '../progress.js';
 
