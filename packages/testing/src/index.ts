@@ -114,8 +114,8 @@ export function maxAbsDiff(x: number[][], y: number[][]): number {
  * Runs every ```ts block of a package README as a script (with the workspace's source
  * condition) and returns their outputs; throws with the block's stderr when one fails.
  */
-export function runReadmeBlocks(packageDir: string): string[] {
-  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+export function runReadmeBlocks(packageDir: string, file = 'README.md'): string[] {
+  const readme = readFileSync(join(packageDir, file), 'utf8');
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   const dir = mkdtempSync(join(packageDir, '.readme-'));
   try {

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const CHROMIUM =
+  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+describe('browser example (examples/browser)', () => {
+  it.skipIf(!CHROMIUM)(
+    'runs an SVD and a classifier from the packages in headless Chromium and renders the results',
+    async () => {
+      const { buildBrowserExample } = await import(
+        pathToFileURL(join(ROOT, 'examples', 'browser', 'build.ts')).href
+      );
+      await buildBrowserExample();
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox'] });
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(pathToFileURL(join(ROOT, 'examples', 'browser', 'index.html')).href);
+        await page.waitForFunction(
+          () => document.getElementById('status')?.textContent !== 'running',
+          undefined,
+          { timeout: 60_000 },
+        );
+        expect(errors).toEqual([]);
+        expect(await page.textContent('#status')).toBe('done');
+        expect(await page.textContent('#svd')).toMatch(
+          /verification passed \(max scaled residual \d+\.\d\d\)/,
+        );
+        const acc = Number(
+          /test accuracy ([\d.]+) %/.exec((await page.textContent('#classifier')) ?? '')?.[1],
+        );
+        expect(acc).toBeGreaterThan(80);
+      } finally {
+        await browser.close();
+      }
+    },
+    120_000,
+  );
+  if (!CHROMIUM)
+    it('skips: Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH)', () => {});
+});

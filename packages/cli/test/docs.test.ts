@@ -1,0 +1,34 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runReadmeBlocks } from '@numts/testing';
+import { describe, expect, it } from 'vitest';
+
+const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs');
+
+describe('docs', () => {
+  it('every ts code block of the guides runs as written', () => {
+    const guides = join(DOCS, 'guides');
+    let ran = 0;
+    for (const f of readdirSync(guides).filter((n) => n.endsWith('.md')))
+      ran += runReadmeBlocks(guides, f).length;
+    expect(ran).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('every relative link of docs/README.md and the method pages points to a file that exists', async () => {
+    const { existsSync, readFileSync } = await import('node:fs');
+    const pages = [
+      'README.md',
+      ...readdirSync(join(DOCS, 'methods')).map((f) => join('methods', f)),
+      join('guides', 'getting-started.md'),
+    ];
+    for (const page of pages) {
+      const text = readFileSync(join(DOCS, page), 'utf8');
+      for (const m of text.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)) {
+        const target = m[1]!;
+        if (/^[a-z]+:/.test(target)) continue;
+        expect(existsSync(join(DOCS, dirname(page), target)), `${page} → ${target}`).toBe(true);
+      }
+    }
+  });
+});
