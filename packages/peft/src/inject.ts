@@ -126,7 +126,10 @@ export function createAdapter(
     case 'ssl':
     case 'ssb':
     case 'ia3':
-      dense(method);
+      if (layer instanceof Embedding)
+        throw new DomainError(
+          `${fn}: ${method} adapts Linear and Conv2d layers; ${JSON.stringify(path)} is an Embedding`,
+        );
       return new ScalingAdapter(layer, method);
     case 'sam-parser':
       dense(method);

@@ -51,6 +51,7 @@ describe('no-op at initialisation', () => {
       [1, 'lora'],
       [1, 'flora'],
       [2, 'flora'],
+      [2, 'ssb'],
     ] as const) {
       const net = tinyConvNet(groups, 3);
       const x = randomInput(8, [2, 2, 5, 5]);
@@ -107,6 +108,10 @@ describe('merge', () => {
     for (const [groups, method] of [
       [1, 'lora'],
       [2, 'flora'],
+      [1, 'ssb'],
+      [2, 'ssb'],
+      [2, 'ssl'],
+      [2, 'ia3'],
     ] as const) {
       const net = tinyConvNet(groups, 4);
       const xc = randomInput(9, [2, 2, 5, 5]);
@@ -172,6 +177,39 @@ describe('gradients match finite differences (float64)', () => {
     setDefaultDtype('float64');
   });
   afterAll(() => setDefaultDtype(previous));
+
+  it('SSB and FLoRA on a grouped Conv2d', () => {
+    for (const method of ['ssb', 'flora'] as const) {
+      const net = tinyConvNet(2, 5);
+      injectAdapters(net, { method, targetModules: ['2'], floraRanks: [2, 2, 2, 2], floraScale: 1.3 });
+      perturbAdapters(net, 6, 0.2);
+      const x = randomInput(2, [1, 2, 4, 4]);
+      const r = Array.from({ length: 4 * 16 }, (_, i) => Math.sin(i));
+      const loss = () => {
+        const y = net.forward(x);
+        let s = 0;
+        for (let i = 0; i < y.size; i++) s += y.data[i]! * r[i]!;
+        return s;
+      };
+      net.zeroGrad();
+      sum(mul(net.forward(x), Variable.from(r, [1, 4, 4, 4]))).backward();
+      for (const [name, p] of net.namedParameters()) {
+        if (!p.requiresGrad) continue;
+        const g = Float64Array.from(p.grad ?? new Float64Array(p.size));
+        for (let i = 0; i < p.size; i++) {
+          const o = p.data[i]!;
+          p.data[i] = o + 1e-6;
+          const up = noGrad(loss);
+          p.data[i] = o - 1e-6;
+          const down = noGrad(loss);
+          p.data[i] = o;
+          expect(Math.abs(g[i]! - (up - down) / 2e-6), `${method} ${name}[${i}]`).toBeLessThan(
+            1e-6 * (1 + Math.abs(g[i]!)),
+          );
+        }
+      }
+    }
+  });
 
   const configs: AdapterConfig[] = [
     ...DENSE_CONFIGS,
