@@ -59,3 +59,23 @@ target[truth, np.arange(n)] = 1
 scipy.io.savemat(os.path.join(HERE, "pll-small.mat"), {"data": x, "partial_target": cand, "target": target})
 scipy.io.savemat(os.path.join(HERE, "pll-no-candidates.mat"), {"data": x, "target": target})
 print("written")
+
+# A small MULAN multi-label pair: 80 rows, 4 numeric features, 3 labels driven by the features.
+n = 80
+feats = rng.standard_normal((n, 4))
+labels = np.stack([feats[:, 0] > 0, feats[:, 1] + feats[:, 2] > 0.3, feats[:, 3] < -0.2], axis=1).astype(int)
+with open(os.path.join(HERE, "toy.arff"), "w") as f:
+    f.write("@relation toy\n")
+    for j in range(4):
+        f.write(f"@attribute f{j + 1} numeric\n")
+    for name in ("la", "lb", "lc"):
+        f.write(f"@attribute {name} {{0,1}}\n")
+    f.write("@data\n")
+    for i in range(n):
+        f.write(",".join([f"{v:.4f}" for v in feats[i]] + [str(v) for v in labels[i]]) + "\n")
+with open(os.path.join(HERE, "toy.xml"), "w") as f:
+    f.write('<?xml version="1.0" encoding="utf-8"?>\n<labels xmlns="http://mulan.sourceforge.net/labels">\n')
+    for name in ("la", "lb", "lc"):
+        f.write(f'  <label name="{name}"></label>\n')
+    f.write("</labels>\n")
+print("written toy.arff/xml")

@@ -266,3 +266,21 @@ describe('numts', () => {
     expect(numts('demo', '--seed', '-3').code).toBe(2);
   }, 120_000);
 });
+
+describe('the README of the command', () => {
+  it('every line of its runnable block works as written (from the repository root)', () => {
+    const root = join(here, '..', '..', '..');
+    const readme = readFileSync(join(here, '..', 'README.md'), 'utf8');
+    const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)][1]![1]!;
+    const lines = block.split('\n').filter((l) => l.startsWith('npx numts '));
+    expect(lines.length).toBeGreaterThanOrEqual(7);
+    for (const line of lines) {
+      const args = line
+        .replace(/^npx numts /, '')
+        .split(/\s+/)
+        .filter(Boolean);
+      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8' });
+      expect(r.status, `${line}\n${r.stderr}`).toBe(0);
+    }
+  }, 300_000);
+});

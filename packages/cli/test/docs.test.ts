@@ -15,6 +15,26 @@ describe('docs', () => {
     expect(ran).toBeGreaterThan(0);
   }, 120_000);
 
+  it('every numts command of the getting-started guide runs as written (from the repository root)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    const text = readFileSync(join(DOCS, 'guides', 'getting-started.md'), 'utf8');
+    const lines = [...text.matchAll(/```sh\n([\s\S]*?)```/g)]
+      .flatMap((m) => m[1]!.split('\n'))
+      .filter((l) => l.startsWith('npx numts ') && !/^npx numts demo\s*(#|$)/.test(l));
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    const bin = join(DOCS, '..', 'packages', 'cli', 'bin', 'numts.js');
+    for (const line of lines) {
+      const args = line
+        .replace(/#.*$/, '')
+        .replace(/^npx numts /, '')
+        .split(/\s+/)
+        .filter(Boolean);
+      const r = spawnSync(process.execPath, [bin, ...args], { cwd: join(DOCS, '..'), encoding: 'utf8' });
+      expect(r.status, `${line}\n${r.stderr}`).toBe(0);
+    }
+  }, 300_000);
+
   it('every relative link of docs/README.md and the method pages points to a file that exists', async () => {
     const { existsSync, readFileSync } = await import('node:fs');
     const pages = [
