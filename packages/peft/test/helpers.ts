@@ -1,5 +1,6 @@
 import { Rng } from '@numts/core';
-import { Conv2d, Linear, Module, ReLU, Sequential, Variable } from '@numts/nn';
+import { Conv2d, Linear, Module, mul, noGrad, ReLU, Sequential, sum, Variable } from '@numts/nn';
+import { expect } from 'vitest';
 import type { AdapterConfig } from '../src/index.js';
 
 /** A small MLP whose layers are named fc1, fc2 and head. */
@@ -89,4 +90,39 @@ export function configName(c: AdapterConfig): string {
     .filter(Boolean)
     .join(',');
   return extra ? `${c.method} (${extra})` : c.method;
+}
+
+/**
+ * Checks every trainable parameter's gradient of L = Σ rᵢ·model(x)ᵢ against central finite
+ * differences (run under float64). `skip(name)` leaves parameters out.
+ */
+export function expectGradientsMatchFiniteDifferences(
+  model: Module,
+  x: Variable,
+  r: number[],
+  skip: (name: string) => boolean = () => false,
+): void {
+  const loss = () => {
+    const y = model.forward(x);
+    let s = 0;
+    for (let i = 0; i < y.size; i++) s += y.data[i]! * r[i]!;
+    return s;
+  };
+  model.zeroGrad();
+  const y0 = model.forward(x);
+  sum(mul(y0, Variable.from(r, [...y0.shape]))).backward();
+  for (const [name, p] of model.namedParameters()) {
+    if (!p.requiresGrad || skip(name)) continue;
+    const g = Float64Array.from(p.grad ?? new Float64Array(p.size));
+    for (let i = 0; i < p.size; i++) {
+      const o = p.data[i]!;
+      p.data[i] = o + 1e-6;
+      const up = noGrad(loss);
+      p.data[i] = o - 1e-6;
+      const down = noGrad(loss);
+      p.data[i] = o;
+      const numeric = (up - down) / 2e-6;
+      expect(Math.abs(g[i]! - numeric), `${name}[${i}]`).toBeLessThan(1e-6 * (1 + Math.abs(numeric)));
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { Rng } from '@numts/core';
-import { getDefaultDtype, mul, noGrad, setDefaultDtype, sum, Variable } from '@numts/nn';
+import { getDefaultDtype, noGrad, setDefaultDtype, type Variable } from '@numts/nn';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +13,7 @@ import {
 import {
   configName,
   DENSE_CONFIGS,
+  expectGradientsMatchFiniteDifferences,
   perturbAdapters,
   randomInput,
   relErr,
@@ -184,30 +185,11 @@ describe('gradients match finite differences (float64)', () => {
       injectAdapters(net, { method, targetModules: ['2'], floraRanks: [2, 2, 2, 2], floraScale: 1.3 });
       perturbAdapters(net, 6, 0.2);
       const x = randomInput(2, [1, 2, 4, 4]);
-      const r = Array.from({ length: 4 * 16 }, (_, i) => Math.sin(i));
-      const loss = () => {
-        const y = net.forward(x);
-        let s = 0;
-        for (let i = 0; i < y.size; i++) s += y.data[i]! * r[i]!;
-        return s;
-      };
-      net.zeroGrad();
-      sum(mul(net.forward(x), Variable.from(r, [1, 4, 4, 4]))).backward();
-      for (const [name, p] of net.namedParameters()) {
-        if (!p.requiresGrad) continue;
-        const g = Float64Array.from(p.grad ?? new Float64Array(p.size));
-        for (let i = 0; i < p.size; i++) {
-          const o = p.data[i]!;
-          p.data[i] = o + 1e-6;
-          const up = noGrad(loss);
-          p.data[i] = o - 1e-6;
-          const down = noGrad(loss);
-          p.data[i] = o;
-          expect(Math.abs(g[i]! - (up - down) / 2e-6), `${method} ${name}[${i}]`).toBeLessThan(
-            1e-6 * (1 + Math.abs(g[i]!)),
-          );
-        }
-      }
+      expectGradientsMatchFiniteDifferences(
+        net,
+        x,
+        Array.from({ length: 4 * 16 }, (_, i) => Math.sin(i)),
+      );
     }
   });
 
@@ -223,32 +205,14 @@ describe('gradients match finite differences (float64)', () => {
       const x = randomInput(3, [4, 5]);
       const rng = new Rng(9);
       const r = Array.from({ length: 12 }, () => rng.normal());
-      const loss = () => {
-        const y = model.forward(x);
-        let s = 0;
-        for (let i = 0; i < y.size; i++) s += y.data[i]! * r[i]!;
-        return s;
-      };
-      model.zeroGrad();
-      sum(mul(model.forward(x), Variable.from(r, [4, 3]))).backward();
+      // With the detached DoRA norm only m's gradient is the true derivative.
       const detached = config.method === 'dora' && config.doraDetachNorm !== false;
-      for (const [name, p] of model.namedParameters()) {
-        if (!p.requiresGrad) continue;
-        // With the detached DoRA norm only m's gradient is the true derivative.
-        if (detached && !name.endsWith('lora_magnitude_vector')) continue;
-        const g = p.grad ? Float64Array.from(p.grad) : new Float64Array(p.size);
-        for (let i = 0; i < p.size; i++) {
-          const orig = p.data[i]!;
-          const eps = 1e-6;
-          p.data[i] = orig + eps;
-          const up = noGrad(loss);
-          p.data[i] = orig - eps;
-          const down = noGrad(loss);
-          p.data[i] = orig;
-          const numeric = (up - down) / (2 * eps);
-          expect(Math.abs(g[i]! - numeric), `${name}[${i}]`).toBeLessThan(1e-6 * (1 + Math.abs(numeric)));
-        }
-      }
+      expectGradientsMatchFiniteDifferences(
+        model,
+        x,
+        r,
+        (name) => detached && !name.endsWith('lora_magnitude_vector'),
+      );
     });
   }
 });

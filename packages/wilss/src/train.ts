@@ -446,8 +446,8 @@ export function trainJoint(
   options: TrainOptions,
 ): Segmenter {
   const all: SegmentationSet = {
-    images: concat(sets.map((s) => s.images)),
-    masks: concatU8(sets.map((s) => s.masks)),
+    images: concat(sets.map((s) => s.images), (n) => new Float32Array(n)),
+    masks: concat(sets.map((s) => s.masks), (n) => new Uint8Array(n)),
     labels: sets.flatMap((s) => s.labels),
     n: sets.reduce((a, s) => a + s.n, 0),
   };
@@ -471,17 +471,9 @@ export function trainJoint(
   return model;
 }
 
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-function concatU8(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+/** Concatenates typed arrays of one kind. */
+function concat<T extends Float32Array | Uint8Array>(parts: T[], make: (n: number) => T): T {
+  const out = make(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
   for (const p of parts) {
     out.set(p, o);
