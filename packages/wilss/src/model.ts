@@ -46,6 +46,11 @@ export class Segmenter extends Module {
   readonly n5: GroupNorm;
   readonly n6: GroupNorm;
   classifier: Conv2d;
+  /**
+   * How the logits map to per-class scores ω (used when this model is the old model of a step):
+   * `'softmax'` for a model trained with cross-entropy, `'sigmoid'` for per-class BCE (WILSON).
+   */
+  calibration: 'softmax' | 'sigmoid' = 'sigmoid';
 
   constructor(
     readonly classes: number,
@@ -111,7 +116,31 @@ export class Segmenter extends Module {
 
   /** An exact copy (for the frozen old model). */
   clone(): Segmenter {
-    return this.expanded(0, 0);
+    const c = this.expanded(0, 0);
+    c.calibration = this.calibration;
+    return c;
+  }
+
+  /** Per-class scores ω of logits [n, K, h, w] (softmax over classes or per-class sigmoid). */
+  scores(logits: ArrayLike<number>, n: number, hw: number): Float32Array {
+    const k = this.classes;
+    const out = new Float32Array(n * k * hw);
+    for (let i = 0; i < n; i++)
+      for (let q = 0; q < hw; q++) {
+        if (this.calibration === 'sigmoid') {
+          for (let c = 0; c < k; c++) {
+            const v = logits[(i * k + c) * hw + q]!;
+            out[(i * k + c) * hw + q] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+          }
+        } else {
+          let mx = -Infinity;
+          for (let c = 0; c < k; c++) mx = Math.max(mx, logits[(i * k + c) * hw + q]!);
+          let s = 0;
+          for (let c = 0; c < k; c++) s += Math.exp(logits[(i * k + c) * hw + q]! - mx);
+          for (let c = 0; c < k; c++) out[(i * k + c) * hw + q] = Math.exp(logits[(i * k + c) * hw + q]! - mx) / s;
+        }
+      }
+    return out;
   }
 }
 

@@ -42,8 +42,13 @@ export interface TrainOptions {
   /** Batch size (default 16). */
   batch?: number | undefined;
   seed: number;
-  /** Base learning rate (trainBase default 2e-3, Adam). */
+  /** Base learning rate (trainBase default 5e-3, Adam). */
   lr?: number | undefined;
+  /**
+   * trainBase's loss: `'ce'` (default; softmax cross-entropy, ω = softmax) or `'bce'` (WILSON's
+   * per-class BCE, ω = sigmoid). BCE learned the shapes several times slower in our runs.
+   */
+  baseLoss?: 'ce' | 'bce' | undefined;
   /** Called after every epoch with a short status line. */
   log?: ((line: string) => void) | undefined;
 }
@@ -137,8 +142,9 @@ function setLr(opt: Adam, base: number[], factor: number): void {
 }
 
 /**
- * Step 0: trains a segmenter with `classes` outputs (background included) on pixel masks with
- * per-class BCE (as WILSON's `--bce`), Adam 2e-3 with cosine decay.
+ * Step 0: trains a segmenter with `classes` outputs (background included) on pixel masks, Adam
+ * 5e-3 with cosine decay, with softmax cross-entropy (default; the old model's scores ω are then its
+ * softmax) or WILSON's per-class BCE (`baseLoss: 'bce'`, ω = sigmoid).
  * @throws DomainError for a non-positive epoch count or class count
  */
 export function trainBase(set: SegmentationSet, classes: number, options: TrainOptions): Segmenter {
@@ -148,7 +154,9 @@ export function trainBase(set: SegmentationSet, classes: number, options: TrainO
     throw new DomainError(`trainBase: classes must be an integer ≥ 2 (got ${classes})`);
   const batch = options.batch ?? 16;
   const model = new Segmenter(classes, options.seed);
-  const lr = options.lr ?? 2e-3;
+  const lr = options.lr ?? 5e-3;
+  const baseLoss = options.baseLoss ?? 'ce';
+  model.calibration = baseLoss === 'ce' ? 'softmax' : 'sigmoid';
   const opt = new Adam(model.parameters(), { lr });
   const rng = new Rng(options.seed * 7 + 1);
   const total = options.epochs * Math.ceil(set.n / batch);
@@ -159,9 +167,13 @@ export function trainBase(set: SegmentationSet, classes: number, options: TrainO
     for (const idx of bs) {
       setLr(opt, [lr], 0.5 * (1 + Math.cos((Math.PI * step++) / total)));
       const x = imagesOf(set, idx);
-      const target = oneHot(masks16(set, idx), classes);
+      const m16 = masks16(set, idx);
       opt.zeroGrad();
-      const loss = segmentationLoss(model.forward(x), target, new Uint8Array(idx.length).fill(1));
+      const logits = model.forward(x);
+      const loss =
+        baseLoss === 'ce'
+          ? crossEntropy(logits, Int32Array.from(m16))
+          : segmentationLoss(logits, oneHot(m16, classes), new Uint8Array(idx.length).fill(1));
       loss.backward();
       opt.step();
       sum += loss.item();
@@ -338,7 +350,7 @@ export function trainStep(
       } else {
         const oldOut = noGrad(() => {
           const f = old.encode(x);
-          return { body: f.body.data, omega: sigmoidArray(old.decode(f).data) };
+          return { body: f.body.data, omega: old.scores(old.decode(f).data, b, P) };
         });
         if (method === 'cam-old') {
           const t = new Float32Array(b * k * P);
@@ -432,6 +444,8 @@ export function trainStep(
         };
       })()
     : null;
+  // FT-weak trains with cross-entropy; every other step method with per-class BCE (ℓ_SEG).
+  model.calibration = method === 'ft-weak' ? 'softmax' : 'sigmoid';
   return { model, mechanism };
 }
 
