@@ -22,9 +22,13 @@ describe('browser example (examples/browser)', () => {
         const errors: string[] = [];
         page.on('pageerror', (e) => errors.push(e.message));
         await page.goto(pathToFileURL(join(ROOT, 'examples', 'browser', 'index.html')).href);
-        await page.waitForFunction("document.getElementById('status')?.textContent !== 'running'", undefined, {
-          timeout: 60_000,
-        });
+        await page.waitForFunction(
+          "document.getElementById('status')?.textContent !== 'running'",
+          undefined,
+          {
+            timeout: 60_000,
+          },
+        );
         expect(errors).toEqual([]);
         expect(await page.textContent('#status')).toBe('done');
         expect(await page.textContent('#svd')).toMatch(

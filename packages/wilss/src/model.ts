@@ -137,7 +137,8 @@ export class Segmenter extends Module {
           for (let c = 0; c < k; c++) mx = Math.max(mx, logits[(i * k + c) * hw + q]!);
           let s = 0;
           for (let c = 0; c < k; c++) s += Math.exp(logits[(i * k + c) * hw + q]! - mx);
-          for (let c = 0; c < k; c++) out[(i * k + c) * hw + q] = Math.exp(logits[(i * k + c) * hw + q]! - mx) / s;
+          for (let c = 0; c < k; c++)
+            out[(i * k + c) * hw + q] = Math.exp(logits[(i * k + c) * hw + q]! - mx) / s;
         }
       }
     return out;

@@ -460,8 +460,14 @@ export function trainJoint(
   options: TrainOptions,
 ): Segmenter {
   const all: SegmentationSet = {
-    images: concat(sets.map((s) => s.images), (n) => new Float32Array(n)),
-    masks: concat(sets.map((s) => s.masks), (n) => new Uint8Array(n)),
+    images: concat(
+      sets.map((s) => s.images),
+      (n) => new Float32Array(n),
+    ),
+    masks: concat(
+      sets.map((s) => s.masks),
+      (n) => new Uint8Array(n),
+    ),
     labels: sets.flatMap((s) => s.labels),
     n: sets.reduce((a, s) => a + s.n, 0),
   };
