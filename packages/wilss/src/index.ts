@@ -13,6 +13,7 @@ export {
   localizerClassLoss,
   ngwpFocalLogits,
   segmentationLoss,
+  softCrossEntropy,
 } from './losses.js';
 export { ConfusionMatrix, type MiouSummary, summarize } from './metrics.js';
 export { type Features, Localizer, Segmenter } from './model.js';

@@ -83,6 +83,37 @@ export function segmentationLoss(
 }
 
 /**
+ * The cross-entropy form of ℓ_SEG, for a model trained with softmax: per pixel the soft target is
+ * normalised over classes (t / Σt; pixels with Σt = 0 are ignored) and the loss −Σ_c t̃_c·log
+ * softmax(p)_c is averaged over pixels and over kept images. Zero when no image is kept.
+ */
+export function softCrossEntropy(
+  logits: Variable,
+  targets: ArrayLike<number>,
+  keep: ArrayLike<number>,
+): Variable {
+  const [n, k, h, w] = logits.shape as [number, number, number, number];
+  const hw = h * w;
+  if (targets.length !== n * k * hw)
+    throw new ShapeError(`softCrossEntropy: targets must have ${n * k * hw} entries (got ${targets.length})`);
+  let kept = 0;
+  for (let i = 0; i < n; i++) kept += keep[i] ? 1 : 0;
+  const coef = new Float32Array(n * k * hw);
+  if (kept > 0)
+    for (let i = 0; i < n; i++) {
+      if (!keep[i]) continue;
+      for (let q = 0; q < hw; q++) {
+        let s = 0;
+        for (let c = 0; c < k; c++) s += Math.max(0, targets[(i * k + c) * hw + q]!);
+        if (s <= 0) continue;
+        for (let c = 0; c < k; c++)
+          coef[(i * k + c) * hw + q] = Math.max(0, targets[(i * k + c) * hw + q]!) / s / (kept * hw);
+      }
+    }
+  return affine(sum(mul(logSoftmax(logits, 1), Variable.from(coef, [n, k, h, w]))), -1);
+}
+
+/**
  * Class-balanced cross-entropy of scores [N, K, h, w] against hard labels (−1 = ignored), with
  * per-image class weights w_c = (|I| − M_c)/(1 + |I|) (M_c pixels of class c in the image), as
  * WILSON's ℓ_SSS. Averaged over the images that have any labelled pixel; zero when none has.

@@ -18,7 +18,6 @@ import {
   noGrad,
   reshape,
   resizeBilinear,
-  sigmoidValue,
   softmax,
   Variable,
 } from '@numts/nn';
@@ -28,6 +27,7 @@ import {
   localizationPriorLoss,
   localizerClassLoss,
   segmentationLoss,
+  softCrossEntropy,
 } from './losses.js';
 import { ConfusionMatrix, type MiouSummary, summarize } from './metrics.js';
 import { Localizer, Segmenter } from './model.js';
@@ -254,10 +254,6 @@ function camLabels(
   return labels;
 }
 
-function sigmoidArray(v: ArrayLike<number>): Float32Array {
-  return Float32Array.from(v, sigmoidValue);
-}
-
 /**
  * One incremental step: a copy of `old` with `k − kOld` new classifier outputs trained on the
  * step's images with `options.method`. The old model is not modified.
@@ -281,6 +277,10 @@ export function trainStep(
   const batch = options.batch ?? 16;
   const method = options.method;
   const model = old.expanded(k - kOld, options.seed + 11);
+  // ℓ_SEG follows the old model's training loss: per-class BCE (WILSON) after a BCE base, the
+  // soft cross-entropy after a softmax base (per-pixel BCE collapsed to background there).
+  const seg = old.calibration === 'softmax' ? softCrossEntropy : segmentationLoss;
+  model.calibration = old.calibration;
   const weak = method === 'wilson' || method === 'tme';
   const localizer = weak ? new Localizer(k, options.seed) : null;
   const encoder = ['e1', 'n1', 'e2', 'n2', 'e3', 'n3', 'e4', 'n4', 'e5', 'n5'].flatMap((n) =>
@@ -342,7 +342,7 @@ export function trainStep(
       if (method === 'ft-pixel') {
         const m = masks16(set, idx);
         for (let q = 0; q < m.length; q++) if (m[q]! < kOld) m[q] = 0; // only new-class pixels are labelled
-        terms.push(segmentationLoss(model.decode(feats), oneHot(m, k), new Uint8Array(b).fill(1)));
+        terms.push(seg(model.decode(feats), oneHot(m, k), new Uint8Array(b).fill(1)));
       } else if (method === 'ft-weak') {
         const lab = new Int32Array(b * P);
         for (let j = 0; j < b; j++) lab.set(cams!.subarray(idx[j]! * P, idx[j]! * P + P), j * P);
@@ -362,7 +362,7 @@ export function trainStep(
               for (let c = 1; c < kOld; c++) t[(j * k + c) * P + q] = om(c);
               if (cl >= kOld) t[(j * k + cl) * P + q] = 1;
             }
-          terms.push(segmentationLoss(model.decode(feats), t, new Uint8Array(b).fill(1)));
+          terms.push(seg(model.decode(feats), t, new Uint8Array(b).fill(1)));
         } else {
           const z = localizer!.forward(feats.body);
           const present = new Float32Array(b * k);
@@ -393,7 +393,7 @@ export function trainStep(
             }
             terms.push(balancedCrossEntropy(resizeBilinear(z, [16, 16]), sssLabels));
             const logits = model.decode(feats);
-            const current = tme.fusion ? sigmoidArray(logits.data) : undefined;
+            const current = tme.fusion ? model.scores(logits.data, b, P) : undefined;
             const lambda = (options.lambdaMax ?? 1) * Math.min(1, (it - warm * itersPerEpoch) / postWarm);
             const regionBatch = regions
               ? (() => {
@@ -406,7 +406,7 @@ export function trainStep(
               { n: b, k, kOld, p: P, omega: oldOut.omega, m: m16, present, current, regions: regionBatch },
               { ...tme, lambda },
             );
-            terms.push(segmentationLoss(logits, pl.targets, pl.keep));
+            terms.push(seg(logits, pl.targets, pl.keep));
             if (lastEpoch) {
               const gt = masks16(set, idx);
               for (let q = 0; q < gt.length; q++) if (gt[q]! >= k) gt[q] = 255;
@@ -444,8 +444,8 @@ export function trainStep(
         };
       })()
     : null;
-  // FT-weak trains with cross-entropy; every other step method with per-class BCE (ℓ_SEG).
-  model.calibration = method === 'ft-weak' ? 'softmax' : 'sigmoid';
+  // FT-weak trains with cross-entropy; the others with ℓ_SEG in the old model's form.
+  model.calibration = method === 'ft-weak' ? 'softmax' : old.calibration;
   return { model, mechanism };
 }
 
@@ -472,6 +472,8 @@ export function trainJoint(
     n: sets.reduce((a, s) => a + s.n, 0),
   };
   const model = base.expanded(k - base.classes, options.seed + 13);
+  model.calibration = base.calibration;
+  const seg = base.calibration === 'softmax' ? softCrossEntropy : segmentationLoss;
   const batch = options.batch ?? 16;
   const opt = new Adam(model.parameters(), { lr: 1e-3 });
   const rng = new Rng(options.seed * 7 + 4);
@@ -481,7 +483,7 @@ export function trainJoint(
     for (const idx of epochsOf(all.n, batch, rng)) {
       setLr(opt, [1e-3], 0.5 * (1 + Math.cos((Math.PI * step++) / total)));
       opt.zeroGrad();
-      segmentationLoss(
+      seg(
         model.forward(imagesOf(all, idx)),
         oneHot(masks16(all, idx), k),
         new Uint8Array(idx.length).fill(1),

@@ -8,6 +8,7 @@ import {
   localizerClassLoss,
   ngwpFocalLogits,
   segmentationLoss,
+  softCrossEntropy,
 } from '../src/index.js';
 
 let previous: ReturnType<typeof getDefaultDtype>;
@@ -72,6 +73,14 @@ describe('WILSON losses', () => {
     gradCheck((z) => segmentationLoss(z, soft, [1, 0]), randVar(6, [2, 4, 3, 3]));
     const labels = Int32Array.from({ length: 2 * 9 }, (_, i) => (i % 5 === 0 ? -1 : i % 4));
     gradCheck((z) => balancedCrossEntropy(z, labels), randVar(7, [2, 4, 3, 3]));
+    gradCheck((z) => softCrossEntropy(z, soft, [1, 1]), randVar(9, [2, 4, 3, 3]));
+  });
+
+  it('soft cross-entropy equals hard cross-entropy for one-hot targets, and ignores empty pixels', () => {
+    const z = randVar(10, [1, 3, 1, 2]);
+    const t = [1, 0, 0, 0, 0, 0]; // pixel 0 → class 0; pixel 1 has no target
+    const lse = (q: number) => Math.log([0, 1, 2].reduce((a, c) => a + Math.exp(z.data[c * 2 + q]!), 0));
+    expect(softCrossEntropy(z, t, [1]).item()).toBeCloseTo((lse(0) - z.data[0]!) / 2, 12);
   });
 
   it('ℓ_SEG averages over kept images only, and is 0 when none is kept', () => {
