@@ -12,6 +12,7 @@ import { CliError, EXIT_USAGE } from '../cli-error.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
+/** `--help` text of the command. */
 export const BENCH_HELP = `usage: numts bench <suite> [--smoke|--small|--repro] [--json]
 
 Runs bench/suites/<suite>.ts of the numts repository (medians with tinybench, side by side with the

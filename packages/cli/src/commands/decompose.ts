@@ -20,6 +20,7 @@ import {
 import { asInputError, CliError, EXIT_USAGE } from '../cli-error.js';
 import { readMatrix, readTensor, writeArray } from '../files.js';
 
+/** `--help` text of the command. */
 export const DECOMPOSE_HELP = `usage: numts decompose <svd|qr|eigh|tucker|cp> <file.npy> --out <dir> [--rank r | --rank r1,r2,…] [--json]
 
 Writes the factors as .npy files into <dir> (created if needed):

@@ -17,6 +17,7 @@ import { mnistPllTask } from '@numts/pll/node';
 import { buildIncrementalData, evaluate, SETTINGS, trainBase, trainStep } from '@numts/wilss';
 import { startProgress, textTable } from '../progress.js';
 
+/** `--help` text of the command. */
 export const DEMO_HELP = `usage: numts demo [--seed s] [--smoke] [--json] [--out numts-demo.json] [--quiet]
 
 Runs every package on data that ships with numts and prints one table (task, method, metric, time):

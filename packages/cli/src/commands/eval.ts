@@ -18,12 +18,14 @@ import { accuracy, fitIpal, fitPlAggd, fitPlcl, fitPlcp, kFoldSplits, PlKnn } fr
 import { asInputError, CliError, EXIT_INPUT, EXIT_USAGE } from '../cli-error.js';
 import { startProgress, textTable } from '../progress.js';
 
+/** `--help` text of the command. */
 export const PLL_HELP = `usage: numts pll eval --data <file.mat> [--method plcl|plaggd|plcp|plknn|ipal] [--folds k] [--seed s] [--json]
 
 k-fold cross-validation (default 10 folds, method plcl) on a partial-label .mat file with variables
 data (n×d features), partial_target (q×n or n×q candidate matrix) and target (true labels). Features
 are z-scored with statistics of the training folds. Prints the accuracy per fold and mean ± std.`;
 
+/** `--help` text of the command. */
 export const MULTILABEL_HELP = `usage: numts multilabel eval --data <file.arff> --labels <file.xml> [--method homi|br|cc|mlknn] [--folds k] [--seed s] [--json]
 
 k-fold cross-validation (default 5 folds, method homi) on a MULAN data set (ARFF + XML label file).

@@ -10,6 +10,7 @@ import { readAdapterDir } from '@numts/peft/node';
 import { asInputError, CliError, EXIT_USAGE } from '../cli-error.js';
 import { textTable } from '../progress.js';
 
+/** `--help` text of the command. */
 export const PEFT_HELP = `usage: numts peft inspect <adapter_dir> [--base <weights.safetensors>] [--directions s] [--json]
 
 Reads a HuggingFace LoRA adapter (adapter_config.json + adapter_model.safetensors) and prints, per

@@ -9,6 +9,7 @@ import { asInputError, CliError, EXIT_USAGE, EXIT_VERIFY_FAILED } from '../cli-e
 import { readMatrix, readTensor, readVector } from '../files.js';
 import { textTable } from '../progress.js';
 
+/** `--help` text of the command. */
 export const VERIFY_HELP = `usage: numts verify <A.npy> (--svd <U.npy> <S.npy> <Vt.npy> | --qr <Q.npy> <R.npy> |
                      --eigh <W.npy> <V.npy> | --tucker <core.npy> <U1.npy> … <Un.npy>) [--json]
 
