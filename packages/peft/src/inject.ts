@@ -5,7 +5,7 @@
  * @module
  */
 import { DomainError, NonFiniteError, ShapeError } from '@numts/core';
-import { AdaptableLayer, Conv2d, Embedding, Linear, type Module } from '@numts/nn';
+import { AdaptableLayer, Conv2d, Embedding, Linear, type Module, type Variable } from '@numts/nn';
 import { type AdaptedLayer, Adapter, layerKind } from './adapter.js';
 import { CoreLoraAdapter } from './adapters/core-lora.js';
 import { DoraAdapter } from './adapters/dora.js';
@@ -19,6 +19,8 @@ import { TriLoraAdapter } from './adapters/trilora.js';
 import { type AdapterConfig, patternValue, validateConfig } from './config.js';
 
 const configs = new WeakMap<Module, AdapterConfig>();
+/** Which parameters were trainable before injection (restored by unload / mergeAndUnload). */
+const trainableBefore = new WeakMap<Module, Map<Variable, boolean>>();
 
 /** The config an adapted model was built with (undefined for a plain model). */
 export function adapterConfigOf(model: Module): AdapterConfig | undefined {
@@ -204,6 +206,7 @@ export function injectAdapters(model: Module, config: AdapterConfig): Map<string
     ([path, layer], i) => [path, createAdapter(fn, path, layer, config, base + i)] as const,
   );
   const out = new Map<string, Adapter>();
+  trainableBefore.set(model, new Map(model.parameters().map((p) => [p, p.requiresGrad])));
   for (const [path, adapter] of created) {
     adapter.layer.attachAdapter(adapter);
     out.set(path, adapter);
@@ -291,7 +294,9 @@ export function unloadAdapters(model: Module): Module {
 function detachAll(model: Module): Module {
   for (const [, a] of adaptersOf(model)) a.layer.detachAdapter();
   configs.delete(model);
-  for (const p of model.parameters()) p.requiresGrad = true;
+  const before = trainableBefore.get(model);
+  for (const p of model.parameters()) p.requiresGrad = before?.get(p) ?? true;
+  trainableBefore.delete(model);
   return model;
 }
 

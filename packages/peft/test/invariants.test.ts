@@ -67,6 +67,11 @@ describe('no-op at initialisation', () => {
     const before = outputs(net, idx);
     injectAdapters(net, { method: 'lora', targetModules: ['0'], rank: 2 });
     expect(relErr(outputs(net, idx), before)).toBe(0);
+    // lookup() goes through the adapter too.
+    perturbAdapters(net, 3);
+    const emb = net.layers[0] as InstanceType<typeof Embedding>;
+    expect(relErr(Float64Array.from(emb.lookup([1, 3, 9, 0, 3, 2], [2, 3]).data), outputs(net, idx))).toBe(0);
+    expect(relErr(outputs(net, idx), before)).toBeGreaterThan(1e-3);
   });
 });
 
@@ -105,6 +110,14 @@ describe('merge', () => {
       'head.bias',
     ]);
     expect(relErr(outputs(plain, x), adapted)).toBeLessThan(F32_TOL);
+    // Trainability is restored as it was before injection (here: everything trainable).
+    expect(plain.parameters().every((p) => p.requiresGrad)).toBe(true);
+    const frozenHead = new TinyMlp(7, 9, 3, 14);
+    for (const p of frozenHead.head.parameters()) p.requiresGrad = false;
+    injectAdapters(frozenHead, { method: 'lora', targetModules: ['fc1'], rank: 2 });
+    mergeAndUnload(frozenHead);
+    expect(frozenHead.head.parameters().some((p) => p.requiresGrad)).toBe(false);
+    expect(frozenHead.fc2.parameters().every((p) => p.requiresGrad)).toBe(true);
 
     for (const [groups, method] of [
       [1, 'lora'],

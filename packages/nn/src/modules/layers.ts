@@ -223,9 +223,11 @@ export class Embedding extends AdaptableLayer {
     for (let i = 0; i < w.size; i++) w.data[i] = rng.normal();
     this.weight = this.param('weight', w);
   }
-  /** Looks up integer indices (any shape). */
+  /** Looks up integer indices (any shape), through the adapter when one is attached. */
   lookup(indices: ArrayLike<number>, shape: readonly number[]): Variable {
-    return embedding(indices, shape, this.weight);
+    return this.adapter
+      ? this.forward(Variable.from(indices, shape))
+      : embedding(indices, shape, this.weight);
   }
   /** Looks up the indices held in `x` in the layer's own table, ignoring any adapter. */
   baseForward(x: Variable): Variable {
