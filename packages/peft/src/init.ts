@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Matrix, type Rng } from '@numts/core';
+import { gemm, Matrix, type Rng } from '@numts/core';
 import { type Buf, Variable } from '@numts/nn';
 
 /** PyTorch's kaiming_uniform(a = √5): U(−1/√fanIn, 1/√fanIn). */
@@ -34,11 +34,11 @@ export function constant(values: ArrayLike<number>, shape: number[]): Variable {
 }
 
 /** A Float64 Matrix copy of a row-major buffer. */
-export function toMatrix(data: Buf | Float64Array, rows: number, cols: number): Matrix {
+export function toMatrix(data: ArrayLike<number>, rows: number, cols: number): Matrix {
   return new Matrix(rows, cols, Float64Array.from(data));
 }
 
-/** a (m×k) · b (k×n) for row-major Float64-convertible buffers; a new Float64Array m×n. */
+/** a (m×k) · b (k×n) for row-major buffers, through core's gemm; a new Float64Array m×n. */
 export function matmulRaw(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
@@ -46,17 +46,7 @@ export function matmulRaw(
   k: number,
   n: number,
 ): Float64Array {
-  const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let p = 0; p < k; p++) {
-      const aip = a[i * k + p]!;
-      if (aip === 0) continue;
-      const ro = i * n;
-      const rb = p * n;
-      for (let j = 0; j < n; j++) out[ro + j] = out[ro + j]! + aip * b[rb + j]!;
-    }
-  }
-  return out;
+  return gemm(toMatrix(a, m, k), toMatrix(b, k, n)).data;
 }
 
 /** The Euclidean norm of each row of an m×n buffer. */
