@@ -4,7 +4,7 @@
  * @module
  */
 import { gemm, Matrix, type Rng } from '@numts/core';
-import { type Buf, Variable } from '@numts/nn';
+import { Variable } from '@numts/nn';
 
 /** PyTorch's kaiming_uniform(a = √5): U(−1/√fanIn, 1/√fanIn). */
 export function kaimingUniform(rng: Rng, shape: number[], fanIn: number): Variable {
