@@ -12,7 +12,19 @@
  * @module
  */
 import { Rng } from '@numts/core';
-import { add, Conv2d, GroupNorm, leakyRelu, Module, relu, resizeBilinear, type Variable } from '@numts/nn';
+import {
+  add,
+  Conv2d,
+  GroupNorm,
+  leakyRelu,
+  Module,
+  noGrad,
+  relu,
+  resizeBilinear,
+  sigmoid,
+  softmax,
+  Variable,
+} from '@numts/nn';
 
 /** He-normal re-initialisation of a conv weight (std √(2/fan_in)), seeded; bias zero. */
 function heInit(conv: Conv2d, rng: Rng): Conv2d {
@@ -123,25 +135,10 @@ export class Segmenter extends Module {
 
   /** Per-class scores ω of logits [n, K, h, w] (softmax over classes or per-class sigmoid). */
   scores(logits: ArrayLike<number>, n: number, hw: number): Float32Array {
-    const k = this.classes;
-    const out = new Float32Array(n * k * hw);
-    for (let i = 0; i < n; i++)
-      for (let q = 0; q < hw; q++) {
-        if (this.calibration === 'sigmoid') {
-          for (let c = 0; c < k; c++) {
-            const v = logits[(i * k + c) * hw + q]!;
-            out[(i * k + c) * hw + q] = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-          }
-        } else {
-          let mx = -Infinity;
-          for (let c = 0; c < k; c++) mx = Math.max(mx, logits[(i * k + c) * hw + q]!);
-          let s = 0;
-          for (let c = 0; c < k; c++) s += Math.exp(logits[(i * k + c) * hw + q]! - mx);
-          for (let c = 0; c < k; c++)
-            out[(i * k + c) * hw + q] = Math.exp(logits[(i * k + c) * hw + q]! - mx) / s;
-        }
-      }
-    return out;
+    const v = Variable.from(logits, [n, this.classes, hw]);
+    return Float32Array.from(
+      noGrad(() => (this.calibration === 'sigmoid' ? sigmoid(v) : softmax(v, 1))).data,
+    );
   }
 }
 

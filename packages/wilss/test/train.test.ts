@@ -24,6 +24,20 @@ describe('training pipeline (tiny, end to end)', () => {
     expect(trainJoint(base, [data.base, data.steps[0]!], 11, { epochs: 1, seed: 1 }).classes).toBe(11);
   });
 
+  it('scores follow the calibration: softmax sums to 1 over classes, sigmoid is per class', () => {
+    const logits = Float32Array.from({ length: 2 * 8 * 3 }, (_, i) => Math.sin(i));
+    const soft = base.scores(logits, 2, 3);
+    for (let i = 0; i < 2; i++)
+      for (let q = 0; q < 3; q++) {
+        let s = 0;
+        for (let c = 0; c < 8; c++) s += soft[(i * 8 + c) * 3 + q]!;
+        expect(s).toBeCloseTo(1, 6);
+      }
+    const copy = base.clone();
+    copy.calibration = 'sigmoid';
+    expect(copy.scores(logits, 2, 3)[5]).toBeCloseTo(1 / (1 + Math.exp(-Math.sin(5))), 6);
+  });
+
   it('is deterministic: same seed, same weights', () => {
     const a = trainStep(base, data.steps[0]!, 11, { method: 'tme', epochs: 2, seed: 4 }).model.stateDict();
     const b = trainStep(base, data.steps[0]!, 11, { method: 'tme', epochs: 2, seed: 4 }).model.stateDict();
