@@ -130,6 +130,22 @@ export function mdTable(header: string[], rows: (string | number)[][]): string {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** Mean and sample standard deviation of a list (n − 1 in the denominator). */
+export interface SampleStats {
+  mean: number;
+  /** 0 for fewer than two values. */
+  std: number;
+  n: number;
+}
+
+/** Mean (NaN for an empty list) and sample standard deviation of `values`. */
+export function sampleStats(values: readonly number[]): SampleStats {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const std = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, std, n };
+}
+
 /** Rounds for display. */
 export function fmt(x: number | null, digits = 2): string {
   return x === null ? 'n/a' : x.toFixed(digits);

@@ -31,6 +31,7 @@ import {
   ROOT,
   type SuiteOptions,
   type SuiteResult,
+  sampleStats,
 } from '../lib/harness.js';
 
 const SHARED = join(ROOT, '..', 'shared');
@@ -42,7 +43,7 @@ interface Reference {
   results: Record<string, Record<string, (number | null)[]>>;
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const mean = (xs: number[]) => (xs.length ? sampleStats(xs).mean : 0);
 
 export default async function multilabelSuite({ smoke }: SuiteOptions): Promise<SuiteResult> {
   const refDir = join(SHARED, 'reference', 'multilabel');

@@ -28,7 +28,15 @@ import {
   type LoraAdapter,
   taskSpecificDirections,
 } from '@numts/peft';
-import { machineLine, mdTable, ROOT, type SuiteOptions, type SuiteResult } from '../lib/harness.js';
+import {
+  machineLine,
+  mdTable,
+  ROOT,
+  type SampleStats,
+  type SuiteOptions,
+  type SuiteResult,
+  sampleStats,
+} from '../lib/harness.js';
 import {
   FULL_SIZES,
   type Job,
@@ -199,17 +207,8 @@ async function runAll(jobs: Job[], log: (s: string) => void): Promise<Map<number
   return results;
 }
 
-interface Stats {
-  mean: number;
-  std: number;
-  n: number;
-}
-function stats(v: number[]): Stats {
-  const n = v.length;
-  const mean = v.reduce((a, b) => a + b, 0) / n;
-  const std = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, std, n };
-}
+type Stats = SampleStats;
+const stats = sampleStats;
 const se = (s: Stats) => (s.n > 1 ? s.std / Math.sqrt(s.n) : 0);
 const pct = (x: number) => (100 * x).toFixed(2);
 const pm = (s: Stats) => `${pct(s.mean)} ± ${pct(s.std)}`;

@@ -38,14 +38,12 @@ import {
   ROOT,
   type SuiteOptions,
   type SuiteResult,
+  sampleStats,
 } from '../lib/harness.js';
 
 const SHARED = join(ROOT, '..', 'shared');
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-const std = (xs: number[]) => {
-  const m = mean(xs);
-  return xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0;
-};
+const mean = (xs: number[]) => (xs.length ? sampleStats(xs).mean : 0);
+const std = (xs: number[]) => sampleStats(xs).std;
 const pm = (xs: number[]) => `${fmt(mean(xs), 4)} ± ${fmt(std(xs), 4)}`;
 
 interface Learner {

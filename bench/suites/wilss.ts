@@ -12,7 +12,15 @@ import { fork } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machineLine, mdTable, ROOT, type SuiteOptions, type SuiteResult } from '../lib/harness.js';
+import {
+  machineLine,
+  mdTable,
+  ROOT,
+  type SampleStats,
+  type SuiteOptions,
+  type SuiteResult,
+  sampleStats,
+} from '../lib/harness.js';
 import { encodePng } from '../lib/png.js';
 import type { WilssJob, WilssResult } from '../lib/wilss-run.js';
 
@@ -104,17 +112,8 @@ async function runJobs(jobs: WilssJob[], log: (s: string) => void): Promise<Wils
   return out.sort((a, b) => a.setting.localeCompare(b.setting) || a.seed - b.seed);
 }
 
-interface Stats {
-  mean: number;
-  std: number;
-}
-const stats = (v: number[]): Stats => {
-  const m = v.reduce((a, b) => a + b, 0) / v.length;
-  return {
-    mean: m,
-    std: v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0,
-  };
-};
+type Stats = SampleStats;
+const stats = sampleStats;
 const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : (100 * x).toFixed(1));
 const pm = (s: Stats) => `${pct(s.mean)} ± ${pct(s.std)}`;
 const sgn = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
