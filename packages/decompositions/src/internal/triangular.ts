@@ -108,6 +108,43 @@ export function solveLowerInPlace(
   }
 }
 
+/**
+ * Blocked backward substitution for an upper triangular operator: U itself (stored in `a`), or Lᵀ
+ * with L lower triangular stored in `a` (`transposed`), whose off-diagonal blocks are read
+ * transposed.
+ */
+function solveUpperBlocked(
+  a: Float64Array,
+  lda: number,
+  n: number,
+  b: Float64Array,
+  nrhs: number,
+  transposed: boolean,
+): void {
+  const unblocked = transposed ? solveLowerTransposedUnblocked : solveUpperUnblocked;
+  if (nrhs < 8 || n <= TRSM_BLOCK) {
+    unblocked(a, lda, n, b, nrhs);
+    return;
+  }
+  for (let i1 = n; i1 > 0; i1 -= TRSM_BLOCK) {
+    const i0 = Math.max(0, i1 - TRSM_BLOCK);
+    const ib = i1 - i0;
+    if (i1 < n) {
+      // B[i0..i1, :] −= Op[i0..i1, i1..n]·X[i1..n, :], Op = U or (L[i1..n, i0..i1])ᵀ
+      const offDiagonal = transposed
+        ? Matrix.view(n - i1, ib, a, i1 * lda + i0, lda, 1)
+        : Matrix.view(ib, n - i1, a, i0 * lda + i1, lda, 1);
+      gemm(offDiagonal, Matrix.view(n - i1, nrhs, b, i1 * nrhs, nrhs, 1), {
+        transA: transposed,
+        alpha: -1,
+        beta: 1,
+        c: Matrix.view(ib, nrhs, b, i0 * nrhs, nrhs, 1),
+      });
+    }
+    unblocked(a.subarray(i0 * lda + i0), lda, ib, b.subarray(i0 * nrhs), nrhs);
+  }
+}
+
 /** Solves U·X = B in place of B, U upper triangular n×n (leading dimension ldu). */
 export function solveUpperInPlace(
   u: Float64Array,
@@ -116,27 +153,7 @@ export function solveUpperInPlace(
   b: Float64Array,
   nrhs: number,
 ): void {
-  if (nrhs < 8 || n <= TRSM_BLOCK) {
-    solveUpperUnblocked(u, ldu, n, b, nrhs);
-    return;
-  }
-  for (let i1 = n; i1 > 0; i1 -= TRSM_BLOCK) {
-    const i0 = Math.max(0, i1 - TRSM_BLOCK);
-    const ib = i1 - i0;
-    if (i1 < n) {
-      // B[i0..i1, :] −= U[i0..i1, i1..n]·X[i1..n, :]
-      gemm(
-        Matrix.view(ib, n - i1, u, i0 * ldu + i1, ldu, 1),
-        Matrix.view(n - i1, nrhs, b, i1 * nrhs, nrhs, 1),
-        {
-          alpha: -1,
-          beta: 1,
-          c: Matrix.view(ib, nrhs, b, i0 * nrhs, nrhs, 1),
-        },
-      );
-    }
-    solveUpperUnblocked(u.subarray(i0 * ldu + i0), ldu, ib, b.subarray(i0 * nrhs), nrhs);
-  }
+  solveUpperBlocked(u, ldu, n, b, nrhs, false);
 }
 
 /** Solves Lᵀ·X = B in place of B, L lower triangular n×n (so Lᵀ is upper). */
@@ -147,26 +164,5 @@ export function solveLowerTransposedInPlace(
   b: Float64Array,
   nrhs: number,
 ): void {
-  if (nrhs < 8 || n <= TRSM_BLOCK) {
-    solveLowerTransposedUnblocked(l, ldl, n, b, nrhs);
-    return;
-  }
-  for (let i1 = n; i1 > 0; i1 -= TRSM_BLOCK) {
-    const i0 = Math.max(0, i1 - TRSM_BLOCK);
-    const ib = i1 - i0;
-    if (i1 < n) {
-      // B[i0..i1, :] −= (L[i1..n, i0..i1])ᵀ·X[i1..n, :]
-      gemm(
-        Matrix.view(n - i1, ib, l, i1 * ldl + i0, ldl, 1),
-        Matrix.view(n - i1, nrhs, b, i1 * nrhs, nrhs, 1),
-        {
-          transA: true,
-          alpha: -1,
-          beta: 1,
-          c: Matrix.view(ib, nrhs, b, i0 * nrhs, nrhs, 1),
-        },
-      );
-    }
-    solveLowerTransposedUnblocked(l.subarray(i0 * ldl + i0), ldl, ib, b.subarray(i0 * nrhs), nrhs);
-  }
+  solveUpperBlocked(l, ldl, n, b, nrhs, true);
 }
