@@ -122,7 +122,7 @@ function parseAttribute(rest: string, line: number): ArffAttribute {
 export function parseArff(input: string | Uint8Array | ArrayBuffer): ArffData {
   const fn = 'parseArff';
   const text = decodeText(fn, input);
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/); // Windows, Unix and classic Mac line ends
   let relation = '';
   const attributes: ArffAttribute[] = [];
   let li = 0;
@@ -148,17 +148,22 @@ export function parseArff(input: string | Uint8Array | ArrayBuffer): ArffData {
     a.type === 'nominal' ? new Map(a.values!.map((v, i) => [v, i])) : null,
   );
   const strings: Record<number, string[]> = {};
+  const stringColumns: number[] = [];
   attributes.forEach((a, j) => {
-    if (a.type === 'string') strings[j] = [];
+    if (a.type === 'string') {
+      strings[j] = [];
+      stringColumns.push(j);
+    }
   });
-  let data = new Float64Array(Math.max(16, (lines.length - li) * d));
+  // Start small and double: the line count times the attribute count is no bound on the rows.
+  let data = new Float64Array(Math.max(16, Math.min(lines.length - li, 256) * d));
   let rows = 0;
   let missing = 0;
   const decode = (j: number, token: string, line: number): number => {
     const a = attributes[j]!;
     if (token === '?') {
       missing++;
-      if (a.type === 'string') strings[j]!.push('');
+      if (a.type === 'string') strings[j]![rows] = '';
       return Number.NaN;
     }
     if (a.type === 'numeric') {
@@ -181,7 +186,7 @@ export function parseArff(input: string | Uint8Array | ArrayBuffer): ArffData {
       }
       return a.numericNominal ? Number(token) : idx;
     }
-    strings[j]!.push(token);
+    strings[j]![rows] = token;
     return Number.NaN;
   };
   for (; li < lines.length; li++) {
@@ -199,6 +204,10 @@ export function parseArff(input: string | Uint8Array | ArrayBuffer): ArffData {
         throw new FormatError(`${fn}: line ${line}: sparse row does not end with }`, { line });
       // Absent entries are 0 (the first declared value for nominal attributes whose value 0 is declared).
       for (let j = 0; j < d; j++) data[base + j] = 0;
+      for (const j of stringColumns) {
+        data[base + j] = Number.NaN; // an omitted string value is empty, and strings read as NaN
+        strings[j]![rows] = '';
+      }
       const inner = raw.slice(1, -1).trim();
       if (inner.length > 0) {
         for (const pair of splitQuoted(inner, line)) {
@@ -343,6 +352,11 @@ export function loadMulan(
         'loadMulan: give the MULAN XML label file, or a relation name with a MEKA "-C q" option',
       );
     }
+    if (Math.abs(q) >= d)
+      throw new FormatError(
+        `loadMulan: the relation's MEKA option "-C ${q}" names ${Math.abs(q)} label attributes but the file declares ${d} attributes in all (at least one must be a feature)`,
+        { line: 1 },
+      );
     labelIdx =
       q > 0 ? Array.from({ length: q }, (_, i) => i) : Array.from({ length: -q }, (_, i) => d + q + i);
   }

@@ -93,18 +93,20 @@ export class ByteReader {
 
   /** n bytes decoded as Latin-1 / ASCII text. */
   ascii(n: number, what: string): string {
-    const b = this.take(n, what);
-    let s = '';
-    for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-    return s;
+    return latin1(this.take(n, what));
   }
 }
 
-/** A copy of `n·size` bytes at `offset` into an aligned buffer of the given element type. */
-export function alignedCopy(bytes: Uint8Array, offset: number, n: number, size: number): ArrayBuffer {
-  const out = new ArrayBuffer(n * size);
-  new Uint8Array(out).set(bytes.subarray(offset, offset + n * size));
-  return out;
+/** Bytes as Latin-1 text, one character per byte (no spread of the bytes into arguments, so any length works). */
+export function latin1(bytes: ArrayLike<number>): string {
+  const parts: string[] = [];
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const end = Math.min(bytes.length, i + 8192);
+    let s = '';
+    for (let k = i; k < end; k++) s += String.fromCharCode(bytes[k]!);
+    parts.push(s);
+  }
+  return parts.join('');
 }
 
 /** True when this machine is little-endian (typed arrays use the platform's byte order). */

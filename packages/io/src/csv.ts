@@ -48,7 +48,7 @@ function split(line: string, delimiter: string): string[] {
 export function parseCsv(input: string | Uint8Array | ArrayBuffer, options: CsvOptions = {}): CsvTable {
   const text = typeof input === 'string' ? input : new TextDecoder('utf-8').decode(input);
   const comment = options.comment ?? '#';
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/); // Windows, Unix and classic Mac line ends
   let first = 0;
   while (
     first < lines.length &&

@@ -4,8 +4,8 @@
  * @module
  */
 import { FormatError, type NumericArray, shapeSize, Tensor } from '@numts/core';
-import { gunzipSync } from 'fflate';
 import { asBytes, ByteReader } from './bytes.js';
+import { type DecompressOptions, inflateGzip, maxBytesOption } from './inflate.js';
 
 const TYPES: Record<number, { size: number; name: string }> = {
   8: { size: 1, name: 'uint8' },
@@ -19,23 +19,23 @@ const TYPES: Record<number, { size: number; name: string }> = {
 /**
  * Reads an IDX file: a big-endian magic (two zero bytes, a type code, the number of dimensions),
  * big-endian u32 sizes, then the data. Gzip input (magic 1f 8b) is inflated first. uint8 data comes
- * back as a Uint8Array (no conversion), the other types as the matching typed arrays.
- * @throws FormatError for a bad magic, an unknown type code, or too little data
+ * back as a Uint8Array (no conversion), the other types as the matching typed arrays. Gzip input
+ * must pass its CRC-32 and may inflate to at most `options.maxBytes` (default 256 MiB).
+ * @throws FormatError for a bad magic, an unknown type code, data that is shorter or longer than
+ *   the declared sizes, a failed checksum, or gzip data past `maxBytes`
  * @example
  * ```ts
  * const images = readIdx(bytes); // shape [60000, 28, 28], Uint8Array
  * ```
  */
-export function readIdx(input: Uint8Array | ArrayBuffer): Tensor<NumericArray> {
+export function readIdx(
+  input: Uint8Array | ArrayBuffer,
+  options: DecompressOptions = {},
+): Tensor<NumericArray> {
   const fn = 'readIdx';
   let bytes = asBytes(fn, input);
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new FormatError(`${fn}: gzip data does not inflate (${(e as Error).message})`, { offset: 0 });
-    }
-  }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)
+    bytes = inflateGzip(fn, bytes, maxBytesOption(fn, options), options.verifyChecksum ?? true);
   const r = new ByteReader(fn, bytes);
   r.need(4, 'the magic number');
   if (bytes[0] !== 0 || bytes[1] !== 0)
@@ -53,6 +53,11 @@ export function readIdx(input: Uint8Array | ArrayBuffer): Tensor<NumericArray> {
   for (let k = 0; k < dims; k++) shape.push(r.u32(false, `size of dimension ${k}`));
   const n = shapeSize(shape);
   const raw = r.take(n * type.size, `${n} ${type.name} values`);
+  if (r.pos !== bytes.length)
+    throw new FormatError(
+      `${fn}: the header declares ${n} ${type.name} values (${n * type.size} bytes) but ${bytes.length - r.pos + n * type.size} bytes of data follow it`,
+      { offset: r.pos },
+    );
   const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   let data: NumericArray;
   switch (type.name) {

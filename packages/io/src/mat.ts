@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { FormatError, Matrix, type NumericArray, ShapeError, Tensor } from '@numts/core';
-import { unzlibSync } from 'fflate';
-import { asBytes, ByteReader } from './bytes.js';
+import { FormatError, Matrix, type NumericArray, ShapeError, shapeSize, Tensor } from '@numts/core';
+import { asBytes, ByteReader, latin1 } from './bytes.js';
+import { type DecompressOptions, inflateZlib, maxBytesOption } from './inflate.js';
 
 /** MATLAB array classes. */
 export type MatClass =
@@ -61,6 +61,8 @@ export type MatValue =
       ir: Int32Array;
       jc: Int32Array;
       values: Float64Array;
+      /** Imaginary parts of the non-zeros of a complex sparse array. */
+      imag?: Float64Array;
     }
   | { kind: 'char'; shape: number[]; text: string }
   | { kind: 'cell'; shape: number[]; cells: MatValue[] }
@@ -206,6 +208,41 @@ function typedFor(cls: MatClass, values: Float64Array): NumericArray {
   }
 }
 
+/**
+ * The characters of a char array as code units or code points, decoded by the element type:
+ * UTF-8 (scipy's non-ASCII text), UTF-16 (MATLAB's own), UTF-32, or 8-bit as Latin-1.
+ */
+function charCodes(r: ByteReader, e: Element, le: boolean): number[] {
+  if (e.type === MI.UTF8) {
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(r.bytes.subarray(e.start, e.start + e.length));
+    } catch {
+      throw new FormatError(`readMat: char data at offset ${e.start} is not valid UTF-8`, {
+        offset: e.start,
+      });
+    }
+    return Array.from(text, (c) => c.codePointAt(0)!);
+  }
+  const codes = Array.from(numericPayload(r, e, le));
+  for (const c of codes)
+    if (!(c >= 0 && c <= 0x10ffff))
+      throw new FormatError(
+        `readMat: char data at offset ${e.start} holds ${c}, which is no character code`,
+        {
+          offset: e.start,
+        },
+      );
+  return codes;
+}
+
+/** Text from code points (UTF-16 code units pass through unchanged), in chunks of bounded size. */
+function fromCodePoints(codes: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < codes.length; i += 4096) parts.push(String.fromCodePoint(...codes.slice(i, i + 4096)));
+  return parts.join('');
+}
+
 function subElements(r: ByteReader, e: Element, le: boolean): Element[] {
   const out: Element[] = [];
   const save = r.pos;
@@ -261,8 +298,8 @@ function parseMatrix(
     throw new FormatError(`readMat: invalid dimensions [${shape.join(', ')}] at offset ${dimsEl.start}`, {
       offset: dimsEl.start,
     });
-  const name = String.fromCharCode(...Array.from(numericPayload(r, nameEl, le)));
-  const count = shape.reduce((a, b) => a * b, 1);
+  const name = latin1(numericPayload(r, nameEl, le));
+  const count = shapeSize(shape);
   const rest = parts.slice(3);
   const need = (k: number, what: string): Element => {
     const el = rest[k];
@@ -275,15 +312,21 @@ function parseMatrix(
   };
   switch (cls) {
     case 'char': {
-      const codes = rest.length ? numericPayload(r, need(0, 'characters'), le) : new Float64Array(0);
+      const codes = rest.length ? charCodes(r, need(0, 'characters'), le) : [];
+      if (codes.length !== count)
+        throw new FormatError(
+          `readMat: char array ${JSON.stringify(name)} has ${codes.length} characters for dimensions [${shape.join(', ')}]`,
+          { offset: rest[0]?.start ?? e.start },
+        );
+      if (count === 0) return { name, value: { kind: 'char', shape, text: '' } };
       // Column-major m×n: the text of row i is codes[i], codes[i+m], …
-      const m = shape[0] ?? 0;
-      const cols = m === 0 ? 0 : count / m;
+      const m = shape[0]!;
+      const cols = count / m;
       const rows: string[] = [];
       for (let i = 0; i < m; i++) {
-        let s = '';
-        for (let j = 0; j < cols; j++) s += String.fromCharCode(codes[i + j * m] ?? 0);
-        rows.push(s);
+        const row: number[] = [];
+        for (let j = 0; j < cols; j++) row.push(codes[i + j * m]!);
+        rows.push(fromCodePoints(row));
       }
       return { name, value: { kind: 'char', shape, text: rows.join('\n') } };
     }
@@ -291,16 +334,23 @@ function parseMatrix(
       const ir = Int32Array.from(numericPayload(r, need(0, 'row indices'), le));
       const jc = Int32Array.from(numericPayload(r, need(1, 'column pointers'), le));
       const values = rest[2] ? numericPayload(r, rest[2], le) : new Float64Array(ir.length).fill(1);
-      const [m, n] = [shape[0] ?? 0, shape[1] ?? 0];
+      const imag = isComplex ? numericPayload(r, need(3, 'imaginary parts'), le) : undefined;
+      if (shape.length !== 2)
+        throw new FormatError(
+          `readMat: sparse ${JSON.stringify(name)} has ${shape.length} dimensions (sparse arrays are 2-d)`,
+          { offset: dimsEl.start },
+        );
+      const [m, n] = [shape[0]!, shape[1]!];
       if (jc.length !== n + 1)
         throw new FormatError(
           `readMat: sparse ${JSON.stringify(name)} has ${jc.length} column pointers for ${n} columns`,
           { offset: e.start },
         );
       const nnz = jc[n]!;
-      if (nnz > ir.length || nnz > values.length)
+      const stored = Math.min(ir.length, values.length, imag?.length ?? Number.POSITIVE_INFINITY);
+      if (jc[0] !== 0 || nnz > stored)
         throw new FormatError(
-          `readMat: sparse ${JSON.stringify(name)} claims ${nnz} non-zeros but stores ${Math.min(ir.length, values.length)}`,
+          `readMat: sparse ${JSON.stringify(name)} claims ${nnz} non-zeros from column pointer ${jc[0]} but stores ${stored}`,
           { offset: e.start },
         );
       for (let j = 0; j < n; j++) {
@@ -317,19 +367,23 @@ function parseMatrix(
             { offset: e.start },
           );
       }
-      return {
-        name,
-        value: {
-          kind: 'sparse',
-          logical,
-          shape: [m, n],
-          ir: ir.slice(0, nnz),
-          jc,
-          values: values.slice(0, nnz),
-        },
+      const value: MatValue = {
+        kind: 'sparse',
+        logical,
+        shape: [m, n],
+        ir: ir.slice(0, nnz),
+        jc,
+        values: values.slice(0, nnz),
       };
+      if (imag) value.imag = imag.slice(0, nnz);
+      return { name, value };
     }
     case 'cell': {
+      if (rest.length !== count)
+        throw new FormatError(
+          `readMat: cell array ${JSON.stringify(name)} holds ${rest.length} cells for dimensions [${shape.join(', ')}]`,
+          { offset: e.start },
+        );
       const cells = rest.map((c) => {
         if (c.type !== MI.MATRIX)
           throw new FormatError(`readMat: cell element at offset ${c.start} is not a matrix`, {
@@ -355,12 +409,17 @@ function parseMatrix(
         }
         fieldNames.push(s);
       }
-      const fields: Record<string, MatValue[]> = Object.fromEntries(
-        fieldNames.map((f) => [f, [] as MatValue[]]),
-      );
+      // No prototype: a field named "__proto__" is a field like any other.
+      const fields: Record<string, MatValue[]> = Object.create(null);
+      for (const f of fieldNames) fields[f] = [];
       const values = rest.slice(2);
+      if (values.length !== count * nFields)
+        throw new FormatError(
+          `readMat: struct ${JSON.stringify(name)} holds ${values.length} values for ${nFields} fields and dimensions [${shape.join(', ')}]`,
+          { offset: e.start },
+        );
       values.forEach((v, k) => {
-        fields[fieldNames[k % Math.max(1, nFields)]!]?.push(parseMatrix(r, v, le, depth + 1).value);
+        fields[fieldNames[k % nFields]!]!.push(parseMatrix(r, v, le, depth + 1).value);
       });
       return { name, value: { kind: 'struct', shape, fields } };
     }
@@ -375,30 +434,63 @@ function parseMatrix(
         );
       }
       const value: MatValue = { kind: 'numeric', class: cls, logical, shape, data: typedFor(cls, real) };
-      if (isComplex && rest[1]) value.imag = typedFor(cls, numericPayload(r, rest[1], le));
+      if (isComplex) {
+        const imag = numericPayload(r, need(1, 'imaginary part'), le);
+        if (imag.length !== count)
+          throw new FormatError(
+            `readMat: ${JSON.stringify(name)} has ${imag.length} imaginary parts for dimensions [${shape.join(', ')}]`,
+            { offset: rest[1]!.start },
+          );
+        value.imag = typedFor(cls, imag);
+      }
       return { name, value };
     }
   }
 }
 
-function readElements(r: ByteReader, le: boolean, out: Record<string, MatValue>, depth: number): void {
-  while (r.pos + 8 <= r.length) {
+/** What the inflation of compressed elements may still produce, shared by a whole file. */
+interface Budget {
+  left: number;
+  verify: boolean;
+}
+
+function readElements(
+  r: ByteReader,
+  le: boolean,
+  out: Record<string, MatValue>,
+  depth: number,
+  budget: Budget,
+): void {
+  while (r.pos < r.length) {
+    if (r.pos + 8 > r.length)
+      throw new FormatError(
+        `readMat: ${r.length - r.pos} trailing bytes at offset ${r.pos} are too short for a data element tag`,
+        { offset: r.pos },
+      );
     const e = readTag(r, le);
     if (e.type === MI.COMPRESSED) {
+      if (depth > 0)
+        throw new FormatError(
+          `readMat: a compressed element inside a compressed element at offset ${e.start - 8}`,
+          {
+            offset: e.start - 8,
+          },
+        );
       let inflated: Uint8Array;
       try {
-        inflated = unzlibSync(r.bytes.subarray(e.start, e.start + e.length));
-      } catch (err) {
-        throw new FormatError(
-          `readMat: compressed element at offset ${e.start - 8} does not inflate (${(err as Error).message})`,
-          { offset: e.start - 8 },
+        inflated = inflateZlib(
+          'readMat',
+          `compressed element at offset ${e.start - 8}`,
+          r.bytes.subarray(e.start, e.start + e.length),
+          budget.left,
+          budget.verify,
         );
+      } catch (err) {
+        if (err instanceof FormatError) throw new FormatError(err.message, { offset: e.start - 8 });
+        throw err;
       }
-      if (depth > 4)
-        throw new FormatError(`readMat: compressed elements nested too deep at offset ${e.start - 8}`, {
-          offset: e.start - 8,
-        });
-      readElements(new ByteReader('readMat', inflated), le, out, depth + 1);
+      budget.left -= inflated.length;
+      readElements(new ByteReader('readMat', inflated), le, out, depth + 1, budget);
     } else if (e.type === MI.MATRIX) {
       const { name, value } = parseMatrix(r, e, le, 0);
       out[name] = value;
@@ -412,17 +504,26 @@ function readElements(r: ByteReader, le: boolean, out: Record<string, MatValue>,
 }
 
 /**
- * Reads every variable of a MAT-file (level 5: MATLAB v5, v6 and v7 with compression).
+ * Reads every variable of a MAT-file (level 5: MATLAB v5, v6 and v7 with compression) into an
+ * object without a prototype, keyed by variable name. Every declared size is checked against the
+ * bytes present before anything is allocated; compressed elements must pass their Adler-32
+ * checksum and together inflate to at most `options.maxBytes` (default 256 MiB). Text is decoded
+ * by its element type (UTF-8, UTF-16 or UTF-32; 8-bit data as Latin-1).
  * @throws FormatError for a v7.3 (HDF5) file — save it with `-v7` or read it with an HDF5 tool —,
- *   a v4 file, or malformed content (with the byte offset)
+ *   a v4 file, or malformed content (with the byte offset): sizes that disagree with the data,
+ *   a missing imaginary part, a failed checksum, trailing bytes
  * @example
  * ```ts
  * const vars = readMat(bytes);
  * const x = matToMatrix(vars.data!); // row-major Float64 Matrix
  * ```
  */
-export function readMat(input: Uint8Array | ArrayBuffer): Record<string, MatValue> {
+export function readMat(
+  input: Uint8Array | ArrayBuffer,
+  options: DecompressOptions = {},
+): Record<string, MatValue> {
   const fn = 'readMat';
+  const budget = { left: maxBytesOption(fn, options), verify: options.verifyChecksum ?? true };
   const bytes = asBytes(fn, input);
   const r = new ByteReader(fn, bytes);
   r.need(128, 'the 128-byte header');
@@ -459,8 +560,8 @@ export function readMat(input: Uint8Array | ArrayBuffer): Record<string, MatValu
     );
   }
   r.pos = 128;
-  const out: Record<string, MatValue> = {};
-  readElements(r, le, out, 0);
+  const out: Record<string, MatValue> = Object.create(null);
+  readElements(r, le, out, 0, budget);
   return out;
 }
 
@@ -472,6 +573,8 @@ export function readMat(input: Uint8Array | ArrayBuffer): Record<string, MatValu
 export function matToMatrix(v: MatValue): Matrix {
   if (v.kind === 'sparse') {
     const [m, n] = v.shape;
+    if (v.jc.length !== n + 1)
+      throw new ShapeError(`matToMatrix: sparse value has ${v.jc.length} column pointers for ${n} columns`);
     const out = new Matrix(m, n);
     for (let j = 0; j < n; j++)
       for (let k = v.jc[j]!; k < v.jc[j + 1]!; k++) out.data[v.ir[k]! * n + j] = v.values[k]!;
@@ -483,7 +586,10 @@ export function matToMatrix(v: MatValue): Matrix {
     );
   }
   const [m, n] = v.shape as [number, number];
+  if (v.data.length !== m * n)
+    throw new ShapeError(`matToMatrix: value has ${v.data.length} elements for shape [${m}, ${n}]`);
   const out = new Matrix(m, n);
+  if (m === 0 || n === 0) return out;
   for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) out.data[i * n + j] = v.data[i + j * m]!;
   return out;
 }
@@ -491,6 +597,10 @@ export function matToMatrix(v: MatValue): Matrix {
 /** A numeric MAT variable as a Tensor with MATLAB's column-major strides (no copy). */
 export function matToTensor(v: MatValue): Tensor<NumericArray> {
   if (v.kind !== 'numeric') throw new ShapeError(`matToTensor: value must be numeric (got ${v.kind})`);
+  if (v.data.length !== shapeSize(v.shape))
+    throw new ShapeError(
+      `matToTensor: value has ${v.data.length} elements for shape [${v.shape.join(', ')}]`,
+    );
   const stride: number[] = [];
   let s = 1;
   for (const d of v.shape) {

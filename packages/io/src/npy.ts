@@ -4,8 +4,9 @@
  * @module
  */
 import { FormatError, Matrix, type NumericArray, ShapeError, shapeSize, Tensor } from '@numts/core';
-import { unzipSync } from 'fflate';
-import { asBytes, ByteReader, LITTLE_ENDIAN, swapBytes } from './bytes.js';
+import { asBytes, ByteReader, LITTLE_ENDIAN, latin1, swapBytes } from './bytes.js';
+import { type DecompressOptions, maxBytesOption } from './inflate.js';
+import { readZip } from './zip.js';
 
 /** The element types this module reads (numpy `dtype.str` without the byte-order mark). */
 export type NpyDtype = 'f8' | 'f4' | 'i4' | 'i8' | 'u1' | 'b1' | 'i2' | 'u2' | 'u4' | 'i1';
@@ -46,9 +47,11 @@ function parseDict(
   text: string,
   offset: number,
 ): { descr: string; fortran: boolean; shape: number[] } {
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(text);
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text);
-  const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(text);
+  // A Python dict literal keeps the last of repeated keys, so the last match wins here too.
+  const last = (re: RegExp) => [...text.matchAll(re)].at(-1);
+  const descr = last(/'descr'\s*:\s*'([^']*)'/g);
+  const fortran = last(/'fortran_order'\s*:\s*(True|False)/g);
+  const shape = last(/'shape'\s*:\s*\(([^)]*)\)/g);
   if (!descr || !fortran || !shape) {
     throw new FormatError(
       `${fn}: header at offset ${offset} is not a dict with 'descr', 'fortran_order' and 'shape' (got ${JSON.stringify(text.slice(0, 80))})`,
@@ -94,8 +97,7 @@ export function parseNpyHeader(input: Uint8Array | ArrayBuffer): NpyHeader {
   const headerLen = major === 1 ? r.u16(true, 'the header length') : r.u32(true, 'the header length');
   const start = r.pos;
   const raw = r.take(headerLen, 'the header');
-  const text =
-    major === 3 ? new TextDecoder('utf-8', { fatal: false }).decode(raw) : String.fromCharCode(...raw);
+  const text = major === 3 ? new TextDecoder('utf-8', { fatal: false }).decode(raw) : latin1(raw);
   const { descr, fortran, shape } = parseDict(fn, text, start);
   const m = /^([<>|=])?([fiub])(\d+)$/.exec(descr);
   const order = m?.[1] ?? '=';
@@ -222,26 +224,29 @@ export function writeNpy(x: Tensor<NumericArray> | Matrix, options: { bool?: boo
 }
 
 /**
- * Reads every array of a .npz archive (zip, stored or deflated entries) into Tensors, keyed by the
- * array name (the entry name without `.npy`).
- * @throws FormatError when the archive or one of its arrays is malformed
+ * Reads every array of a .npz archive (zip, stored or deflated entries, zip64 included) into
+ * Tensors, keyed by the array name (the entry name without `.npy`) in an object without a
+ * prototype (so an array named `__proto__` is kept like any other). Every entry's CRC-32 is
+ * verified, and deflated entries together may inflate to at most `options.maxBytes` (default
+ * 256 MiB).
+ * @throws FormatError when the archive or one of its arrays is malformed, fails its checksum or
+ *   passes `maxBytes`
  */
-export function readNpz(input: Uint8Array | ArrayBuffer): Record<string, Tensor<NumericArray>> {
-  const bytes = asBytes('readNpz', input);
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes);
-  } catch (e) {
-    throw new FormatError(`readNpz: not a valid zip archive (${(e as Error).message})`, { offset: 0 });
-  }
-  const out: Record<string, Tensor<NumericArray>> = {};
-  for (const [name, data] of Object.entries(entries)) {
+export function readNpz(
+  input: Uint8Array | ArrayBuffer,
+  options: DecompressOptions = {},
+): Record<string, Tensor<NumericArray>> {
+  const fn = 'readNpz';
+  const bytes = asBytes(fn, input);
+  const entries = readZip(fn, bytes, maxBytesOption(fn, options), options.verifyChecksum ?? true);
+  const out: Record<string, Tensor<NumericArray>> = Object.create(null);
+  for (const { name, data } of entries) {
     if (!name.endsWith('.npy')) continue;
     try {
       out[name.slice(0, -4)] = readNpy(data);
     } catch (e) {
       if (e instanceof FormatError)
-        throw new FormatError(`readNpz: entry ${JSON.stringify(name)}: ${e.message}`, {
+        throw new FormatError(`${fn}: entry ${JSON.stringify(name)}: ${e.message}`, {
           offset: e.offset ?? 0,
         });
       throw e;

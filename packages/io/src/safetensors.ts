@@ -10,7 +10,15 @@
  *
  * @module
  */
-import { FormatError, Matrix, type NumericArray, ShapeError, shapeSize, Tensor } from '@numts/core';
+import {
+  DomainError,
+  FormatError,
+  Matrix,
+  type NumericArray,
+  ShapeError,
+  shapeSize,
+  Tensor,
+} from '@numts/core';
 import { asBytes, ByteReader, LITTLE_ENDIAN, swapBytes } from './bytes.js';
 import { bf16ToFloat, floatToBf16, floatToHalf, halfToFloat } from './half.js';
 
@@ -110,7 +118,7 @@ export class SafetensorsFile {
     }
     const dataStart = 8 + n;
     const dataLength = bytes.length - dataStart;
-    let metadata: Record<string, string> = {};
+    const metadata: Record<string, string> = Object.create(null);
     const entries = new Map<string, SafetensorsEntry>();
     for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
       if (name === '__metadata__') {
@@ -122,7 +130,7 @@ export class SafetensorsFile {
         ) {
           throw new FormatError(`${fn}: __metadata__ must map strings to strings`, { offset: 8 });
         }
-        metadata = value as Record<string, string>;
+        for (const [k, v] of Object.entries(value)) metadata[k] = v as string;
         continue;
       }
       const e = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
@@ -286,15 +294,21 @@ export class SafetensorsFile {
   }
 }
 
-/** Reads every tensor of a safetensors file. See {@link SafetensorsFile} for lazy access. */
+/**
+ * Reads every tensor of a safetensors file into an object without a prototype (keys are the
+ * tensor names). See {@link SafetensorsFile} for lazy access.
+ */
 export function readSafetensors(input: Uint8Array | ArrayBuffer): {
   tensors: Record<string, Tensor<NumericArray>>;
   metadata: Record<string, string>;
 } {
   const f = SafetensorsFile.parse(input);
-  const tensors: Record<string, Tensor<NumericArray>> = {};
+  // No prototype: a tensor named "__proto__" or "constructor" is an entry like any other.
+  const tensors: Record<string, Tensor<NumericArray>> = Object.create(null);
   for (const name of f.names) tensors[name] = f.get(name);
-  return { tensors, metadata: { ...f.metadata } };
+  const metadata: Record<string, string> = Object.create(null);
+  for (const [k, v] of Object.entries(f.metadata)) metadata[k] = v;
+  return { tensors, metadata };
 }
 
 /** Dtypes {@link writeSafetensors} writes. */
@@ -316,12 +330,37 @@ function alignmentOf(d: SafetensorsWriteDtype): number {
         : 1;
 }
 
+/** The values the integer dtypes hold; a value outside is an error, never a wrapped number. */
+const INTEGER_RANGES: Partial<Record<SafetensorsWriteDtype, [number, number]>> = {
+  I32: [-(2 ** 31), 2 ** 31 - 1],
+  U8: [0, 255],
+  // Exactly representable int64 values: a float64 beyond ±2⁵³ has already lost its low bits.
+  I64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+function checkIntegers(
+  name: string,
+  dtype: SafetensorsWriteDtype,
+  values: ArrayLike<number>,
+  [lo, hi]: [number, number],
+): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      throw new DomainError(
+        `writeSafetensors: ${JSON.stringify(name)} element ${i} is ${v}, which ${dtype} cannot hold (integers in [${lo}, ${hi}])`,
+      );
+  }
+}
+
 /**
  * Writes tensors as a safetensors file. Each tensor is converted to `dtype` (default F32;
  * per-tensor `dtypes` override it); names are written in the reference order (descending
  * alignment, then name) and the header is padded with spaces to a multiple of 8 bytes.
  * The output is byte-stable: the same input always gives the same bytes.
  * @throws ShapeError for an empty name, a name `__metadata__`, or data that does not match its shape
+ * @throws DomainError for a value an integer dtype cannot hold (I32, I64, U8: non-integers, NaN
+ *   and values out of range are rejected, never wrapped or truncated)
  * @throws TypeError for metadata values that are not strings
  */
 export function writeSafetensors(
@@ -353,12 +392,14 @@ export function writeSafetensors(
       );
     }
     const dtype = options.dtypes?.[name] ?? options.dtype ?? 'F32';
+    const range = INTEGER_RANGES[dtype];
+    if (range) checkIntegers(name, dtype, values, range);
     return { name, shape, values, dtype };
   });
   items.sort(
     (a, b) => alignmentOf(b.dtype) - alignmentOf(a.dtype) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   );
-  const header: Record<string, unknown> = {};
+  const header: Record<string, unknown> = Object.create(null); // a tensor may be named __proto__
   if (options.metadata) {
     for (const [k, v] of Object.entries(options.metadata))
       if (typeof v !== 'string')
@@ -403,7 +444,7 @@ export function writeSafetensors(
         for (let i = 0; i < n; i++) dv.setInt32(at + 4 * i, it.values[i]!, true);
         break;
       case 'I64':
-        for (let i = 0; i < n; i++) dv.setBigInt64(at + 8 * i, BigInt(Math.trunc(it.values[i]!)), true);
+        for (let i = 0; i < n; i++) dv.setBigInt64(at + 8 * i, BigInt(it.values[i]!), true);
         break;
       case 'U8':
         for (let i = 0; i < n; i++) out[at + i] = it.values[i]!;
