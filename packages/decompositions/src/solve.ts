@@ -119,8 +119,10 @@ export function logdet(a: Matrix): LogDetResult {
 }
 
 /**
- * The determinant (product of the LU pivots). It over- or underflows for large n where
- * {@link logdet} does not; the empty matrix has determinant 1.
+ * The determinant (product of the LU pivots, accumulated as mantissa and exponent so that no
+ * intermediate product over- or underflows; the result itself is ±Infinity or 0 only when the
+ * determinant lies beyond the double range, where {@link logdet} still gives its logarithm). The
+ * empty matrix has determinant 1.
  * @throws ShapeError when A is not square
  * @throws NonFiniteError when A holds NaN or ±Infinity
  */
@@ -128,7 +130,58 @@ export function det(a: Matrix): number {
   const w = workingCopy('det', 'a', a, { square: true });
   const n = w.rows;
   const { sign } = luFactorInPlace(w.data, n, n);
-  let p: number = sign;
-  for (let i = 0; i < n; i++) p *= w.data[i * n + i]!;
-  return p;
+  // The product is kept as mantissa · 2^exponent with the mantissa in [0.5, 1), so intermediate
+  // products never overflow or underflow: det(diag(1e200, 1e200, 1e-200, 1e-200)) is 1 in any order.
+  let mantissa: number = sign;
+  let exponent = 0;
+  for (let i = 0; i < n; i++) {
+    const u = w.data[i * n + i]!;
+    if (u === 0) return 0;
+    const [m, e] = frexp(u);
+    const [pm, pe] = frexp(mantissa * m);
+    mantissa = pm;
+    exponent += e + pe;
+  }
+  return ldexp(mantissa, exponent);
+}
+
+/** x = m·2^e with |m| in [0.5, 1) (x finite and non-zero); exact, subnormals included. */
+function frexp(x: number): [number, number] {
+  let e = 0;
+  let m = x;
+  // Subnormals first become normal (2^64 is exact), so that log2 can be trusted.
+  if (Math.abs(m) < 2 ** -1000) {
+    m *= 2 ** 64;
+    e -= 64;
+  }
+  let k = Math.floor(Math.log2(Math.abs(m))) + 1;
+  m = ldexp(m, -k);
+  // log2 may be off by one at a power of two; one exact step fixes it.
+  if (Math.abs(m) >= 1) {
+    m *= 0.5;
+    k++;
+  } else if (Math.abs(m) < 0.5) {
+    m *= 2;
+    k--;
+  }
+  return [m, e + k];
+}
+
+/** m·2^e in steps that stay in range, with one rounding at the end (as C's ldexp). */
+function ldexp(m: number, e: number): number {
+  let x = m;
+  let k = e;
+  while (k > 1023) {
+    x *= 2 ** 1023;
+    k -= 1023;
+    if (!Number.isFinite(x)) return x;
+  }
+  while (k < -1022 - 53) {
+    x *= 2 ** -1022;
+    k += 1022;
+    if (x === 0) return x;
+  }
+  // Into the subnormals: an exact step to 2^-53 above the result, then the one rounding step.
+  if (k < -1022) return x * 2 ** (k + 53) * 2 ** -53;
+  return x * 2 ** k;
 }

@@ -44,11 +44,23 @@ function expectShape(fn: string, name: string, x: Matrix, rows: number, cols: nu
   }
 }
 
-/** ‖X‖₁ / (dim·ε·‖A‖₁), with the LAPACK conventions for a zero A. */
-function ratio(residualNorm: number, dim: number, aNorm: number): number {
+/** The smallest positive normal double (LAPACK's safe minimum, DLAMCH('S')). */
+const SAFE_MIN = 2 ** -1022;
+
+/**
+ * ‖R‖₁ / (dim·ε·‖A‖₁) in LAPACK's test-routine arithmetic (dsyt21, dbdt01): ‖A‖ is clamped
+ * below by the safe minimum, so a subnormal A does not make the ratio infinite, and the division
+ * is ordered so that neither dim·ε·‖A‖ underflows nor ‖R‖/‖A‖ overflows. A residual far beyond
+ * ‖A‖ is capped at dim·‖A‖, which still gives a ratio of 1/ε (a clear failure).
+ */
+function residualRatio(residualNorm: number, dim: number, aNorm: number): number {
   if (residualNorm === 0) return 0;
-  if (aNorm === 0) return 1 / EPS;
-  return residualNorm / (Math.max(1, dim) * EPS * aNorm);
+  if (!(residualNorm === residualNorm)) return Number.NaN;
+  const n = Math.max(1, dim);
+  const anorm = Math.max(aNorm, SAFE_MIN);
+  if (anorm > residualNorm) return residualNorm / anorm / (n * EPS);
+  if (anorm < 1) return Math.min(residualNorm, n * anorm) / anorm / (n * EPS);
+  return Math.min(residualNorm / anorm, n) / (n * EPS);
 }
 
 /** ‖XᵀX − I‖₁/(max(rows, cols)·ε) for the columns of X (or rows when `rows` is true). */
@@ -107,7 +119,7 @@ export function verifySvd(
   const s = Array.from(f.s);
   return report(
     {
-      reconstruction: ratio(norm1(minus(a, rec)), Math.max(m, n), norm1(a)),
+      reconstruction: residualRatio(norm1(minus(a, rec)), Math.max(m, n), norm1(a)),
       orthogonalityU: orthogonality(u),
       orthogonalityV: orthogonality(vt, true),
     },
@@ -134,7 +146,7 @@ export function verifyQr(a: Matrix, f: { q: Matrix; r: Matrix }, options: Verify
     for (let j = 0; j < Math.min(i, r.cols); j++) below = Math.max(below, Math.abs(r.get(i, j)));
   return report(
     {
-      reconstruction: ratio(norm1(minus(a, gemm(q, r))), Math.max(a.rows, a.cols), aNorm),
+      reconstruction: residualRatio(norm1(minus(a, gemm(q, r))), Math.max(a.rows, a.cols), aNorm),
       orthogonality: orthogonality(q),
     },
     { upperTriangular: below <= EPS * aNorm },
@@ -168,7 +180,7 @@ export function verifyEigh(
     for (let j = 0; j < v.cols; j++) vl.data[i * v.cols + j] = vl.data[i * v.cols + j]! * f.values[j]!;
   const vals = Array.from(f.values);
   return report(
-    { residual: ratio(norm1(minus(av, vl)), n, norm1(a)), orthogonality: orthogonality(v) },
+    { residual: residualRatio(norm1(minus(av, vl)), n, norm1(a)), orthogonality: orthogonality(v) },
     { ascending: vals.every((x, i) => i === 0 || x >= vals[i - 1]!) },
     options.threshold ?? VERIFY_THRESHOLD,
   );
@@ -204,7 +216,7 @@ export function verifyLu(
   let uOk = true;
   for (let i = 0; i < k; i++) for (let j = 0; j < Math.min(i, n); j++) if (u.get(i, j) !== 0) uOk = false;
   return report(
-    { reconstruction: ratio(norm1(minus(pa, gemm(l, u))), Math.max(m, n), norm1(a)) },
+    { reconstruction: residualRatio(norm1(minus(pa, gemm(l, u))), Math.max(m, n), norm1(a)) },
     { unitLowerL: lOk, upperU: uOk },
     options.threshold ?? VERIFY_THRESHOLD,
   );
@@ -229,7 +241,7 @@ export function verifyCholesky(a: Matrix, f: { l: Matrix }, options: VerifyOptio
     for (let j = i + 1; j < n; j++) if (l.get(i, j) !== 0) lower = false;
   }
   return report(
-    { reconstruction: ratio(norm1(minus(a, gemm(l, l, { transB: true }))), n, norm1(a)) },
+    { reconstruction: residualRatio(norm1(minus(a, gemm(l, l, { transB: true }))), n, norm1(a)) },
     { lower, positiveDiagonal: positive },
     options.threshold ?? VERIFY_THRESHOLD,
   );

@@ -72,7 +72,8 @@ describe('hostile inputs', () => {
         expect(allFinite(f.values) && allFinite(f.vectors!.data)).toBe(true);
         expect(verifyEigh(a, { values: f.values, vectors: f.vectors! }).ok).toBe(true);
       }),
-      { numRuns: 150 },
+      // 1000 seeded runs: subnormal matrices once failed here about 3 % of the time (verify's ratio).
+      { numRuns: 1000, seed: 1000 },
     );
   });
 

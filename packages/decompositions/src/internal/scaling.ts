@@ -24,6 +24,15 @@ export function powerOfTwoScale(data: Float64Array): number {
   return s;
 }
 
+/**
+ * Like {@link powerOfTwoScale}, but s = 2^(k·e) for an integer e, so that s^(1/k) = 2^e is exact:
+ * the inverse scaling can be spread evenly over k factors (CP).
+ */
+export function powerOfTwoScaleSplit(data: Float64Array, k: number): number {
+  const e = Math.round(Math.log2(powerOfTwoScale(data)) / k);
+  return 2 ** (k * Math.max(-Math.floor(1000 / k), Math.min(Math.floor(1000 / k), e)));
+}
+
 /** Multiplies every element by s in place. */
 export function scaleInPlace(data: Float64Array, s: number): void {
   if (s === 1) return;

@@ -5,6 +5,7 @@
  */
 import { DomainError, gemm, Matrix, Rng, ShapeError, type Tensor, type TensorLike } from '@numts/core';
 import { assertIntegerIn } from '../internal/input.js';
+import { powerOfTwoScaleSplit, scaleInPlace } from '../internal/scaling.js';
 import { solve } from '../solve.js';
 import { type DenseTensor, denseCopy, splitAt, sumOfSquares, toTensor } from './dense.js';
 import { leadingLeftVectors } from './leading-vectors.js';
@@ -105,6 +106,10 @@ export function cp(x: TensorLike | Tensor<never>, rank: number, options: CpOptio
   }
   const rng = options.rng ?? new Rng(options.seed ?? 0);
   const order = t.shape.length;
+  // Work on X·s near 1 (s = 2^(N·e), exact); afterwards each of the N factors (or the weights, when
+  // normalized) takes back its share 2^−e, so no factor alone carries an extreme magnitude.
+  const scale = powerOfTwoScaleSplit(t.data, order);
+  scaleInPlace(t.data, scale);
   const factors: Matrix[] = t.shape.map((In, n) => {
     if (init === 'random') return rng.uniformMatrix(In, rank);
     const { u, s } = leadingLeftVectors(t, n, rank, 'gram');
@@ -166,6 +171,11 @@ export function cp(x: TensorLike | Tensor<never>, rank: number, options: CpOptio
       it++;
       break;
     }
+  }
+  if (normalize) scaleInPlace(weights, 1 / scale);
+  else {
+    const share = 2 ** (-Math.log2(scale) / order);
+    for (const a of factors) scaleInPlace(a.data, share);
   }
   return { weights, factors, errors: Float64Array.from(errors), iterations: it };
 }

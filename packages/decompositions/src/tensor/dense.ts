@@ -67,7 +67,7 @@ export function splitAt(shape: readonly number[], n: number): { p: number; q: nu
   return { p, q };
 }
 
-/** Squared Frobenius norm of a dense array. */
+/** Squared Frobenius norm of a dense array (for data already scaled near 1: no overflow guard). */
 export function sumOfSquares(x: Float64Array): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;

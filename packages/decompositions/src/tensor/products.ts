@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { Matrix, ShapeError, type Tensor, type TensorLike } from '@numts/core';
+import { Matrix, norm2, ShapeError, type Tensor, type TensorLike } from '@numts/core';
 import { assertFiniteMatrix } from '../internal/input.js';
-import { denseCopy, sumOfSquares } from './dense.js';
+import { denseCopy } from './dense.js';
 
 /**
  * The column-wise Kronecker (Khatri–Rao) product A₀ ⊙ A₁ ⊙ ⋯ in natural order (TensorLy's
@@ -86,5 +86,5 @@ export function tensorInner(x: TensorLike | Tensor<never>, y: TensorLike | Tenso
 
 /** The Frobenius norm ‖X‖ = √Σxᵢ² of a tensor. */
 export function tensorNorm(x: TensorLike | Tensor<never>): number {
-  return Math.sqrt(sumOfSquares(denseCopy('tensorNorm', 'x', x).data));
+  return norm2(denseCopy('tensorNorm', 'x', x).data); // scaled: no overflow or underflow
 }

@@ -5,6 +5,7 @@
  */
 import { DomainError, gemm, Matrix, ShapeError, type Tensor, type TensorLike } from '@numts/core';
 import { svd } from '../svd.js';
+import { powerOfTwoScale, scaleInPlace } from '../internal/scaling.js';
 import { denseCopy, sumOfSquares, toTensor } from './dense.js';
 
 /** A tensor train: X ≈ G₀ ×¹ G₁ ×¹ ⋯, core k of shape r_k × I_k × r_{k+1}, r₀ = r_d = 1. */
@@ -48,6 +49,10 @@ export function ttSvd(x: TensorLike | Tensor<never>, options: TtOptions = {}): T
   const eps = options.eps ?? (options.ranks ? 0 : 1e-10);
   if (!(eps >= 0) || !Number.isFinite(eps))
     throw new DomainError(`ttSvd: eps must be a finite number ≥ 0 (got ${eps})`);
+  // Work on X·s near 1 (s an exact power of two), so that the norm, the truncation threshold and
+  // the singular values are clear of overflow and underflow; the last core takes back 1/s.
+  const scale = powerOfTwoScale(t.data);
+  scaleInPlace(t.data, scale);
   const delta = d > 1 ? (eps / Math.sqrt(d - 1)) * Math.sqrt(sumOfSquares(t.data)) : 0;
   const cores: Tensor<Float64Array>[] = [];
   const ranks = [1];
@@ -75,7 +80,9 @@ export function ttSvd(x: TensorLike | Tensor<never>, options: TtOptions = {}): T
     c = sv;
     ranks.push(r);
   }
-  cores.push(toTensor({ data: c.clone().data, shape: [ranks[d - 1]!, t.shape[d - 1]!, 1] }));
+  const last = c.clone().data;
+  scaleInPlace(last, 1 / scale);
+  cores.push(toTensor({ data: last, shape: [ranks[d - 1]!, t.shape[d - 1]!, 1] }));
   ranks.push(1);
   return { cores, ranks };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { DomainError, type Matrix, Rng, ShapeError, type Tensor, type TensorLike } from '@numts/core';
+import { powerOfTwoScale, scaleInPlace } from '../internal/scaling.js';
 import { type DenseTensor, denseCopy, sumOfSquares, toTensor } from './dense.js';
 import { leadingLeftVectors, type SvdMethod } from './leading-vectors.js';
 import { modeProductDense, multiModeProduct } from './mode-product.js';
@@ -81,6 +82,10 @@ export function hosvd(
  * `tucker`: SVD initialisation, tol 1e-4 on the change of the relative error, at least three
  * sweeps, sign rule of svd_flip. The relative error never increases from sweep to sweep.
  *
+ * The input is scaled by an exact power of two before the Gram matrices are formed (and the core
+ * scaled back), so entries anywhere between the subnormals and 1e308 give the same factors as
+ * the same tensor near 1.
+ *
  * Cost per sweep: the projections X ×_{k≠n} U_kᵀ (gemm) plus one small SVD per mode; the
  * initialisation costs one Gram matrix (Iₙ × Iₙ) and one eigh per mode.
  * @throws ShapeError for ranks that are not integers in [1, Iₙ] or a tensor with fewer than 2 modes
@@ -111,6 +116,10 @@ export function tucker(
   if (method !== 'gram' && method !== 'direct')
     throw new DomainError(`${fn}: svd must be "gram" or "direct" (got ${JSON.stringify(method)})`);
   const order = t.shape.length;
+  // Work on X·s with max|x| in [0.5, 1) (s an exact power of two): Gram matrices and squared norms
+  // then neither overflow nor underflow; the core is scaled back at the end.
+  const s = powerOfTwoScale(t.data);
+  scaleInPlace(t.data, s);
   let factors: Matrix[];
   if (init === 'svd') {
     factors = r.map((rn, n) => leadingLeftVectors(t, n, rn, method).u);
@@ -135,6 +144,7 @@ export function tucker(
       break;
     }
   }
+  scaleInPlace(core.data, 1 / s);
   return { core: toTensor(core), factors, errors: Float64Array.from(errors), iterations: it };
 }
 

@@ -3,12 +3,20 @@
  *
  * @module
  */
-import { gemm, type Matrix, norm1, ShapeError, type Tensor, type TensorLike } from '@numts/core';
+import { gemm, type Matrix, norm1, norm2, ShapeError, type Tensor, type TensorLike } from '@numts/core';
 import { EPS } from '../internal/input.js';
+import { powerOfTwoScale, scaleInPlace } from '../internal/scaling.js';
 import { VERIFY_THRESHOLD } from '../verify.js';
 import { cpReconstructDense } from './cp.js';
-import { denseCopy, sumOfSquares } from './dense.js';
+import { denseCopy } from './dense.js';
 import { modeProductDense } from './mode-product.js';
+
+/** ‖x − y‖/‖x‖ (‖x − y‖ when x = 0) with overflow- and underflow-safe norms. */
+function relativeResidual(x: Float64Array, y: Float64Array): number {
+  const diff = x.map((v, i) => v - y[i]!);
+  const nx = norm2(x);
+  return nx === 0 ? norm2(diff) : norm2(diff) / nx;
+}
 
 /** What {@link verifyTucker} returns. */
 export interface TuckerReport {
@@ -42,12 +50,15 @@ export function verifyTucker(
       );
     }
   });
+  // X and the core scaled by the same exact power of two: the reconstruction and the residual are
+  // formed near 1, where they can neither underflow (X·1e-300) nor overflow (X·1e300).
+  const s = powerOfTwoScale(t.data);
+  scaleInPlace(t.data, s);
+  scaleInPlace(y.data, s);
   model.factors.forEach((u, k) => {
     y = modeProductDense(y, u, k, false);
   });
-  const diff = t.data.map((v, i) => v - y.data[i]!);
-  const nx = Math.sqrt(sumOfSquares(t.data));
-  const relativeError = nx === 0 ? Math.sqrt(sumOfSquares(diff)) : Math.sqrt(sumOfSquares(diff)) / nx;
+  const relativeError = relativeResidual(t.data, y.data);
   const orthogonality = model.factors.map((u) => {
     const g = gemm(u, u, { transA: true });
     for (let i = 0; i < g.rows; i++) g.data[i * g.cols + i] = g.data[i * g.cols + i]! - 1;
@@ -78,15 +89,17 @@ export function verifyCp(
   options: { maxRelativeError?: number } = {},
 ): CpReport {
   const t = denseCopy('verifyCp', 'x', x);
-  const xhat = cpReconstructDense('verifyCp', model.weights, model.factors);
+  // The weights take the power of two that brings X near 1 (no factor is copied).
+  const s = powerOfTwoScale(t.data);
+  scaleInPlace(t.data, s);
+  const r = Array.isArray(model.factors) ? (model.factors[0]?.cols ?? 0) : 0;
+  const weights = Float64Array.from(model.weights ?? new Float64Array(r).fill(1), (w) => w * s);
+  const xhat = cpReconstructDense('verifyCp', weights, model.factors);
   if (xhat.shape.length !== t.shape.length || xhat.shape.some((s, i) => s !== t.shape[i])) {
     throw new ShapeError(
       `verifyCp: the factors describe shape [${xhat.shape.join(', ')}] but x has shape [${t.shape.join(', ')}]`,
     );
   }
-  let s = 0;
-  for (let i = 0; i < t.data.length; i++) s += (t.data[i]! - xhat.data[i]!) ** 2;
-  const nx = Math.sqrt(sumOfSquares(t.data));
-  const relativeError = nx === 0 ? Math.sqrt(s) : Math.sqrt(s) / nx;
+  const relativeError = relativeResidual(t.data, xhat.data);
   return { relativeError, ok: relativeError <= (options.maxRelativeError ?? Math.sqrt(EPS)) };
 }
