@@ -43,6 +43,11 @@ export class DomainError extends RangeError {
   override name = 'DomainError';
 }
 
+/** A learner or model used before `fit` (or before a model was loaded into it). */
+export class NotFittedError extends Error {
+  override name = 'NotFittedError';
+}
+
 /**
  * A malformed file or byte stream: a truncated file, a lying length or offset, an unknown type
  * code, a bad row. Carries the byte offset or the line number where the problem was found.

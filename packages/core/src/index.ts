@@ -11,7 +11,14 @@ export { concat } from './concat.js';
 export { diag, diagonal, eye, from2D, fromFlat, full, ones, to2D, zeros } from './construct.js';
 export { squaredDistances } from './distances.js';
 export { add, div, isAllFinite, map, mul, scale, sub, zipWith } from './elementwise.js';
-export { ConvergenceError, DomainError, FormatError, NonFiniteError, ShapeError } from './errors.js';
+export {
+  ConvergenceError,
+  DomainError,
+  FormatError,
+  NonFiniteError,
+  NotFittedError,
+  ShapeError,
+} from './errors.js';
 export { type GemmOptions, gemm, gemm32, matmul } from './gemm.js';
 export { type GemvOptions, gemv } from './gemv.js';
 export { axpy, dot, norm2, scal } from './level1.js';

@@ -65,7 +65,10 @@ describe('tensor decompositions are scale invariant (X·2^k for k in ±1000)', (
       fc.property(seed, exponent, (sd, k) => {
         const x = planted(sd);
         const s = 2 ** k;
-        for (const run of [(t: Tensor<Float64Array>) => hosvd(t, [2, 2, 2]), (t: Tensor<Float64Array>) => tucker(t, [2, 2, 2])]) {
+        for (const run of [
+          (t: Tensor<Float64Array>) => hosvd(t, [2, 2, 2]),
+          (t: Tensor<Float64Array>) => tucker(t, [2, 2, 2]),
+        ]) {
           const ref = run(x);
           const got = run(scaled(x, s));
           got.factors.forEach((u, n) => expect(Array.from(u.data)).toEqual(Array.from(ref.factors[n]!.data)));
@@ -132,7 +135,13 @@ describe('tensor decompositions are scale invariant (X·2^k for k in ±1000)', (
         expect(got.ranks).toEqual([1, 2, 2, 1]);
         const xs = scaled(x, s);
         const back = reconstructTt(got.cores);
-        const err = tensorNorm(new Tensor(back.data.map((v, i) => v - xs.data[i]!), [...x.shape])) / tensorNorm(xs);
+        const err =
+          tensorNorm(
+            new Tensor(
+              back.data.map((v, i) => v - xs.data[i]!),
+              [...x.shape],
+            ),
+          ) / tensorNorm(xs);
         expect(err).toBeLessThan(1e-3);
       }),
       RUNS,
@@ -152,7 +161,9 @@ describe('tensor decompositions are scale invariant (X·2^k for k in ±1000)', (
     const b = Array.from({ length: 3 }, () => rng.int(1, 40));
     const c = Array.from({ length: 5 }, () => rng.int(1, 40));
     const data = new Float64Array(60);
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 5; k++) data[(i * 3 + j) * 5 + k] = a[i]! * b[j]! * c[k]! * 2 ** -1074;
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 3; j++)
+        for (let k = 0; k < 5; k++) data[(i * 3 + j) * 5 + k] = a[i]! * b[j]! * c[k]! * 2 ** -1074;
     const x = new Tensor(data, [4, 3, 5]);
     const tt = ttSvd(x, { eps: 1e-10 });
     expect(tt.ranks).toEqual([1, 1, 1, 1]);
@@ -181,7 +192,8 @@ describe('verify* follow LAPACK test-ratio arithmetic', () => {
         (x, s) => {
           const n = x.rows;
           const a = new Matrix(n, n);
-          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a.data[i * n + j] = (i >= j ? x.get(i, j) : x.get(j, i)) * s;
+          for (let i = 0; i < n; i++)
+            for (let j = 0; j < n; j++) a.data[i * n + j] = (i >= j ? x.get(i, j) : x.get(j, i)) * s;
           if (!a.data.every(Number.isFinite)) return;
           const e = eigh(a);
           expect(verifyEigh(a, { values: e.values, vectors: e.vectors! }).ok).toBe(true);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { gemm, Matrix } from '@numts/core';
+import { gemm, Matrix, NotFittedError } from '@numts/core';
 import { solve } from '@numts/decompositions';
 import { thresholdFixed } from './metrics.js';
 import { checkFeatures, checkLabels, checkPositive } from './validate.js';
@@ -65,7 +65,7 @@ export class BinaryRelevanceRidge {
   }
 
   decisionFunction(x: Matrix): Matrix {
-    if (!this.model) throw new RangeError('BinaryRelevanceRidge: call fit first');
+    if (!this.model) throw new NotFittedError('BinaryRelevanceRidge: call fit first');
     return linearScores(this.model, x, 'BinaryRelevanceRidge.decisionFunction');
   }
 
@@ -157,7 +157,7 @@ export class BinaryRelevanceLogistic {
   }
 
   decisionFunction(x: Matrix): Matrix {
-    if (!this.model) throw new RangeError('BinaryRelevanceLogistic: call fit first');
+    if (!this.model) throw new NotFittedError('BinaryRelevanceLogistic: call fit first');
     const o = linearScores(this.model, x, 'BinaryRelevanceLogistic.decisionFunction');
     return new Matrix(o.rows, o.cols, o.data.map(sigmoid));
   }

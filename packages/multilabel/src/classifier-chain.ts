@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Matrix, Rng } from '@numts/core';
+import { DomainError, Matrix, NotFittedError, Rng } from '@numts/core';
 import { fitLogistic } from './binary-relevance.js';
 import { thresholdFixed } from './metrics.js';
 import { checkFeatures, checkLabels, checkPositive } from './validate.js';
@@ -37,7 +37,7 @@ export class ClassifierChain {
       new Set(order).size !== q ||
       order.some((j) => !Number.isInteger(j) || j < 0 || j >= q)
     ) {
-      throw new RangeError(`${fn}: order must be a permutation of 0..${q - 1}`);
+      throw new DomainError(`${fn}: order must be a permutation of 0..${q - 1}`);
     }
     this.d = x.cols;
     this.q = q;
@@ -65,7 +65,7 @@ export class ClassifierChain {
 
   /** Chain probabilities (each link fed with the 0/1 predictions of the links before it). */
   decisionFunction(x: Matrix): Matrix {
-    if (this.chain.length === 0) throw new RangeError('ClassifierChain: call fit first');
+    if (this.chain.length === 0) throw new NotFittedError('ClassifierChain: call fit first');
     checkFeatures('ClassifierChain.decisionFunction', x, this.d);
     const t = this.options.threshold ?? 0.5;
     const out = new Matrix(x.rows, this.q);

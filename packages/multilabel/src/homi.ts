@@ -7,7 +7,7 @@
  * @module
  */
 
-import { DomainError, gemm, Matrix, Rng, syrk } from '@numts/core';
+import { DomainError, FormatError, gemm, Matrix, NotFittedError, Rng, ShapeError, syrk } from '@numts/core';
 import {
   cholesky,
   choleskySolve,
@@ -85,7 +85,7 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
   const n = x.rows;
   const d = x.cols;
   const q = yy.cols;
-  if (n < 2) throw new RangeError(`${fn}: need at least 2 training instances (got ${n})`);
+  if (n < 2) throw new ShapeError(`${fn}: need at least 2 training instances (got ${n})`);
   const xx = x.clone();
   const { beta, gamma, lambda } = o;
   // Precomputed d×d and d×q quantities.
@@ -268,9 +268,9 @@ export class Homi {
     return this;
   }
 
-  /** The fitted parameters. @throws RangeError before fit */
+  /** The fitted parameters. @throws NotFittedError before fit */
   get fitted(): HomiModel {
-    if (!this.model) throw new RangeError('Homi: call fit before using the model');
+    if (!this.model) throw new NotFittedError('Homi: call fit before using the model');
     return this.model;
   }
 
@@ -303,10 +303,10 @@ export class Homi {
     };
   }
 
-  /** Restores a model saved with toJSON. @throws RangeError for another format or version */
+  /** Restores a model saved with toJSON. @throws FormatError for another format or version */
   static fromJSON(json: HomiJson): Homi {
     if (json?.format !== 'numts.multilabel.Homi' || json.version !== 1) {
-      throw new RangeError(
+      throw new FormatError(
         `Homi.fromJSON: not a numts HOMI model (format ${JSON.stringify(json?.format)}, version ${json?.version})`,
       );
     }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { gemm, Matrix } from '@numts/core';
+import { gemm, Matrix, NotFittedError } from '@numts/core';
 import { eigh } from '@numts/decompositions';
 import { thresholdFixed } from './metrics.js';
 import { checkFeatures, checkLabels, checkPositive } from './validate.js';
@@ -131,7 +131,7 @@ export class Llsf {
   }
 
   decisionFunction(x: Matrix): Matrix {
-    if (!this.w) throw new RangeError('Llsf: call fit first');
+    if (!this.w) throw new NotFittedError('Llsf: call fit first');
     checkFeatures('Llsf.decisionFunction', x, this.w.rows - 1);
     return gemm(withIntercept(x), this.w);
   }

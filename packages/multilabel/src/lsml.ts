@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { gemm, Matrix } from '@numts/core';
+import { gemm, Matrix, NotFittedError } from '@numts/core';
 import { solve } from '@numts/decompositions';
 import { labelDissimilarity, sparseCorrelatedLeastSquares, withIntercept } from './llsf.js';
 import { thresholdFixed } from './metrics.js';
@@ -71,7 +71,7 @@ export class Lsml {
   }
 
   decisionFunction(x: Matrix): Matrix {
-    if (!this.w) throw new RangeError('Lsml: call fit first');
+    if (!this.w) throw new NotFittedError('Lsml: call fit first');
     checkFeatures('Lsml.decisionFunction', x, this.w.rows - 1);
     return gemm(withIntercept(x), this.w);
   }

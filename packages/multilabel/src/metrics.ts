@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { DomainError, Matrix, ShapeError } from '@numts/core';
+import { DomainError, Matrix, NonFiniteError, ShapeError } from '@numts/core';
 
 /** Which definitions to use. */
 export type MetricConvention = 'standard' | 'homi';
@@ -60,6 +60,21 @@ function check(y: Matrix, o: Matrix | null, p: Matrix | null): void {
   }
   for (const v of y.clone().data)
     if (v !== 0 && v !== 1) throw new DomainError(`evaluateMultiLabel: labels must be 0/1 (got ${v})`);
+  // A NaN score has no rank: it would make every ranking metric meaningless (and a tie loop
+  // that compares NaN with itself would never end).
+  for (const [name, m] of [
+    ['scores', o],
+    ['predictions', p],
+  ] as const) {
+    if (!m) continue;
+    const c = m.clone();
+    const at = c.data.findIndex((v) => !Number.isFinite(v));
+    if (at >= 0)
+      throw new NonFiniteError(
+        `evaluateMultiLabel: ${name} must be finite (row ${Math.floor(at / c.cols)}, label ${at % c.cols} is ${c.data[at]})`,
+        at,
+      );
+  }
 }
 
 /** rankᵢ(j) for every row: 1 = highest score. */
@@ -80,7 +95,8 @@ function ranks(o: Matrix): Int32Array {
 /**
  * Every metric at once. `scores` (O) feeds the ranking metrics, `predictions` (P) the others;
  * P defaults to O > 0.5.
- * @throws ShapeError when the shapes differ; DomainError for labels other than 0/1
+ * @throws ShapeError when the shapes differ; DomainError for labels other than 0/1;
+ *   NonFiniteError for a NaN or infinite score or prediction
  */
 export function evaluateMultiLabel(
   y: Matrix,

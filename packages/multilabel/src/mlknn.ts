@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Matrix, squaredDistances } from '@numts/core';
+import { DomainError, Matrix, NotFittedError, squaredDistances } from '@numts/core';
 import { checkFeatures, checkLabels, checkPositive } from './validate.js';
 
 /** Indices of the k smallest entries of a row (ties: lower index first), skipping `exclude`. */
@@ -36,7 +36,7 @@ export class MlKnn {
     checkPositive(fn, 'k', k, { integer: true });
     checkPositive(fn, 'smoothing', s, { allowZero: true });
     if (k >= x.rows)
-      throw new RangeError(
+      throw new DomainError(
         `${fn}: k must be smaller than the number of training instances (k = ${k}, n = ${x.rows})`,
       );
     const n = x.rows;
@@ -70,7 +70,7 @@ export class MlKnn {
 
   /** Posterior probabilities of every label. */
   decisionFunction(x: Matrix): Matrix {
-    if (!this.xTrain || !this.yTrain) throw new RangeError('MlKnn: call fit first');
+    if (!this.xTrain || !this.yTrain) throw new NotFittedError('MlKnn: call fit first');
     checkFeatures('MlKnn.decisionFunction', x, this.xTrain.cols);
     const k = this.options.k ?? 10;
     const q = this.yTrain.cols;

@@ -1,9 +1,10 @@
 /**
- * Argument checks of the multi-label learners.
+ * Argument checks of the multi-label learners: finite features (NonFiniteError), 0/1 labels with
+ * at least one row and one label (ShapeError, DomainError), positive options (DomainError).
  *
  * @module
  */
-import { DomainError, Matrix, ShapeError } from '@numts/core';
+import { DomainError, Matrix, NonFiniteError, ShapeError } from '@numts/core';
 
 /** Checks a feature matrix: a finite Matrix (optionally with a given width). */
 export function checkFeatures(fn: string, x: unknown, width?: number): Matrix {
@@ -14,7 +15,7 @@ export function checkFeatures(fn: string, x: unknown, width?: number): Matrix {
     for (let j = 0; j < x.cols; j++) {
       const v = x.get(i, j);
       if (!Number.isFinite(v))
-        throw new DomainError(`${fn}: x must be finite (row ${i}, column ${j} is ${v})`);
+        throw new NonFiniteError(`${fn}: x must be finite (row ${i}, column ${j} is ${v})`, i * x.cols + j);
     }
   }
   return x;
@@ -26,6 +27,7 @@ export function checkLabels(fn: string, y: unknown, rows: number): Matrix {
   if (y.rows !== rows)
     throw new ShapeError(`${fn}: x and y must have the same number of rows (got ${rows} and ${y.rows})`);
   if (y.cols === 0) throw new ShapeError(`${fn}: y must have at least one label column`);
+  if (rows === 0) throw new ShapeError(`${fn}: x and y must have at least one row (got 0)`);
   for (let i = 0; i < y.rows; i++) {
     for (let j = 0; j < y.cols; j++) {
       const v = y.get(i, j);

@@ -161,7 +161,7 @@ export class Clpl extends Learner<ClplOptions, LinearPllModel, LinearPllModelJso
   protected train(x: Matrix, candidates: Matrix): LinearPllModel {
     return fitClpl(x, candidates, this.options);
   }
-  /** Restores a learner saved with toJSON. @throws RangeError for another format or version */
+  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
   static fromJSON(json: ClplJson): Clpl {
     return Learner.restoreInto(new Clpl(json?.options ?? {}), json, LinearPllModel.fromJSON);
   }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { argmax, DomainError, Matrix, squaredDistances } from '@numts/core';
+import { argmax, DomainError, FormatError, Matrix, squaredDistances } from '@numts/core';
 import { nearestRows, reconstructionWeights } from './graph.js';
 import { Learner, type LearnerJson } from './learner.js';
 import { checkInteger, checkTestSet, checkTrainingSet } from './validate.js';
@@ -89,10 +89,10 @@ export class IpalModel {
     };
   }
 
-  /** @throws RangeError for another format or version */
+  /** @throws FormatError for another format or version */
   static fromJSON(json: IpalModelJson): IpalModel {
     if (json?.format !== 'numts.pll.IpalModel' || json.version !== 1)
-      throw new RangeError(
+      throw new FormatError(
         `IpalModel.fromJSON: expected format numts.pll.IpalModel version 1, got ${JSON.stringify(json?.format)} version ${json?.version}`,
       );
     return new IpalModel(
@@ -187,7 +187,7 @@ export class Ipal extends Learner<IpalOptions, IpalModel, IpalModelJson> {
   protected train(x: Matrix, candidates: Matrix): IpalModel {
     return fitIpal(x, candidates, this.options);
   }
-  /** Restores a learner saved with toJSON. @throws RangeError for another format or version */
+  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
   static fromJSON(json: IpalJson): Ipal {
     return Learner.restoreInto(new Ipal(json?.options ?? {}), json, IpalModel.fromJSON);
   }

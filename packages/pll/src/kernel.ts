@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { gemm, Matrix, squaredDistances } from '@numts/core';
+import { FormatError, gemm, Matrix, NotFittedError, squaredDistances } from '@numts/core';
 import { type CholeskyResult, cholesky, choleskySolve } from '@numts/decompositions';
 
 /** mean(pdist) from a square matrix of squared distances (upper triangle read). */
@@ -87,7 +87,7 @@ export class KernelRidge {
   /** Snapshot of the current fit as a predictor over the training rows `xTrain` with width σ. */
   expansion(xTrain: Matrix, sigma: number): KernelExpansion {
     const a = this.a;
-    if (!a) throw new RangeError('KernelRidge: fit before taking an expansion');
+    if (!a) throw new NotFittedError('KernelRidge: fit before taking an expansion');
     return new KernelExpansion(
       xTrain,
       sigma,
@@ -142,13 +142,13 @@ export class KernelExpansion {
   static fromJSON(json: KernelExpansionJson, where: string): KernelExpansion {
     const dec = (m: { rows: number; cols: number; data: number[] }, name: string) => {
       if (!m || !Array.isArray(m.data) || m.data.length !== m.rows * m.cols)
-        throw new RangeError(`${where}: ${name} is not a ${m?.rows}x${m?.cols} matrix`);
+        throw new FormatError(`${where}: ${name} is not a ${m?.rows}x${m?.cols} matrix`);
       return new Matrix(m.rows, m.cols, Float64Array.from(m.data));
     };
     const x = dec(json.xTrain, 'xTrain');
     const coef = dec(json.coef, 'coef');
     if (coef.rows !== x.rows || json.bias?.length !== coef.cols)
-      throw new RangeError(
+      throw new FormatError(
         `${where}: coef (${coef.rows}x${coef.cols}) and bias do not match xTrain (${x.rows} rows)`,
       );
     return new KernelExpansion(x, json.sigma, coef, Float64Array.from(json.bias));

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Matrix } from '@numts/core';
+import { FormatError, type Matrix, NotFittedError } from '@numts/core';
 
 /** What a trained PLL model offers. */
 export interface PllModel<J> {
@@ -34,9 +34,9 @@ export abstract class Learner<O extends object, M extends PllModel<J>, J> {
     return this;
   }
 
-  /** The trained model. @throws RangeError before fit */
+  /** The trained model. @throws NotFittedError before fit */
   get model(): M {
-    if (!this.fitted) throw new RangeError(`${this.constructor.name}: call fit before using the model`);
+    if (!this.fitted) throw new NotFittedError(`${this.constructor.name}: call fit before using the model`);
     return this.fitted;
   }
 
@@ -66,7 +66,7 @@ export abstract class Learner<O extends object, M extends PllModel<J>, J> {
   ): L {
     const format = learner.formatName;
     if (json?.format !== format || json.version !== 1)
-      throw new RangeError(
+      throw new FormatError(
         `${learner.constructor.name}.fromJSON: expected format ${format} version 1, got ${JSON.stringify(json?.format)} version ${json?.version}`,
       );
     learner.fitted = json.model ? decode(json.model as never) : null;

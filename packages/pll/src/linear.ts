@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { argmax, gemm, Matrix } from '@numts/core';
+import { argmax, FormatError, gemm, Matrix } from '@numts/core';
 import { checkTestSet } from './validate.js';
 
 /** Serialized {@link LinearPllModel}. */
@@ -52,15 +52,15 @@ export class LinearPllModel {
     };
   }
 
-  /** @throws RangeError for another format or version, or inconsistent shapes */
+  /** @throws FormatError for another format or version, or inconsistent shapes */
   static fromJSON(json: LinearPllModelJson): LinearPllModel {
     if (json?.format !== 'numts.pll.LinearPllModel' || json.version !== 1)
-      throw new RangeError(
+      throw new FormatError(
         `LinearPllModel.fromJSON: expected format numts.pll.LinearPllModel version 1, got ${JSON.stringify(json?.format)} version ${json?.version}`,
       );
     const { rows, cols, data } = json.weights;
     if (data.length !== rows * cols || json.bias.length !== cols)
-      throw new RangeError(
+      throw new FormatError(
         `LinearPllModel.fromJSON: weights (${rows}x${cols}) and bias (${json.bias.length}) do not match`,
       );
     return new LinearPllModel(

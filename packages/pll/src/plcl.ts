@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { argmax, DomainError, Matrix, squaredDistances } from '@numts/core';
+import { argmax, DomainError, FormatError, Matrix, squaredDistances } from '@numts/core';
 import { solveConfidence } from './confidence.js';
 import { featureGrams, graphWeights, neighbours, normalizeRows } from './graph.js';
 import {
@@ -95,10 +95,10 @@ export class PlclModel {
     return { format: 'numts.pll.PlclModel', version: 1, classifier: this.classifier.toJSON() };
   }
 
-  /** @throws RangeError for another format or version, or inconsistent shapes */
+  /** @throws FormatError for another format or version, or inconsistent shapes */
   static fromJSON(json: PlclModelJson): PlclModel {
     if (json?.format !== 'numts.pll.PlclModel' || json.version !== 1)
-      throw new RangeError(
+      throw new FormatError(
         `PlclModel.fromJSON: not a numts PL-CL model (format ${JSON.stringify(json?.format)}, version ${json?.version})`,
       );
     return new PlclModel(KernelExpansion.fromJSON(json.classifier, 'PlclModel.fromJSON'));
@@ -299,7 +299,7 @@ export class PlCl extends Learner<PlclOptions, PlclModel, PlclModelJson> {
   protected train(x: Matrix, candidates: Matrix): PlclModel {
     return fitPlcl(x, candidates, this.options);
   }
-  /** Restores a learner saved with toJSON. @throws RangeError for another format or version */
+  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
   static fromJSON(json: PlclJson): PlCl {
     return Learner.restoreInto(new PlCl(json?.options ?? {}), json, PlclModel.fromJSON);
   }
@@ -314,7 +314,7 @@ export class PlAggd extends Learner<PlAggdOptions, PlclModel, PlclModelJson> {
   protected train(x: Matrix, candidates: Matrix): PlclModel {
     return fitPlAggd(x, candidates, this.options);
   }
-  /** Restores a learner saved with toJSON. @throws RangeError for another format or version */
+  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
   static fromJSON(json: PlclJson): PlAggd {
     return Learner.restoreInto(new PlAggd(json?.options ?? {}), json, PlclModel.fromJSON);
   }

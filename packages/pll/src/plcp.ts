@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { argmax, DomainError, Matrix } from '@numts/core';
+import { argmax, DomainError, FormatError, Matrix } from '@numts/core';
 import { KernelExpansion, type KernelExpansionJson, KernelRidge } from './kernel.js';
 import { Learner, type LearnerJson } from './learner.js';
 import { PLCL_DEFAULTS, type PlclModel, type PlclOptions, PlclState } from './plcl.js';
@@ -100,10 +100,10 @@ export class PlcpModel {
     return { format: 'numts.pll.PlcpModel', version: 1, partner: this.partner.toJSON() };
   }
 
-  /** @throws RangeError for another format or version */
+  /** @throws FormatError for another format or version */
   static fromJSON(json: PlcpModelJson): PlcpModel {
     if (json?.format !== 'numts.pll.PlcpModel' || json.version !== 1)
-      throw new RangeError(
+      throw new FormatError(
         `PlcpModel.fromJSON: not a numts PLCP model (format ${JSON.stringify(json?.format)}, version ${json?.version})`,
       );
     return new PlcpModel(KernelExpansion.fromJSON(json.partner, 'PlcpModel.fromJSON'));
@@ -231,7 +231,7 @@ export class Plcp extends Learner<PlcpOptions, PlcpModel, PlcpModelJson> {
   protected train(x: Matrix, candidates: Matrix): PlcpModel {
     return fitPlcp(x, candidates, this.options);
   }
-  /** Restores a learner saved with toJSON. @throws RangeError for another format or version */
+  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
   static fromJSON(json: PlcpJson): Plcp {
     return Learner.restoreInto(new Plcp(json?.options ?? {}), json, PlcpModel.fromJSON);
   }

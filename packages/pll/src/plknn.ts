@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { argmax, Matrix, squaredDistances } from '@numts/core';
+import { argmax, FormatError, Matrix, NotFittedError, squaredDistances } from '@numts/core';
 import { nearestRows } from './graph.js';
 import { checkInteger, checkTestSet, checkTrainingSet } from './validate.js';
 
@@ -54,7 +54,7 @@ export class PlKnn {
   }
 
   private get train(): { x: Matrix; y: Matrix } {
-    if (!this.x || !this.y) throw new RangeError('PlKnn: call fit before using the model');
+    if (!this.x || !this.y) throw new NotFittedError('PlKnn: call fit before using the model');
     return { x: this.x, y: this.y };
   }
 
@@ -92,10 +92,10 @@ export class PlKnn {
     return { format: 'numts.pll.PlKnn', version: 1, k: this.k, x: enc(this.x), candidates: enc(this.y) };
   }
 
-  /** @throws RangeError for another format or version */
+  /** @throws FormatError for another format or version */
   static fromJSON(json: PlKnnJson): PlKnn {
     if (json?.format !== 'numts.pll.PlKnn' || json.version !== 1)
-      throw new RangeError(
+      throw new FormatError(
         `PlKnn.fromJSON: expected format numts.pll.PlKnn version 1, got ${JSON.stringify(json?.format)} version ${json?.version}`,
       );
     const m = new PlKnn({ k: json.k });

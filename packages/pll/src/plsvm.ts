@@ -120,7 +120,7 @@ export class PlSvm extends Learner<PlSvmOptions, LinearPllModel, LinearPllModelJ
   protected train(x: Matrix, candidates: Matrix): LinearPllModel {
     return fitPlSvm(x, candidates, this.options);
   }
-  /** Restores a learner saved with toJSON. @throws RangeError for another format or version */
+  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
   static fromJSON(json: PlSvmJson): PlSvm {
     return Learner.restoreInto(new PlSvm(json?.options ?? {}), json, LinearPllModel.fromJSON);
   }

@@ -4,8 +4,8 @@
  * @module
  */
 import { DomainError, gemm, Matrix, ShapeError, type Tensor, type TensorLike } from '@numts/core';
-import { svd } from '../svd.js';
 import { powerOfTwoScale, scaleInPlace } from '../internal/scaling.js';
+import { svd } from '../svd.js';
 import { denseCopy, sumOfSquares, toTensor } from './dense.js';
 
 /** A tensor train: X ≈ G₀ ×¹ G₁ ×¹ ⋯, core k of shape r_k × I_k × r_{k+1}, r₀ = r_d = 1. */
