@@ -55,7 +55,7 @@ const SAFE_MIN = 2 ** -1022;
  */
 function residualRatio(residualNorm: number, dim: number, aNorm: number): number {
   if (residualNorm === 0) return 0;
-  if (!(residualNorm === residualNorm)) return Number.NaN;
+  if (Number.isNaN(residualNorm)) return Number.NaN;
   const n = Math.max(1, dim);
   const anorm = Math.max(aNorm, SAFE_MIN);
   if (anorm > residualNorm) return residualNorm / anorm / (n * EPS);

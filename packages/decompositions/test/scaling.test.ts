@@ -71,7 +71,8 @@ describe('tensor decompositions are scale invariant (X·2^k for k in ±1000)', (
         ]) {
           const ref = run(x);
           const got = run(scaled(x, s));
-          got.factors.forEach((u, n) => expect(Array.from(u.data)).toEqual(Array.from(ref.factors[n]!.data)));
+          for (const [n, u] of got.factors.entries())
+            expect(Array.from(u.data)).toEqual(Array.from(ref.factors[n]!.data));
           expect(Array.from(got.core.data)).toEqual(Array.from(ref.core.data, (v) => v * s));
           const rep = verifyTucker(scaled(x, s), got);
           const rep0 = verifyTucker(x, ref);
@@ -222,7 +223,7 @@ describe('det does not over- or underflow in its intermediate products', () => {
       [1e-200, 1e-200, 1e200, 1e200],
     ]) {
       const a = new Matrix(4, 4);
-      d.forEach((v, i) => a.set(i, i, v));
+      for (const [i, v] of d.entries()) a.set(i, i, v);
       expect(det(a)).toBeCloseTo(1, 14);
     }
   });
