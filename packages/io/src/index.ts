@@ -20,7 +20,15 @@ export { loadPllMat, type PllData, type PllMatOptions } from './datasets.js';
 export { bf16ToFloat, floatToBf16, floatToHalf, halfToFloat } from './half.js';
 export { readIdx } from './idx.js';
 export { type MatClass, type MatValue, matToMatrix, matToTensor, readMat } from './mat.js';
-export { type NpyDtype, type NpyHeader, parseNpyHeader, readNpy, readNpz, writeNpy } from './npy.js';
+export {
+  type NpyDtype,
+  type NpyHeader,
+  parseNpyHeader,
+  readNpy,
+  readNpz,
+  type WriteNpyOptions,
+  writeNpy,
+} from './npy.js';
 export {
   MAX_HEADER_BYTES,
   readSafetensors,

@@ -3,24 +3,52 @@
  *
  * @module
  */
-import { FormatError, Matrix, type NumericArray, ShapeError, shapeSize, Tensor } from '@numts/core';
+import {
+  DomainError,
+  FormatError,
+  Matrix,
+  type NumericArray,
+  ShapeError,
+  shapeSize,
+  Tensor,
+} from '@numts/core';
 import { asBytes, ByteReader, LITTLE_ENDIAN, latin1, swapBytes } from './bytes.js';
+import { floatToHalf, halfToFloat } from './half.js';
 import { type DecompressOptions, maxBytesOption } from './inflate.js';
 import { readZip } from './zip.js';
 
 /** The element types this module reads (numpy `dtype.str` without the byte-order mark). */
-export type NpyDtype = 'f8' | 'f4' | 'i4' | 'i8' | 'u1' | 'b1' | 'i2' | 'u2' | 'u4' | 'i1';
+export type NpyDtype =
+  | 'f8'
+  | 'f4'
+  | 'f2'
+  | 'c16'
+  | 'c8'
+  | 'i4'
+  | 'i8'
+  | 'u1'
+  | 'b1'
+  | 'i2'
+  | 'u2'
+  | 'u4'
+  | 'i1';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 interface DtypeInfo {
+  /** Bytes per element. */
   size: number;
+  /** Bytes per scalar whose order a byte swap reverses (half the size for complex). */
+  unit?: number;
   make: (buf: ArrayBuffer, n: number) => NumericArray;
 }
 
 const DTYPES: Record<NpyDtype, DtypeInfo> = {
   f8: { size: 8, make: (b, n) => new Float64Array(b, 0, n) },
   f4: { size: 4, make: (b, n) => new Float32Array(b, 0, n) },
+  f2: { size: 2, make: (b, n) => Float32Array.from(new Uint16Array(b, 0, n), halfToFloat) },
+  c16: { size: 16, unit: 8, make: (b, n) => new Float64Array(b, 0, 2 * n) },
+  c8: { size: 8, unit: 4, make: (b, n) => new Float32Array(b, 0, 2 * n) },
   i4: { size: 4, make: (b, n) => new Int32Array(b, 0, n) },
   u4: { size: 4, make: (b, n) => new Uint32Array(b, 0, n) },
   i2: { size: 2, make: (b, n) => new Int16Array(b, 0, n) },
@@ -99,12 +127,12 @@ export function parseNpyHeader(input: Uint8Array | ArrayBuffer): NpyHeader {
   const raw = r.take(headerLen, 'the header');
   const text = major === 3 ? new TextDecoder('utf-8', { fatal: false }).decode(raw) : latin1(raw);
   const { descr, fortran, shape } = parseDict(fn, text, start);
-  const m = /^([<>|=])?([fiub])(\d+)$/.exec(descr);
+  const m = /^([<>|=])?([fiubc])(\d+)$/.exec(descr);
   const order = m?.[1] ?? '=';
   const code = m ? (`${m[2]}${m[3]}` as NpyDtype) : null;
   if (!m || !(code! in DTYPES)) {
     throw new FormatError(
-      `${fn}: unsupported dtype ${JSON.stringify(descr)} at offset ${start} (supported: f8 f4 i8 i4 i2 i1 u4 u2 u1 b1, either byte order)`,
+      `${fn}: unsupported dtype ${JSON.stringify(descr)} at offset ${start} (supported: f8 f4 f2 c16 c8 i8 i4 i2 i1 u4 u2 u1 b1, either byte order)`,
       {
         offset: start,
       },
@@ -115,10 +143,12 @@ export function parseNpyHeader(input: Uint8Array | ArrayBuffer): NpyHeader {
 }
 
 /**
- * Reads a .npy file into a Tensor: f8 → Float64Array, f4 → Float32Array, i4/i2/i1/u4/u2/u1 → the
- * matching integer array, b1 → Uint8Array of 0/1, i8 → Float64Array (an i8 value beyond ±2⁵³ is a
- * FormatError, since it would not survive the conversion). Big-endian data is byte-swapped.
- * Fortran-order arrays come back as a Tensor with column-major strides (no copy of the layout).
+ * Reads a .npy file into a Tensor: f8 → Float64Array, f4 and f2 → Float32Array, i4/i2/i1/u4/u2/u1
+ * → the matching integer array, b1 → Uint8Array of 0/1, i8 → Float64Array (an i8 value beyond
+ * ±2⁵³ is a FormatError, since it would not survive the conversion). Complex c16/c8 arrays come
+ * back as Float64Array/Float32Array with one more trailing axis of length 2 (real, imaginary).
+ * Big-endian data is byte-swapped. Fortran-order arrays come back as a Tensor with column-major
+ * strides (no copy of the layout).
  *
  * @throws FormatError for a bad magic string, an unsupported version or dtype, or too little data
  * @example
@@ -137,7 +167,7 @@ export function readNpy(input: Uint8Array | ArrayBuffer): Tensor<NumericArray> {
   const buf = new ArrayBuffer(n * info.size);
   const u8 = new Uint8Array(buf);
   u8.set(raw);
-  if (info.size > 1 && h.littleEndian !== LITTLE_ENDIAN) swapBytes(u8, info.size);
+  if (info.size > 1 && h.littleEndian !== LITTLE_ENDIAN) swapBytes(u8, info.unit ?? info.size);
   let data: NumericArray;
   if (h.dtype === 'i8') {
     const big = new BigInt64Array(buf);
@@ -157,14 +187,17 @@ export function readNpy(input: Uint8Array | ArrayBuffer): Tensor<NumericArray> {
     if (h.dtype === 'b1')
       for (let i = 0; i < n; i++) (data as Uint8Array)[i] = (data as Uint8Array)[i]! ? 1 : 0;
   }
-  if (!h.fortranOrder || h.shape.length < 2) return new Tensor(data as never, h.shape);
+  const parts = info.unit ? 2 : 1; // complex: (real, imaginary) on a trailing axis
+  const shape = info.unit ? [...h.shape, 2] : h.shape;
+  if (!h.fortranOrder || h.shape.length < 2) return new Tensor(data as never, shape);
   const stride: number[] = [];
-  let s = 1;
+  let s = parts;
   for (const d of h.shape) {
     stride.push(s);
     s *= Math.max(1, d);
   }
-  return new Tensor(data as never, h.shape, stride, 0);
+  if (info.unit) stride.push(1);
+  return new Tensor(data as never, shape, stride, 0);
 }
 
 /** The numpy dtype of a typed array, for writing. */
@@ -180,27 +213,54 @@ function dtypeOf(data: ArrayLike<number>): NpyDtype {
   throw new ShapeError('writeNpy: data must be a typed array (Float64Array, Float32Array, Int32Array, …)');
 }
 
+/** Options of {@link writeNpy}. */
+export interface WriteNpyOptions {
+  /** Write a Uint8Array of 0/1 as numpy bool ('|b1'). */
+  bool?: boolean;
+  /**
+   * Convert on the way: 'f2' writes half precision (round to nearest even), 'i8' int64 (every
+   * value must be an integer within ±2⁵³). Default: the type of the data.
+   */
+  dtype?: 'f2' | 'i8';
+  /** The last axis (length 2) holds real and imaginary parts: Float64Array → '<c16', Float32Array → '<c8'. */
+  complex?: boolean;
+}
+
 /**
  * Writes a Tensor or Matrix (any strides) as a C-order little-endian .npy file, format 1.0 (2.0
  * when the header exceeds 65535 bytes). The element type follows the data: Float64Array → '<f8',
- * Float32Array → '<f4', Int32Array → '<i4', Uint8Array → '|u1', and so on; `bool: true` writes a
- * Uint8Array as '|b1'.
+ * Float32Array → '<f4', Int32Array → '<i4', Uint8Array → '|u1', and so on; see
+ * {@link WriteNpyOptions} for bool, half precision, int64 and complex output.
+ * @throws ShapeError for data that is no typed array, or a complex array whose last axis is not 2
+ * @throws DomainError for values that 'i8' cannot hold exactly
  */
-export function writeNpy(x: Tensor<NumericArray> | Matrix, options: { bool?: boolean } = {}): Uint8Array {
+export function writeNpy(x: Tensor<NumericArray> | Matrix, options: WriteNpyOptions = {}): Uint8Array {
   const t: Tensor<NumericArray> =
     x instanceof Matrix
       ? (new Tensor(x.data, [x.rows, x.cols], [x.rowStride, x.colStride], x.offset) as Tensor<NumericArray>)
       : x;
   if (!(t instanceof Tensor)) throw new TypeError('writeNpy: x must be a Tensor or a Matrix');
   let dtype = dtypeOf(t.data);
+  let shape = t.shape;
   if (options.bool) {
     if (dtype !== 'u1') throw new ShapeError('writeNpy: bool output needs a Uint8Array');
     dtype = 'b1';
   }
+  if (options.complex) {
+    if (dtype !== 'f8' && dtype !== 'f4')
+      throw new ShapeError('writeNpy: complex output needs a Float64Array or Float32Array');
+    if (shape[shape.length - 1] !== 2)
+      throw new ShapeError(
+        `writeNpy: complex output needs a last axis of length 2 (real, imaginary) (got shape [${shape.join(', ')}])`,
+      );
+    dtype = dtype === 'f8' ? 'c16' : 'c8';
+    shape = shape.slice(0, -1);
+  }
+  if (options.dtype) dtype = options.dtype;
   const size = DTYPES[dtype].size;
-  const contiguous = t.isContiguous ? t : t.clone();
-  const n = t.size;
-  const shapeText = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
+  const values = (t.isContiguous && t.offset === 0 ? t : t.clone()).data;
+  const n = shapeSize(shape);
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   const descr = `${size === 1 ? '|' : '<'}${dtype}`;
   let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const v1 = dict.length + 11 <= 65535;
@@ -215,11 +275,24 @@ export function writeNpy(x: Tensor<NumericArray> | Matrix, options: { bool?: boo
   if (v1) dv.setUint16(8, dict.length, true);
   else dv.setUint32(8, dict.length, true);
   for (let i = 0; i < dict.length; i++) out[prefix + i] = dict.charCodeAt(i);
-  const src = contiguous.data as unknown as { buffer: ArrayBufferLike; byteOffset: number };
-  const body = new Uint8Array(src.buffer, src.byteOffset + contiguous.offset * size, n * size);
-  out.set(body, total);
-  if (!LITTLE_ENDIAN && size > 1) swapBytes(out.subarray(total), size);
-  if (dtype === 'b1') for (let i = total; i < out.length; i++) out[i] = out[i] ? 1 : 0;
+  const m = t.size;
+  if (dtype === 'f2') for (let i = 0; i < m; i++) dv.setUint16(total + 2 * i, floatToHalf(values[i]!), true);
+  else if (dtype === 'i8') {
+    for (let i = 0; i < m; i++) {
+      const v = values[i]!;
+      if (!Number.isSafeInteger(v))
+        throw new DomainError(
+          `writeNpy: element ${i} is ${v}, which int64 output cannot hold exactly (integers within ±2^53)`,
+        );
+      dv.setBigInt64(total + 8 * i, BigInt(v), true);
+    }
+  } else {
+    const unit = DTYPES[dtype].unit ?? size;
+    const src = values as unknown as { buffer: ArrayBufferLike; byteOffset: number };
+    out.set(new Uint8Array(src.buffer, src.byteOffset, n * size), total);
+    if (!LITTLE_ENDIAN && unit > 1) swapBytes(out.subarray(total), unit);
+    if (dtype === 'b1') for (let i = total; i < out.length; i++) out[i] = out[i] ? 1 : 0;
+  }
   return out;
 }
 
