@@ -1,22 +1,30 @@
 #!/usr/bin/env node
-// The `numts` command. The packages run from their TypeScript sources (no build step), so this
-// shim starts Node with the `@numts/source` export condition and the tsx loader.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// The `numts` command. An installed package runs its compiled dist/ with plain Node. In a checkout
+// of the repository that has not been built, it runs the TypeScript sources through tsx (a
+// development dependency of the repository), so `npm ci && npx numts …` works without a build.
+import { existsSync } from 'node:fs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const result = spawnSync(
-  process.execPath,
-  [
-    '--conditions=@numts/source',
-    '--import',
-    tsx,
-    join(here, '..', 'src', 'main.ts'),
-    ...process.argv.slice(2),
-  ],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+const args = process.argv.slice(2);
+const dist = new URL('../dist/main.js', import.meta.url);
+if (existsSync(dist)) {
+  const { run } = await import(dist.href);
+  process.exitCode = await run(args);
+} else {
+  const source = new URL('../src/main.ts', import.meta.url);
+  if (!existsSync(source)) {
+    console.error('numts: error: the package is incomplete (dist/main.js is missing); reinstall @numts/cli');
+    process.exit(70);
+  }
+  const { spawnSync } = await import('node:child_process');
+  const { createRequire } = await import('node:module');
+  const { pathToFileURL } = await import('node:url');
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  // With -e, process.argv is [node, ...args].
+  const runner = `const { run } = await import(${JSON.stringify(source.href)}); process.exitCode = await run(process.argv.slice(1));`;
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=@numts/source', '--import', tsx, '--input-type=module', '-e', runner, '--', ...args],
+    { stdio: 'inherit' },
+  );
+  process.exit(r.status ?? 1);
+}

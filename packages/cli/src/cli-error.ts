@@ -27,9 +27,27 @@ export class CliError extends Error {
   }
 }
 
-/** Maps a numts error thrown while reading or using an input to a CliError with a hint. */
+/** Maps an error of the file system on `path` to one line that names the path and the problem. */
+export function fileError(e: unknown, path: string): CliError {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT')
+    return new CliError(`${path}: no such file or directory`, EXIT_INPUT, 'check the path');
+  if (code === 'EISDIR')
+    return new CliError(`${path}: is a directory, not a file`, EXIT_INPUT, 'pass a file');
+  if (code === 'ENOTDIR')
+    return new CliError(`${path}: a part of the path is not a directory`, EXIT_INPUT, 'check the path');
+  if (code === 'EACCES' || code === 'EPERM')
+    return new CliError(`${path}: permission denied`, EXIT_INPUT, 'check the file permissions');
+  return new CliError(`${path}: ${(e as Error)?.message ?? String(e)}`, EXIT_INPUT);
+}
+
+/**
+ * Maps a numts error thrown while reading or using an input to a CliError with a hint; `what`
+ * names the input (a path) or the step that failed.
+ */
 export function asInputError(e: unknown, what: string): CliError {
   if (e instanceof CliError) return e;
+  if ((e as NodeJS.ErrnoException)?.code) return fileError(e, (e as NodeJS.ErrnoException).path ?? what);
   if (e instanceof FormatError)
     return new CliError(`${what}: ${e.message}`, EXIT_INPUT, 'the file is not in the expected format');
   if (e instanceof ShapeError)
@@ -41,11 +59,6 @@ export function asInputError(e: unknown, what: string): CliError {
   if (e instanceof NonFiniteError)
     return new CliError(`${what}: ${e.message}`, EXIT_INPUT, 'the input contains NaN or infinite values');
   if (e instanceof DomainError)
-    return new CliError(`${what}: ${e.message}`, EXIT_USAGE, 'an option is out of range');
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'ENOENT')
-    return new CliError(`${what}: no such file: ${err.path ?? ''}`, EXIT_INPUT, 'check the path');
-  if (err?.code === 'EISDIR')
-    return new CliError(`${what}: ${err.path ?? ''} is a directory, not a file`, EXIT_INPUT, 'pass a file');
+    return new CliError(`${what}: ${e.message}`, EXIT_INPUT, 'the data is outside what the method accepts');
   return new CliError(`${what}: ${(e as Error)?.message ?? String(e)}`, EXIT_INPUT);
 }

@@ -3,16 +3,48 @@
  *
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Matrix, type NumericArray, Tensor } from '@numts/core';
 import { readNpy, writeNpy } from '@numts/io';
-import { asInputError, CliError, EXIT_INPUT } from './cli-error.js';
+import { asInputError, CliError, EXIT_INPUT, fileError } from './cli-error.js';
+
+/** The bytes of an input file; a missing file, a directory or a permission problem names the path. */
+export function readInput(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw fileError(e, path);
+  }
+}
+
+/**
+ * Checks, before any long work, that `path` can be written: its directory exists and is writable,
+ * and the path is not a directory.
+ */
+export function checkWritable(path: string, option: string): void {
+  const dir = dirname(resolve(path));
+  try {
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(
+      `${option} ${path}: ${code === 'ENOENT' ? `the directory ${dir} does not exist` : code === 'ENOTDIR' ? `${dir} is not a directory` : `the directory ${dir} is not writable`}`,
+      EXIT_INPUT,
+      'choose an output path in an existing, writable directory',
+    );
+  }
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new CliError(`${option} ${path}: is a directory, not a file`, EXIT_INPUT, 'give a file name');
+}
 
 /** Reads a .npy file as a Float64 tensor (contiguous). */
 export function readTensor(path: string): Tensor<Float64Array> {
+  const bytes = readInput(path);
   let t: Tensor<NumericArray>;
   try {
-    t = readNpy(readFileSync(path));
+    t = readNpy(bytes);
   } catch (e) {
     throw asInputError(e, path);
   }

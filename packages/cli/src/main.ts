@@ -1,43 +1,33 @@
 /**
  * The `numts` command: `numts demo`, `verify`, `decompose`, `pll eval`, `multilabel eval`,
- * `peft inspect`, `bench`. Every subcommand has `--help`.
+ * `peft inspect`. Every subcommand has `--help`. A command's module (and the numerical packages it
+ * needs) is loaded only when that command runs, so `--help` and `--version` start at once.
  *
  * @packageDocumentation
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CliError, EXIT_USAGE } from './cli-error.js';
-import { BENCH_HELP, benchCommand } from './commands/bench.js';
-import { DECOMPOSE_HELP, decomposeCommand } from './commands/decompose.js';
-import { DEMO_HELP, demoCommand } from './commands/demo.js';
-import { MULTILABEL_HELP, multilabelEval, PLL_HELP, pllEval } from './commands/eval.js';
-import { PEFT_HELP, peftInspect } from './commands/peft-inspect.js';
-import { VERIFY_HELP, verifyCommand } from './commands/verify.js';
+import {
+  DECOMPOSE_HELP,
+  DEMO_HELP,
+  HELP,
+  MULTILABEL_HELP,
+  PEFT_HELP,
+  PLL_HELP,
+  VERIFY_HELP,
+} from './help.js';
 
 export { CliError } from './cli-error.js';
-export { type DemoRow, runDemo } from './commands/demo.js';
-
-const HELP = `numts — numerical algorithms in TypeScript
-
-usage: numts <command> [options]
-
-commands:
-  demo                 every package on embedded data (one table; writes numts-demo.json)
-  verify <A.npy> …     check a factorization (SVD, QR, eigh, Tucker) written by numpy or numts
-  decompose <kind> …   SVD, QR, eigh, Tucker or CP of a .npy file into .npy factors
-  pll eval …           cross-validate a partial-label learner on a .mat file
-  multilabel eval …    cross-validate a multi-label learner on a MULAN ARFF + XML pair
-  peft inspect <dir>   ranks, spectra and task-specific directions of a HuggingFace LoRA adapter
-  bench <suite>        run a benchmark suite
-
-numts <command> --help shows the options of a command.`;
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type Values = Record<string, string | boolean | undefined>;
 
 function parse(
   args: string[],
   options: OptionSpec,
   usage: string,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+): { values: Values; positionals: string[] } {
   try {
     const r = parseArgs({
       args,
@@ -50,18 +40,43 @@ function parse(
       allowPositionals: true,
       strict: true,
     });
-    return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
+    return { values: r.values as Values, positionals: r.positionals };
   } catch (e) {
     throw new CliError((e as Error).message, EXIT_USAGE, usage.split('\n')[0]);
   }
 }
 
-/** Runs the command line `argv` (without `node` and the script); returns the exit code. */
-export function main(argv: string[]): number {
+/** The version of this package, from its package.json (one level above src/ and dist/). */
+export function version(): string {
+  return (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+}
+
+function help(text: string): number {
+  console.log(text);
+  return 0;
+}
+
+function subcommand(command: string, positional: string | undefined, expected: string): void {
+  if (positional !== expected)
+    throw new CliError(
+      `${command}: the only subcommand is "${expected}" (got ${JSON.stringify(positional ?? '')})`,
+      EXIT_USAGE,
+      `see numts ${command} ${expected} --help`,
+    );
+}
+
+/** Runs the command line `argv` (without `node` and the script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(HELP);
     return command ? 0 : EXIT_USAGE;
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(version());
+    return 0;
   }
   switch (command) {
     case 'demo': {
@@ -71,9 +86,16 @@ export function main(argv: string[]): number {
         DEMO_HELP,
       );
       if (a.values.help) return help(DEMO_HELP);
+      if (a.positionals.length)
+        throw new CliError(
+          `demo takes no arguments (got ${JSON.stringify(a.positionals[0])})`,
+          EXIT_USAGE,
+          'see numts demo --help',
+        );
       const seed = Number(a.values.seed ?? 0);
       if (!Number.isInteger(seed) || seed < 0)
         throw new CliError(`--seed must be a non-negative integer (got ${a.values.seed})`, EXIT_USAGE);
+      const { demoCommand } = await import('./commands/demo.js');
       return demoCommand({
         seed,
         smoke: !!a.values.smoke,
@@ -102,11 +124,13 @@ export function main(argv: string[]): number {
           'see numts verify --help',
         );
       const [aPath, ...files] = a.positionals;
+      const { verifyCommand } = await import('./commands/verify.js');
       return verifyCommand([aPath!, `--${kinds[0]}`, ...files], !!a.values.json);
     }
     case 'decompose': {
       const a = parse(rest, { rank: { type: 'string' }, out: { type: 'string' } }, DECOMPOSE_HELP);
       if (a.values.help) return help(DECOMPOSE_HELP);
+      const { decomposeCommand } = await import('./commands/decompose.js');
       return decomposeCommand(
         a.positionals[0],
         a.positionals[1],
@@ -117,6 +141,7 @@ export function main(argv: string[]): number {
     }
     case 'pll':
     case 'multilabel': {
+      const usage = command === 'pll' ? PLL_HELP : MULTILABEL_HELP;
       const a = parse(
         rest,
         {
@@ -126,16 +151,12 @@ export function main(argv: string[]): number {
           folds: { type: 'string' },
           seed: { type: 'string' },
         },
-        command === 'pll' ? PLL_HELP : MULTILABEL_HELP,
+        usage,
       );
-      if (a.values.help) return help(command === 'pll' ? PLL_HELP : MULTILABEL_HELP);
-      if (a.positionals[0] !== 'eval')
-        throw new CliError(
-          `${command}: the only subcommand is "eval" (got ${JSON.stringify(a.positionals[0] ?? '')})`,
-          EXIT_USAGE,
-          `see numts ${command} eval --help`,
-        );
+      if (a.values.help) return help(usage);
+      subcommand(command, a.positionals[0], 'eval');
       const v = a.values as Record<string, string | undefined>;
+      const { multilabelEval, pllEval } = await import('./commands/eval.js');
       return command === 'pll'
         ? pllEval(v, !!a.values.json, !!a.values.quiet)
         : multilabelEval(v, !!a.values.json, !!a.values.quiet);
@@ -143,19 +164,16 @@ export function main(argv: string[]): number {
     case 'peft': {
       const a = parse(rest, { base: { type: 'string' }, directions: { type: 'string' } }, PEFT_HELP);
       if (a.values.help) return help(PEFT_HELP);
-      if (a.positionals[0] !== 'inspect')
-        throw new CliError(
-          `peft: the only subcommand is "inspect" (got ${JSON.stringify(a.positionals[0] ?? '')})`,
-          EXIT_USAGE,
-          'see numts peft inspect --help',
-        );
+      subcommand(command, a.positionals[0], 'inspect');
+      const { peftInspect } = await import('./commands/peft-inspect.js');
       return peftInspect(a.positionals[1], a.values as Record<string, string | undefined>, !!a.values.json);
     }
-    case 'bench': {
-      if (rest.includes('--help') || rest.includes('-h')) return help(BENCH_HELP);
-      const [suite, ...flags] = rest;
-      return benchCommand(suite, flags);
-    }
+    case 'bench':
+      throw new CliError(
+        'bench is not part of the installed command: benchmarks run from the numts repository',
+        EXIT_USAGE,
+        'in a clone of the repository: npm run bench -- <suite> [--smoke] [--json]',
+      );
     default:
       throw new CliError(
         `unknown command ${JSON.stringify(command)}`,
@@ -165,26 +183,22 @@ export function main(argv: string[]): number {
   }
 }
 
-function help(text: string): number {
-  console.log(text);
-  return 0;
-}
-
-/** Runs `main` and turns errors into a message, a hint and an exit code. */
-export function run(argv: string[]): number {
+/**
+ * Runs {@link main} and turns errors into one `numts: error:` line, a `hint:` line and an exit
+ * code; only a bug in numts (not a user mistake) prints a stack trace.
+ */
+export async function run(argv: string[]): Promise<number> {
   try {
-    return main(argv);
+    return await main(argv);
   } catch (e) {
     if (e instanceof CliError) {
       console.error(`numts: error: ${e.message}`);
       if (e.hint) console.error(`hint: ${e.hint}`);
       return e.exitCode;
     }
-    console.error(`numts: unexpected error: ${(e as Error)?.stack ?? String(e)}`);
+    console.error(
+      `numts: unexpected error (a bug in numts; please report it): ${(e as Error)?.stack ?? String(e)}`,
+    );
     return 70;
   }
-}
-
-if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
-  process.exitCode = run(process.argv.slice(2));
 }

@@ -90,7 +90,9 @@ function minus(x: Matrix, y: Matrix): Matrix {
 /**
  * Checks A ≈ U·diag(s)·Vᵀ (thin or full factors, numpy's layout: `vt` has the right vectors as
  * rows). Ratios: `reconstruction` = ‖A − UΣVᵀ‖₁/(max(m,n)·ε·‖A‖₁), `orthogonalityU`,
- * `orthogonalityV`. Checks: `descending`, `nonNegative`.
+ * `orthogonalityV`. Checks: `descending`, `nonNegative`. With fewer singular values than
+ * min(m, n) (a truncated SVD) the leading triplets are checked instead of the reconstruction:
+ * `residualAV` = ‖AV − UΣ‖₁ and `residualAtU` = ‖AᵀU − VΣ‖₁, each over (max(m,n)·ε·‖A‖₁).
  * @throws ShapeError when the factors do not fit A
  */
 export function verifySvd(
@@ -113,13 +115,29 @@ export function verifySvd(
     );
   if (k > Math.min(m, n))
     throw new ShapeError(`${fn}: s must have at most min(m, n) = ${Math.min(m, n)} values (got ${k})`);
-  const us = u.slice(0, m, 0, k).clone();
+  const uk = u.slice(0, m, 0, k);
+  const vk = vt.slice(0, k, 0, n);
+  const us = uk.clone();
   for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) us.data[i * k + j] = us.data[i * k + j]! * f.s[j]!;
-  const rec = gemm(us, vt.slice(0, k, 0, n));
   const s = Array.from(f.s);
+  const aNorm = norm1(a);
+  const dim = Math.max(m, n);
+  let residuals: Record<string, number>;
+  if (k === Math.min(m, n)) {
+    residuals = { reconstruction: residualRatio(norm1(minus(a, gemm(us, vk))), dim, aNorm) };
+  } else {
+    // Leading triplets only: A·vᵢ = σᵢ·uᵢ and Aᵀ·uᵢ = σᵢ·vᵢ, each to working precision.
+    const vs = vk.T.clone();
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < k; j++) vs.data[i * k + j] = vs.data[i * k + j]! * f.s[j]!;
+    residuals = {
+      residualAV: residualRatio(norm1(minus(gemm(a, vk, { transB: true }), us)), dim, aNorm),
+      residualAtU: residualRatio(norm1(minus(gemm(a, uk, { transA: true }), vs)), dim, aNorm),
+    };
+  }
   return report(
     {
-      reconstruction: residualRatio(norm1(minus(a, rec)), Math.max(m, n), norm1(a)),
+      ...residuals,
       orthogonalityU: orthogonality(u),
       orthogonalityV: orthogonality(vt, true),
     },

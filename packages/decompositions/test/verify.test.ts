@@ -6,6 +6,7 @@ import {
   lu,
   qr,
   svd,
+  svdTruncated,
   verifyCholesky,
   verifyEigh,
   verifyLu,
@@ -77,5 +78,25 @@ describe('verify* accept correct factorizations and detect a 1e-6·‖A‖ corru
     expect(() => verifyLu(a, { ...lu(a), perm: [0, 0, 1] })).toThrow(
       'verifyLu: perm must be a permutation of 0..11',
     );
+  });
+});
+
+describe('verifySvd on truncated factors', () => {
+  it('checks the leading triplets (A·V = U·Σ, Aᵀ·U = V·Σ) and catches a wrong one', () => {
+    const a = new Rng(11).normalMatrix(30, 20);
+    const t = svdTruncated(a, 5);
+    const rep = verifySvd(a, { u: t.u!, s: t.s, vt: t.vt! });
+    expect(rep.ok).toBe(true);
+    expect(Object.keys(rep.ratios).sort()).toEqual([
+      'orthogonalityU',
+      'orthogonalityV',
+      'residualAV',
+      'residualAtU',
+    ]);
+    const s = Float64Array.from(t.s);
+    s[4] = s[4]! * (1 + 1e-8);
+    const bad = verifySvd(a, { u: t.u!, s, vt: t.vt! });
+    expect(bad.ok).toBe(false);
+    expect(bad.ratios.residualAV!).toBeGreaterThan(30);
   });
 });

@@ -13,27 +13,19 @@ import {
   svd,
   svdTruncated,
   tucker,
+  verifyCp,
   verifyEigh,
   verifyQr,
   verifySvd,
+  verifyTucker,
 } from '@numts/decompositions';
-import { asInputError, CliError, EXIT_USAGE } from '../cli-error.js';
+import { asInputError, CliError, EXIT_INPUT, EXIT_USAGE } from '../cli-error.js';
 import { readMatrix, readTensor, writeArray } from '../files.js';
-
-/** `--help` text of the command. */
-export const DECOMPOSE_HELP = `usage: numts decompose <svd|qr|eigh|tucker|cp> <file.npy> --out <dir> [--rank r | --rank r1,r2,…] [--json]
-
-Writes the factors as .npy files into <dir> (created if needed):
-  svd     U.npy S.npy Vt.npy (thin; with --rank r the leading r triplets)
-  qr      Q.npy R.npy (reduced)
-  eigh    W.npy V.npy (ascending eigenvalues of the symmetric matrix)
-  tucker  core.npy U1.npy … Un.npy (HOOI; --rank required: one rank or one per mode)
-  cp      weights.npy A1.npy … An.npy (CP-ALS; --rank required)
-and prints the verification of the result.`;
+import { formatValue } from '../progress.js';
 
 function parseRanks(v: string | undefined): number[] | undefined {
   if (v === undefined) return undefined;
-  const r = v.split(',').map(Number);
+  const r = v.split(',').map((x) => (x.trim() === '' ? Number.NaN : Number(x)));
   if (r.some((x) => !Number.isInteger(x) || x < 1))
     throw new CliError(
       `--rank must be positive integers (got ${JSON.stringify(v)})`,
@@ -41,6 +33,40 @@ function parseRanks(v: string | undefined): number[] | undefined {
       'e.g. --rank 5 or --rank 4,4,2',
     );
   return r;
+}
+
+/** Checks --rank against the data, as a usage error (exit 2) naming the limit. */
+function checkRanks(kind: string, ranks: number[] | undefined, shape: readonly number[]): void {
+  if (!ranks) {
+    if (kind === 'tucker' || kind === 'cp')
+      throw new CliError(`decompose ${kind} needs --rank`, EXIT_USAGE, 'e.g. --rank 5');
+    return;
+  }
+  const usage = (msg: string, hint: string) =>
+    new CliError(`--rank ${ranks.join(',')}: ${msg}`, EXIT_USAGE, hint);
+  if (kind === 'qr' || kind === 'eigh') throw usage(`decompose ${kind} takes no rank`, 'leave out --rank');
+  if (kind === 'tucker') {
+    if (ranks.length !== 1 && ranks.length !== shape.length)
+      throw usage(
+        `tucker needs one rank or one per mode (${shape.length} modes of shape [${shape.join(', ')}])`,
+        'e.g. --rank 3 or --rank 3,3,2',
+      );
+    ranks.forEach((r, k) => {
+      const mode = ranks.length === 1 ? Math.min(...shape) : shape[k]!;
+      if (r > mode)
+        throw usage(
+          `rank ${r} exceeds the size ${mode} of mode ${ranks.length === 1 ? 'the smallest mode' : k} (shape [${shape.join(', ')}])`,
+          'each rank must be at most the size of its mode',
+        );
+    });
+    return;
+  }
+  if (ranks.length !== 1) throw usage(`decompose ${kind} takes one rank`, 'e.g. --rank 5');
+  if (kind === 'svd' && ranks[0]! > Math.min(shape[0]!, shape[1]!))
+    throw usage(
+      `the rank exceeds min(m, n) = ${Math.min(shape[0]!, shape[1]!)} of the ${shape[0]}x${shape[1]} matrix`,
+      `use a rank of at most ${Math.min(shape[0]!, shape[1]!)}`,
+    );
 }
 
 /** Runs `numts decompose`; returns the exit code. */
@@ -67,39 +93,54 @@ export function decomposeCommand(
     writeArray(join(out, name), x);
     written.push(name);
   };
-  let summary: Record<string, number | boolean> = {};
-  try {
-    if (kind === 'tucker' || kind === 'cp') {
-      const x = readTensor(file);
-      if (!ranks) throw new CliError(`decompose ${kind} needs --rank`, EXIT_USAGE, 'e.g. --rank 5');
+  const makeOut = () => {
+    try {
       mkdirSync(out, { recursive: true });
+    } catch (e) {
+      throw new CliError(`--out ${out}: cannot create the directory (${(e as Error).message})`, EXIT_INPUT);
+    }
+  };
+  let summary: Record<string, number | boolean> = {};
+  if (kind === 'tucker' || kind === 'cp') {
+    const x = readTensor(file);
+    checkRanks(kind, ranks, x.shape);
+    makeOut();
+    try {
       if (kind === 'tucker') {
-        const r = tucker(x as unknown as Tensor<never>, ranks.length === 1 ? ranks[0]! : ranks);
+        const r = tucker(x as unknown as Tensor<never>, ranks!.length === 1 ? ranks![0]! : ranks!);
         put('core.npy', r.core as unknown as Tensor<NumericArray>);
         r.factors.forEach((f, i) => {
           put(`U${i + 1}.npy`, f);
         });
-        summary = { relativeError: r.errors[r.errors.length - 1] ?? 0, iterations: r.iterations };
+        const v = verifyTucker(x as unknown as Tensor<never>, {
+          core: r.core as unknown as Tensor<never>,
+          factors: r.factors,
+        });
+        summary = { relativeError: v.relativeError, orthonormal: v.ok, iterations: r.iterations };
       } else {
-        const r = cp(x as unknown as Tensor<never>, ranks[0]!);
+        const r = cp(x as unknown as Tensor<never>, ranks![0]!);
         put('weights.npy', r.weights);
         r.factors.forEach((f, i) => {
           put(`A${i + 1}.npy`, f);
         });
-        summary = { relativeError: r.errors[r.errors.length - 1] ?? 0, iterations: r.iterations };
+        const v = verifyCp(x as unknown as Tensor<never>, { weights: r.weights, factors: r.factors });
+        summary = { relativeError: v.relativeError, iterations: r.iterations };
       }
-    } else {
-      const a = readMatrix(file);
-      mkdirSync(out, { recursive: true });
+    } catch (e) {
+      throw asInputError(e, `decompose ${kind} ${file}`);
+    }
+  } else {
+    const a = readMatrix(file);
+    checkRanks(kind, ranks, [a.rows, a.cols]);
+    makeOut();
+    try {
       if (kind === 'svd') {
         const r = ranks ? svdTruncated(a, ranks[0]!) : svd(a);
         put('U.npy', r.u!);
         put('S.npy', r.s);
         put('Vt.npy', r.vt!);
-        if (!ranks) {
-          const v = verifySvd(a, { u: r.u!, s: r.s, vt: r.vt! });
-          summary = { ok: v.ok, ...v.ratios };
-        } else summary = { rank: ranks[0]! };
+        const v = verifySvd(a, { u: r.u!, s: r.s, vt: r.vt! });
+        summary = { ok: v.ok, ...v.ratios, ...(ranks ? { rank: ranks[0]! } : {}) };
       } else if (kind === 'qr') {
         const r = qr(a);
         put('Q.npy', r.q!);
@@ -113,15 +154,14 @@ export function decomposeCommand(
         const v = verifyEigh(a, { values: r.values, vectors: r.vectors! });
         summary = { ok: v.ok, ...v.ratios };
       }
+    } catch (e) {
+      throw asInputError(e, `decompose ${kind} ${file}`);
     }
-  } catch (e) {
-    throw asInputError(e, `decompose ${kind}`);
   }
   if (json) console.log(JSON.stringify({ files: written, ...summary }));
   else {
     console.log(`wrote ${written.map((w) => join(out, w)).join(', ')}`);
-    for (const [k, v] of Object.entries(summary))
-      console.log(`  ${k}: ${typeof v === 'number' ? v.toExponential(3) : v}`);
+    for (const [k, v] of Object.entries(summary)) console.log(`  ${k}: ${formatValue(v)}`);
   }
   return 0;
 }

@@ -3,9 +3,8 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { type Matrix, takeRows } from '@numts/core';
-import { loadMulan, loadPllMat } from '@numts/io';
+import { loadMulan, loadPllMat, parseArff, parseMulanXml } from '@numts/io';
 import {
   BinaryRelevanceRidge,
   ClassifierChain,
@@ -16,21 +15,8 @@ import {
 } from '@numts/multilabel';
 import { accuracy, fitIpal, fitPlAggd, fitPlcl, fitPlcp, kFoldSplits, PlKnn } from '@numts/pll';
 import { asInputError, CliError, EXIT_INPUT, EXIT_USAGE } from '../cli-error.js';
+import { readInput } from '../files.js';
 import { startProgress, textTable } from '../progress.js';
-
-/** `--help` text of the command. */
-export const PLL_HELP = `usage: numts pll eval --data <file.mat> [--method plcl|plaggd|plcp|plknn|ipal] [--folds k] [--seed s] [--json]
-
-k-fold cross-validation (default 10 folds, method plcl) on a partial-label .mat file with variables
-data (n×d features), partial_target (q×n or n×q candidate matrix) and target (true labels). Features
-are z-scored with statistics of the training folds. Prints the accuracy per fold and mean ± std.`;
-
-/** `--help` text of the command. */
-export const MULTILABEL_HELP = `usage: numts multilabel eval --data <file.arff> --labels <file.xml> [--method homi|br|cc|mlknn] [--folds k] [--seed s] [--json]
-
-k-fold cross-validation (default 5 folds, method homi) on a MULAN data set (ARFF + XML label file).
-Features are PCA-whitened; prints Hamming loss, ranking loss, one-error, coverage and average
-precision per fold and their means.`;
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const std = (v: number[]) => {
@@ -60,9 +46,10 @@ export function pllEval(
       `--method must be one of ${methods.join(', ')} (got ${JSON.stringify(method)})`,
       EXIT_USAGE,
     );
+  const bytes = readInput(opts.data);
   let data: ReturnType<typeof loadPllMat>;
   try {
-    data = loadPllMat(readFileSync(opts.data));
+    data = loadPllMat(bytes);
   } catch (e) {
     throw asInputError(e, opts.data);
   }
@@ -147,6 +134,35 @@ function zscoreSplit(
   return { train, test };
 }
 
+/**
+ * MULAN files put the labels after the features. A {0,1} attribute after the last label the XML
+ * names is almost surely a label the XML left out — it would silently become a feature — so that
+ * is an input error. (A label missing before the first one cannot be told from a binary feature.)
+ */
+function checkLabelsComplete(arff: Uint8Array, labels: string[], dataPath: string, xmlPath: string): void {
+  const text = new TextDecoder().decode(arff.subarray(0, Math.min(arff.length, 1 << 22)));
+  const at = text.search(/^@data/im);
+  if (at < 0) return;
+  const attributes = parseArff(`${text.slice(0, at)}@data\n`).attributes;
+  const positions = labels.map((l) => attributes.findIndex((a) => a.name === l));
+  const first = Math.min(...positions);
+  const last = Math.max(...positions);
+  if (first === 0) return; // labels first (MEKA layout): what follows are features
+  const extra = attributes
+    .slice(last + 1)
+    .filter((a) => a.type === 'nominal' && a.values!.length === 2 && [...a.values!].sort().join() === '0,1')
+    .map((a) => a.name);
+  if (extra.length)
+    throw new CliError(
+      `${xmlPath}: lists ${labels.length} labels, but ${dataPath} has ${extra.length} more {0,1} attribute${extra.length > 1 ? 's' : ''} after them (${extra
+        .slice(0, 5)
+        .map((n) => JSON.stringify(n))
+        .join(', ')}) that would be used as features`,
+      EXIT_INPUT,
+      'list every label of the data set in the XML file (is it the XML of this ARFF file?)',
+    );
+}
+
 /** Runs `numts multilabel eval`. */
 export function multilabelEval(
   opts: { data?: string; labels?: string; method?: string; folds?: string; seed?: string },
@@ -166,12 +182,22 @@ export function multilabelEval(
       `--method must be one of ${methods.join(', ')} (got ${JSON.stringify(method)})`,
       EXIT_USAGE,
     );
+  const arff = readInput(opts.data);
+  const xml = readInput(opts.labels);
+  // Each file's own errors name that file.
+  let labelNames: string[];
+  try {
+    labelNames = parseMulanXml(xml);
+  } catch (e) {
+    throw asInputError(e, opts.labels);
+  }
   let data: ReturnType<typeof loadMulan>;
   try {
-    data = loadMulan(readFileSync(opts.data), readFileSync(opts.labels));
+    data = loadMulan(arff, xml);
   } catch (e) {
-    throw asInputError(e, opts.data);
+    throw asInputError(e, `${opts.data} with the labels of ${opts.labels}`);
   }
+  checkLabelsComplete(arff, labelNames, opts.data, opts.labels);
   const n = data.x.rows;
   const k = parseFolds(opts.folds, 5, n);
   const x = pcaWhiten(data.x, { dropBelow: 1e-8 });

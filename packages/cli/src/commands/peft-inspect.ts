@@ -3,20 +3,36 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { readSafetensors } from '@numts/io';
 import { inspectAdapter } from '@numts/peft';
-import { readAdapterDir } from '@numts/peft/node';
-import { asInputError, CliError, EXIT_USAGE } from '../cli-error.js';
+import { ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME, readAdapterDir } from '@numts/peft/node';
+import { asInputError, CliError, EXIT_INPUT, EXIT_USAGE, fileError } from '../cli-error.js';
+import { readInput } from '../files.js';
 import { textTable } from '../progress.js';
 
-/** `--help` text of the command. */
-export const PEFT_HELP = `usage: numts peft inspect <adapter_dir> [--base <weights.safetensors>] [--directions s] [--json]
-
-Reads a HuggingFace LoRA adapter (adapter_config.json + adapter_model.safetensors) and prints, per
-adapted module, its rank, scale s, ‖A‖, ‖B‖, ‖ΔW‖ (ΔW = s·B·A), the leading singular values of ΔW
-and its stable rank. With --base (the base model's weights), also the task-specific directions of
-ΔW: the singular directions of W with the largest change rates δᵢ = |uᵢᵀΔWvᵢ|/σᵢ (LoRA-Dash).`;
+/** Checks that `dir` is a directory holding the two adapter files, naming what is missing. */
+function checkAdapterDir(dir: string): void {
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (e) {
+    throw fileError(e, dir);
+  }
+  const hint =
+    'an adapter directory holds adapter_config.json and adapter_model.safetensors, as peft save_pretrained writes them';
+  if (!isDir)
+    throw new CliError(`${dir}: is a file; peft inspect takes the adapter's directory`, EXIT_INPUT, hint);
+  const missing = [ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME].filter((f) => !existsSync(join(dir, f)));
+  if (missing.length === 0) return;
+  const pickled = missing.includes(ADAPTER_WEIGHTS_NAME) && existsSync(join(dir, 'adapter_model.bin'));
+  throw new CliError(
+    `${dir}: cannot read the adapter: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing${pickled ? ' (pickled adapter_model.bin files are not supported)' : ''}`,
+    EXIT_INPUT,
+    pickled ? 'save the adapter with safe_serialization=True' : hint,
+  );
+}
 
 /** Runs `numts peft inspect`. */
 export function peftInspect(
@@ -33,14 +49,31 @@ export function peftInspect(
   const s = opts.directions === undefined ? 4 : Number(opts.directions);
   if (!Number.isInteger(s) || s < 1)
     throw new CliError(`--directions must be a positive integer (got ${opts.directions})`, EXIT_USAGE);
+  checkAdapterDir(dir);
+  const baseBytes = opts.base ? readInput(opts.base) : undefined;
+  let baseWeights: ReturnType<typeof readSafetensors>['tensors'] | undefined;
+  try {
+    baseWeights = baseBytes ? readSafetensors(baseBytes).tensors : undefined;
+  } catch (e) {
+    throw asInputError(e, opts.base!);
+  }
   let report: ReturnType<typeof inspectAdapter>;
   try {
-    const files = readAdapterDir(dir);
-    const baseWeights = opts.base ? readSafetensors(readFileSync(opts.base)).tensors : undefined;
-    report = inspectAdapter(files, { baseWeights, directions: s });
+    report = inspectAdapter(readAdapterDir(dir), { baseWeights, directions: s });
   } catch (e) {
-    throw asInputError(e, `peft inspect ${dir}`);
+    throw asInputError(e, dir);
   }
+  if (baseWeights && report.length > 0 && report.every((m) => !m.directions))
+    throw new CliError(
+      `--base ${opts.base}: holds no weight of the adapted modules (looked for ${report
+        .slice(0, 3)
+        .map((m) => `${m.path}.weight`)
+        .join(
+          ', ',
+        )}${report.length > 3 ? ', …' : ''}; it has ${Object.keys(baseWeights).slice(0, 3).join(', ')}${Object.keys(baseWeights).length > 3 ? ', …' : ''})`,
+      EXIT_INPUT,
+      'pass the weights of the model the adapter was trained on',
+    );
   if (json) {
     console.log(
       JSON.stringify(

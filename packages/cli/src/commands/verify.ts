@@ -7,17 +7,7 @@ import type { Tensor } from '@numts/core';
 import { verifyEigh, verifyQr, verifySvd, verifyTucker } from '@numts/decompositions';
 import { asInputError, CliError, EXIT_USAGE, EXIT_VERIFY_FAILED } from '../cli-error.js';
 import { readMatrix, readTensor, readVector } from '../files.js';
-import { textTable } from '../progress.js';
-
-/** `--help` text of the command. */
-export const VERIFY_HELP = `usage: numts verify <A.npy> (--svd <U.npy> <S.npy> <Vt.npy> | --qr <Q.npy> <R.npy> |
-                     --eigh <W.npy> <V.npy> | --tucker <core.npy> <U1.npy> … <Un.npy>) [--json]
-
-Checks that the given factors reproduce A, LAPACK-style: every scaled residual must stay below 30
-(and orthogonality, ordering and sign checks must hold); for Tucker the relative error must stay below
-1e-6 and the factors must be orthonormal. The factors are as numpy writes them: numpy.linalg.svd's
-U, S, Vh (thin or full), numpy.linalg.qr's Q, R, numpy.linalg.eigh's w, V.
-Exit code 0 when the factorization passes, 1 when it fails, 2 for usage errors, 3 for bad files.`;
+import { formatValue, textTable } from '../progress.js';
 
 /** Runs `numts verify`; returns the exit code. */
 export function verifyCommand(args: string[], json: boolean): number {
@@ -96,7 +86,7 @@ export function verifyCommand(args: string[], json: boolean): number {
     console.log(
       textTable(
         ['check', 'value'],
-        Object.entries(ratios).map(([k, v]) => [k, typeof v === 'number' ? v.toExponential(3) : String(v)]),
+        Object.entries(ratios).map(([k, v]) => [k, formatValue(v)]),
       ),
     );
     console.log(ok ? 'PASS: the factors reproduce A' : 'FAIL: the factors do not reproduce A');
