@@ -32,6 +32,11 @@ if (!existsSync(file)) {
 }
 const suite = (await import(pathToFileURL(file).href)).default as Suite;
 const result = await suite({ smoke, json, flags: args.filter((a) => TIER_FLAGS.includes(a)) });
+if (result.skipped) {
+  console.log(`bench ${suiteName}: skipped: ${result.skipped}`);
+  if (json) console.log(JSON.stringify(result.summary));
+  process.exit(0);
+}
 console.log(result.markdown);
 if (!smoke) writeResults(result.report ?? suiteName, result);
 if (json) console.log(JSON.stringify(result.summary));

@@ -31,6 +31,16 @@ export interface SuiteResult {
   report?: string;
   summary: Record<string, number | string | boolean | null>;
   markdown: string;
+  /** Set when the suite could not run here (missing data); see {@link skipped}. */
+  skipped?: string;
+}
+
+/**
+ * The result of a suite whose data is not on this machine: why, and how to get it. The runner
+ * prints it, writes no results page, and exits 0 (a missing optional data set is not a failure).
+ */
+export function skipped(reason: string): SuiteResult {
+  return { summary: { skipped: reason }, markdown: `Skipped: ${reason}.`, skipped: reason };
 }
 
 /** A benchmark suite module's default export. */

@@ -32,6 +32,7 @@ import {
   type SuiteOptions,
   type SuiteResult,
   sampleStats,
+  skipped,
 } from '../lib/harness.js';
 
 const SHARED = join(ROOT, '..', 'shared');
@@ -47,13 +48,10 @@ const mean = (xs: number[]) => (xs.length ? sampleStats(xs).mean : 0);
 
 export default async function multilabelSuite({ smoke }: SuiteOptions): Promise<SuiteResult> {
   const refDir = join(SHARED, 'reference', 'multilabel');
-  if (!existsSync(refDir)) {
-    return {
-      report: 'multilabel',
-      summary: { skipped: '../shared is absent' },
-      markdown: '# multilabel\n\nSkipped: ../shared is absent.\n',
-    };
-  }
+  if (!existsSync(refDir))
+    return skipped(
+      `${refDir} is absent (the benchmark data folder beside the checkout; see "Test data" in the README)`,
+    );
   const files = readdirSync(refDir)
     .filter((f) => f.endsWith('.json'))
     .sort()

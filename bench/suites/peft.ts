@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { Matrix, Rng } from '@numts/core';
 import { qr } from '@numts/decompositions';
 import { Adam, Linear, Module, mse, Variable } from '@numts/nn';
+import { fashionMnistAvailable, fashionMnistDir } from '@numts/nn/node';
 import {
   type AdapterConfig,
   adaptersOf,
@@ -36,6 +37,7 @@ import {
   type SuiteOptions,
   type SuiteResult,
   sampleStats,
+  skipped,
 } from '../lib/harness.js';
 import {
   FULL_SIZES,
@@ -297,6 +299,10 @@ class SingleLayer extends Module {
 
 export default async function peft(options: SuiteOptions): Promise<SuiteResult> {
   const log = (s: string) => console.error(s);
+  if (!fashionMnistAvailable())
+    return skipped(
+      `Fashion-MNIST is not installed at ${fashionMnistDir()} (Debian: apt-get install dataset-fashion-mnist, or set NUMTS_FASHION_MNIST_DIR to a folder with its IDX files)`,
+    );
   const smoke = options.smoke;
   const sizes = smoke ? SMOKE_SIZES : FULL_SIZES;
   const steps = smoke ? 200 : 400;

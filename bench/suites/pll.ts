@@ -39,6 +39,7 @@ import {
   type SuiteOptions,
   type SuiteResult,
   sampleStats,
+  skipped,
 } from '../lib/harness.js';
 
 const SHARED = join(ROOT, '..', 'shared');
@@ -52,13 +53,10 @@ interface Learner {
 }
 
 export default async function pllSuite({ smoke }: SuiteOptions): Promise<SuiteResult> {
-  if (!referenceAvailable()) {
-    return {
-      report: 'pll',
-      summary: { skipped: '../shared is absent' },
-      markdown: '# pll\n\nSkipped: ../shared/reference/pll or ../shared/data/pll is absent.\n',
-    };
-  }
+  if (!referenceAvailable())
+    return skipped(
+      '../shared/reference/pll or ../shared/data/pll is absent (the benchmark data folder beside the checkout; see "Test data" in the README)',
+    );
   const summary: SuiteResult['summary'] = {};
   const parityRows: (string | number)[][] = [];
   const splitRows: string[] = [];

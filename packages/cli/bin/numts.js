@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // The `numts` command. An installed package runs its compiled dist/ with plain Node. In a checkout
 // of the repository that has not been built, it runs the TypeScript sources through tsx (a
-// development dependency of the repository), so `npm ci && npx numts …` works without a build.
+// development dependency of the repository), so `npm ci && npx numts …` works without a build;
+// NUMTS_FROM_SOURCE=1 asks for the sources even when dist/ exists (the repository's tests do).
 import { existsSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const dist = new URL('../dist/main.js', import.meta.url);
-if (existsSync(dist)) {
+if (existsSync(dist) && process.env.NUMTS_FROM_SOURCE !== '1') {
   const { run } = await import(dist.href);
   process.exitCode = await run(args);
 } else {

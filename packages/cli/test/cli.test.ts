@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { readNpy, writeNpy } from '@numts/io';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+/** The command runs from the TypeScript sources under test, even where a build left dist/. */
+const FROM_SOURCE = { ...process.env, NUMTS_FROM_SOURCE: '1' };
+
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '..', 'bin', 'numts.js');
 const FIX = join(here, '..', '..', '..', 'test-data', 'cli');
@@ -13,7 +16,7 @@ const PEFT_FIX = join(here, '..', '..', '..', 'test-data', 'peft');
 let dir: string;
 
 function numts(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: FROM_SOURCE });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
@@ -288,7 +291,11 @@ describe('the README of the command', () => {
         .replace(/^npx numts /, '')
         .split(/\s+/)
         .filter(Boolean);
-      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [BIN, ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        env: FROM_SOURCE,
+      });
       expect(r.status, `${line}\n${r.stderr}`).toBe(0);
     }
   }, 300_000);

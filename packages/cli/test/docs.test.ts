@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { runReadmeBlocks } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
 
+/** The command runs from the TypeScript sources under test, even where a build left dist/. */
+const FROM_SOURCE = { ...process.env, NUMTS_FROM_SOURCE: '1' };
+
 const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs');
 
 describe('docs', () => {
@@ -30,7 +33,11 @@ describe('docs', () => {
         .replace(/^npx numts /, '')
         .split(/\s+/)
         .filter(Boolean);
-      const r = spawnSync(process.execPath, [bin, ...args], { cwd: join(DOCS, '..'), encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [bin, ...args], {
+        cwd: join(DOCS, '..'),
+        encoding: 'utf8',
+        env: FROM_SOURCE,
+      });
       expect(r.status, `${line}\n${r.stderr}`).toBe(0);
     }
   }, 300_000);

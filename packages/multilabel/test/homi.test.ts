@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError, Matrix, Rng, ShapeError } from '@numts/core';
 import { loadMulan } from '@numts/io';
-import { SHARED_DATA, sharedDataAvailable } from '@numts/testing';
+import { announceSkip, SHARED_DATA, SHARED_REMEDY, sharedDataAvailable } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
 import {
   evaluateMultiLabel,
@@ -16,7 +16,7 @@ import {
 } from '../src/index.js';
 
 const available = sharedDataAvailable();
-if (!available) console.warn(`HOMI parity tests skipped: ${SHARED_DATA} is absent`);
+if (!available) announceSkip("HOMI parity with the authors' code", SHARED_DATA, SHARED_REMEDY);
 
 interface Reference {
   folds: { train: number[]; test: number[] }[];

@@ -50,13 +50,18 @@ export function loadMnistDigits(options: { trainSize?: number; testSize?: number
 /** Where Debian's `dataset-fashion-mnist` package installs the files. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
+/** The Fashion-MNIST folder: `NUMTS_FASHION_MNIST_DIR` when set, else {@link FASHION_MNIST_DIR}. */
+export function fashionMnistDir(): string {
+  return process.env.NUMTS_FASHION_MNIST_DIR || FASHION_MNIST_DIR;
+}
+
 /** True when the Fashion-MNIST IDX files are installed. */
-export function fashionMnistAvailable(dir = FASHION_MNIST_DIR): boolean {
+export function fashionMnistAvailable(dir = fashionMnistDir()): boolean {
   return existsSync(join(dir, 'train-images-idx3-ubyte.gz'));
 }
 
 /** Fashion-MNIST (60k train, 10k test) from IDX files, scaled to [0, 1]. */
-export function loadFashionMnist(dir = FASHION_MNIST_DIR): { train: ImageSplit; test: ImageSplit } {
+export function loadFashionMnist(dir = fashionMnistDir()): { train: ImageSplit; test: ImageSplit } {
   const read = (kind: 'train' | 't10k'): ImageSplit => {
     const imgs = readIdx(readFileSync(join(dir, `${kind}-images-idx3-ubyte.gz`)));
     const labs = readIdx(readFileSync(join(dir, `${kind}-labels-idx1-ubyte.gz`)));

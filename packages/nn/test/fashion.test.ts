@@ -1,10 +1,13 @@
+import { announceSkip } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
-import { FASHION_MNIST_DIR, fashionMnistAvailable, loadFashionMnist } from '../src/node.js';
+import { fashionMnistAvailable, fashionMnistDir, loadFashionMnist } from '../src/node.js';
 
 const available = fashionMnistAvailable();
 if (!available)
-  console.warn(
-    `Fashion-MNIST test skipped: ${FASHION_MNIST_DIR} is absent (apt-get install dataset-fashion-mnist)`,
+  announceSkip(
+    'the Fashion-MNIST loader test',
+    fashionMnistDir(),
+    'Debian: apt-get install dataset-fashion-mnist, or set NUMTS_FASHION_MNIST_DIR to a folder with its IDX files',
   );
 
 describe.skipIf(!available)('Fashion-MNIST from the Debian package', () => {

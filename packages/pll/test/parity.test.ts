@@ -2,13 +2,18 @@
  * Parity with the authors' MATLAB code (run under Octave) on the published reference splits of
  * ../shared/reference/pll. Skips with a message when ../shared is absent.
  */
+import { announceSkip, SHARED_REMEDY } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
 import { fitPlAggd, fitPlcl, fitPlcp } from '../src/index.js';
 import { countCorrect, loadReferenceTask, referenceAvailable, splitData } from './reference-tasks.js';
 
 const available = referenceAvailable();
 if (!available)
-  console.warn('pll parity tests skipped: ../shared/reference/pll or ../shared/data/pll is absent');
+  announceSkip(
+    "pll parity with the authors' code",
+    '../shared/reference/pll or ../shared/data/pll',
+    SHARED_REMEDY,
+  );
 
 function agreement(pred: Int32Array, ref: number[]): number {
   return countCorrect(pred, Int32Array.from(ref)) / pred.length;

@@ -161,3 +161,15 @@ export const SHARED_DATA = join(here, '..', '..', '..', '..', 'shared', 'data');
 export function sharedDataAvailable(): boolean {
   return existsSync(SHARED_DATA);
 }
+
+/** How to get the shared data folder, for skip messages (the README's "Test data" says more). */
+export const SHARED_REMEDY =
+  'it is the benchmark data folder (PLL and MULAN data sets, results of the authors\' code) that numts developers and CI have beside the checkout; see "Test data" in the README';
+
+/**
+ * Prints, once per test file, the one line that says which tests are skipped, what is missing
+ * and how to get it.
+ */
+export function announceSkip(what: string, missing: string, remedy: string): void {
+  console.warn(`skipped: ${what}: ${missing} is absent (${remedy})`);
+}
