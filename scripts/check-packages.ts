@@ -5,6 +5,7 @@
  * - an ES module script and a CommonJS script (require of the ES modules, Node ≥ 20.19) each run
  *   an SVD with verifySvd, PL-CL and HOMI fit/predict on data they make;
  * - `tsc --noEmit` passes on a strict TypeScript file that uses the public types;
+ * - esbuild bundles the main entries for the browser without Node built-ins;
  * - the installed `numts --help`, `--version` and `decompose svd` on a .npy the script wrote.
  *
  *     npm run build && node --import tsx scripts/check-packages.ts
@@ -128,6 +129,13 @@ writeFiles(app, {
   'app.mjs': userScript('esm'),
   'app.cjs': userScript('cjs'),
   'check.ts': TYPED,
+  'browser.mjs': `import { Rng } from '@numts/core';
+import { svd } from '@numts/decompositions';
+import { readNpy } from '@numts/io';
+import { Homi } from '@numts/multilabel';
+import { fitPlcl } from '@numts/pll';
+console.log('bundle ok: ' + svd(new Rng(1).normalMatrix(4, 3)).s.length + ' singular values', typeof readNpy, typeof fitPlcl, typeof Homi);
+`,
   'tsconfig.json': JSON.stringify({
     compilerOptions: {
       target: 'ES2022',
@@ -157,6 +165,25 @@ check('CommonJS script (require): the same', () => {
 });
 check('tsc --noEmit on a strict TypeScript file using the public types', () => {
   run(process.execPath, [join(app, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+});
+check('esbuild bundles the main entries for the browser (no Node built-ins)', () => {
+  const esbuild = join(ROOT, 'node_modules', 'esbuild', 'bin', 'esbuild'); // the tool only, not the workspace
+  run(esbuild, [
+    'browser.mjs',
+    '--bundle',
+    '--format=esm',
+    '--platform=browser',
+    '--outfile=bundle.mjs',
+    '--log-level=error',
+  ]);
+  const bundle = readFileSync(join(app, 'bundle.mjs'), 'utf8');
+  assert(
+    !/from ["']node:/.test(bundle) && !/require\(["']node:/.test(bundle),
+    'the bundle imports Node built-ins',
+  );
+  console.log(
+    `     ${run(process.execPath, ['bundle.mjs']).trim()} (${Math.round(bundle.length / 1024)} KB)`,
+  );
 });
 const numts = join(app, 'node_modules', '.bin', 'numts');
 check('numts --help', () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { announceSkip } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -44,6 +45,10 @@ describe('browser example (examples/browser)', () => {
     },
     120_000,
   );
-  if (!CHROMIUM)
-    it('skips: Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH)', () => {});
 });
+if (!CHROMIUM)
+  announceSkip(
+    'the browser example test',
+    'Chromium (/usr/bin/chromium)',
+    'Debian: apt-get install chromium, or set CHROMIUM_PATH',
+  );

@@ -149,6 +149,24 @@ describe('tensor decompositions are scale invariant (X·2^k for k in ±1000)', (
     );
   });
 
+  it("the audit's cases: hosvd/tucker at 1e-300 and 1e+160, ttSvd at 1e±300, cp at 1e-300", () => {
+    const x = planted(4);
+    const ref = hosvd(x, [2, 2, 2]);
+    const refErr = verifyTucker(x, ref).relativeError;
+    for (const s of [1e-300, 1e160, 1e300]) {
+      const xs = scaled(x, s);
+      for (const m of [hosvd(xs, [2, 2, 2]), tucker(xs, [2, 2, 2])]) {
+        const rep = verifyTucker(xs, m);
+        expect(rep.relativeError).toBeCloseTo(refErr, 8); // was 0.9998 at 1e-300, NonFiniteError at 1e+160
+        expect(rep.ok).toBe(true);
+      }
+      const tt = ttSvd(xs, { eps: 1e-10 });
+      expect(tt.ranks.slice(1, -1).every((r) => r >= 2)).toBe(true); // was [1, 1, 1, 1] with 70 % error
+      const c = cp(xs, 3, { maxIter: 20 });
+      expect(Number.isFinite(verifyCp(xs, c).relativeError)).toBe(true); // was a DomainError at 1e-300
+    }
+  });
+
   it('tensorNorm neither overflows nor underflows', () => {
     const x = planted(3);
     const n = tensorNorm(x);

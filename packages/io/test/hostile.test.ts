@@ -107,6 +107,18 @@ describe('MAT-file: declared sizes are checked against the bytes present', () =>
     expect(() => readMat(file)).toThrow(/cell array "c" holds 100000 cells for dimensions \[1, 3\]/);
   });
 
+  it('an 8 MB run of zero-size elements reads in bounded time and memory', () => {
+    const run = new Uint8Array(8 * 2 ** 20); // 2^20 tags: type MATRIX, length 0
+    const v = new DataView(run.buffer);
+    for (let p = 0; p < run.length; p += 8) v.setUint32(p, MI.MATRIX, true);
+    const t0 = performance.now();
+    const m0 = process.memoryUsage().heapUsed;
+    const vars = readMat(matFile(run));
+    expect(Object.keys(vars)).toEqual(['']);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect((process.memoryUsage().heapUsed - m0) / 2 ** 20).toBeLessThan(256);
+  });
+
   it('matToMatrix of dims [0, 2^31 - 1] returns an empty matrix at once', () => {
     const v = readMat(
       matFile(matrix(CLASS.DOUBLE, [0, 2 ** 31 - 1], 'e', [element(MI.DOUBLE, new Uint8Array(0))])),
