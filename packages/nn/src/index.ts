@@ -27,7 +27,15 @@ export {
   Tanh,
 } from './modules/layers.js';
 export { Module } from './modules/module.js';
-export { erf, gelu, leakyRelu, relu, sigmoid, sigmoidValue, tanh } from './ops/activations.js';
+export {
+  Conv1D,
+  MultiHeadAttention,
+  type MultiHeadAttentionOptions,
+  RMSNorm,
+  swiGlu,
+} from './modules/transformer.js';
+export { erf, gelu, leakyRelu, relu, sigmoid, sigmoidValue, silu, tanh } from './ops/activations.js';
+export { type AttentionOptions, scaledDotProductAttention } from './ops/attention.js';
 export {
   add,
   affine,
@@ -54,10 +62,11 @@ export {
   type Reduction,
 } from './ops/losses.js';
 export { dropout, embedding } from './ops/misc.js';
-export { type BatchNormState, batchNorm2d, groupNorm, layerNorm } from './ops/norm.js';
+export { type BatchNormState, batchNorm2d, groupNorm, layerNorm, rmsNorm } from './ops/norm.js';
 export { avgPool2d, globalAvgPool2d, maxPool2d, type PoolOptions } from './ops/pool.js';
 export { mean, sum } from './ops/reduce.js';
 export { resizeBilinear, resizeNearest } from './ops/resize.js';
+export { type RopeOptions, rotaryEmbedding } from './ops/rope.js';
 export { concat, permute, reshape, slice } from './ops/shape.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
 export {

@@ -94,3 +94,16 @@ export function gelu(x: Variable, options: { approximate?: 'none' | 'tanh' } = {
     (v) => 0.5 * (1 + erf(v * INV_SQRT2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v),
   );
 }
+
+/** SiLU (swish): x·σ(x), the activation of LLaMA's gated MLP. */
+export function silu(x: Variable): Variable {
+  return unary(
+    'silu',
+    x,
+    (v) => v * sigmoidValue(v),
+    (v) => {
+      const s = sigmoidValue(v);
+      return s * (1 + v * (1 - s));
+    },
+  );
+}

@@ -1,5 +1,5 @@
 /**
- * Normalisation layers' functions: layer norm, group norm and 2-d batch norm.
+ * Normalisation layers' functions: layer norm, RMS norm, group norm and 2-d batch norm.
  *
  * @module
  */
@@ -66,6 +66,56 @@ function normalizeGroups(
       for (let t = 0; t < len; t++) {
         const gy = g[base + t]! * (weight ? weight.data[channelOf(base + t)]! : 1);
         gx[base + t] = gx[base + t]! + (is / len) * (len * gy - s1 - xhat[base + t]! * s2);
+      }
+    }
+  });
+}
+
+/**
+ * RMS norm over groups of `normalizedSize` consecutive elements (the last dimensions):
+ * y = x / √(mean(x²) + ε) · w, as LLaMA's RMSNorm (no mean subtraction, no bias).
+ * @throws ShapeError when normalizedSize does not divide x or the weight has another size
+ */
+export function rmsNorm(x: Variable, normalizedSize: number, weight?: Variable, eps = 1e-6): Variable {
+  assertVariable('rmsNorm', 'x', x);
+  if (!Number.isInteger(normalizedSize) || normalizedSize < 1 || x.size % normalizedSize !== 0)
+    throw new ShapeError(`rmsNorm: normalizedSize ${normalizedSize} must divide the ${x.size} elements of x`);
+  if (weight && weight.size !== normalizedSize)
+    throw new ShapeError(`rmsNorm: weight must have ${normalizedSize} elements (got ${weight.size})`);
+  const len = normalizedSize;
+  const groups = x.size / len;
+  const d = x.data;
+  const inv = new Float64Array(groups);
+  const xhat = alloc(x.size);
+  const out = alloc(x.size);
+  for (let gi = 0; gi < groups; gi++) {
+    const base = gi * len;
+    let ss = 0;
+    for (let t = 0; t < len; t++) ss += d[base + t]! * d[base + t]!;
+    const r = 1 / Math.sqrt(ss / len + eps);
+    inv[gi] = r;
+    for (let t = 0; t < len; t++) {
+      xhat[base + t] = d[base + t]! * r;
+      out[base + t] = xhat[base + t]! * (weight ? weight.data[t]! : 1);
+    }
+  }
+  return record(out, x.shape, weight ? [x, weight] : [x], (g) => {
+    if (weight?.requiresGrad) {
+      const gw = gradOf(weight);
+      for (let i = 0; i < g.length; i++) gw[i % len] = gw[i % len]! + g[i]! * xhat[i]!;
+    }
+    if (!x.requiresGrad) return;
+    const gx = gradOf(x);
+    // dx = r·(gy − x̂·mean(gy ⊙ x̂)) with gy = g ⊙ w.
+    for (let gi = 0; gi < groups; gi++) {
+      const base = gi * len;
+      let dot = 0;
+      for (let t = 0; t < len; t++) dot += g[base + t]! * (weight ? weight.data[t]! : 1) * xhat[base + t]!;
+      dot /= len;
+      const r = inv[gi]!;
+      for (let t = 0; t < len; t++) {
+        const gy = g[base + t]! * (weight ? weight.data[t]! : 1);
+        gx[base + t] = gx[base + t]! + r * (gy - xhat[base + t]! * dot);
       }
     }
   });
