@@ -21,6 +21,7 @@ export {
   LeakyReLU,
   Linear,
   MaxPool2d,
+  ModuleList,
   ReLU,
   Sequential,
   Sigmoid,

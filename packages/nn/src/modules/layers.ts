@@ -274,3 +274,24 @@ export class Sequential extends Module {
     return y;
   }
 }
+
+/** A list of modules named 0, 1, 2, … (PyTorch's ModuleList): the stacked blocks of a transformer. */
+export class ModuleList<M extends Module = Module> extends Module {
+  readonly items: M[];
+  constructor(items: M[]) {
+    super();
+    this.items = items.map((m, i) => this.child(String(i), m));
+  }
+  /** The i-th module. */
+  at(i: number): M {
+    const m = this.items[i];
+    if (!m) throw new ShapeError(`ModuleList.at: index ${i} is outside [0, ${this.items.length - 1}]`);
+    return m;
+  }
+  get length(): number {
+    return this.items.length;
+  }
+  forward(): Variable {
+    throw new ShapeError('ModuleList.forward: a ModuleList has no forward pass of its own; call its items');
+  }
+}
