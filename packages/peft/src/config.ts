@@ -65,6 +65,14 @@ export interface AdapterConfig {
   floraRanks?: [number, number, number, number] | undefined;
   /** FLoRA: scale of ΔW (default 1, as the FLoRA code). */
   floraScale?: number | undefined;
+  /**
+   * Only layers with these indices (HF `layers_to_transform`): a target's layer index is the number
+   * after one of `layersPattern` in its path (`layers.3.…` for pattern `layers`), or without a
+   * pattern the first numeric component of the path. Targets without an index are left out.
+   */
+  layersToTransform?: readonly number[] | undefined;
+  /** Path components that precede the layer index (HF `layers_pattern`). */
+  layersPattern?: readonly string[] | undefined;
   /** Modules trained in full and saved with the adapter (HF `modules_to_save`, e.g. a new head). */
   modulesToSave?: readonly string[] | undefined;
   /** Seed of every random initialisation (layer i uses seed + i; default 0). */

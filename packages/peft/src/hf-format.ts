@@ -255,6 +255,14 @@ interface HfConfig {
   modules_to_save?: string[] | null;
   fan_in_fan_out?: boolean;
   lora_bias?: boolean;
+  layers_to_transform?: number[] | number | null;
+  layers_pattern?: string[] | string | null;
+  bias?: string;
+  layer_replication?: unknown;
+  target_parameters?: unknown;
+  trainable_token_indices?: unknown;
+  alora_invocation_tokens?: unknown;
+  use_qalora?: boolean;
   numts_config?: AdapterConfig;
 }
 
@@ -287,6 +295,18 @@ export function parseAdapterConfig(text: string): AdapterConfig {
   if (hf.fan_in_fan_out)
     throw new FormatError(`${fn}: fan_in_fan_out = true (GPT-2 Conv1D layout) is not supported`);
   if (hf.lora_bias) throw new FormatError(`${fn}: lora_bias = true is not supported`);
+  // Options that change what the adapter computes: refused by name rather than silently dropped.
+  if (hf.bias !== undefined && hf.bias !== 'none')
+    throw new FormatError(`${fn}: bias = ${JSON.stringify(hf.bias)} (trained biases) is not supported`);
+  for (const field of [
+    'layer_replication',
+    'target_parameters',
+    'trainable_token_indices',
+    'alora_invocation_tokens',
+  ] as const)
+    if (hf[field] != null)
+      throw new FormatError(`${fn}: ${field} = ${JSON.stringify(hf[field])} is not supported`);
+  if (hf.use_qalora) throw new FormatError(`${fn}: use_qalora = true is not supported`);
   if (hf.target_modules === undefined)
     throw new FormatError(`${fn}: adapter_config.json has no target_modules`);
   const exclude = hf.exclude_modules;
@@ -301,6 +321,18 @@ export function parseAdapterConfig(text: string): AdapterConfig {
     useRslora: hf.use_rslora ?? false,
     dropout: hf.lora_dropout ?? 0,
     modulesToSave: hf.modules_to_save ?? undefined,
+    layersToTransform:
+      hf.layers_to_transform == null
+        ? undefined
+        : typeof hf.layers_to_transform === 'number'
+          ? [hf.layers_to_transform]
+          : hf.layers_to_transform,
+    layersPattern:
+      hf.layers_pattern == null
+        ? undefined
+        : typeof hf.layers_pattern === 'string'
+          ? [hf.layers_pattern]
+          : hf.layers_pattern,
   };
 }
 

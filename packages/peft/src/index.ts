@@ -45,6 +45,7 @@ export {
   adaptersOf,
   deltaWeight,
   injectAdapters,
+  layerIndex,
   markOnlyAdaptersTrainable,
   mergeAdapters,
   mergeAndUnload,

@@ -27,6 +27,19 @@ export function adapterConfigOf(model: Module): AdapterConfig | undefined {
   return configs.get(model);
 }
 
+/**
+ * The layer index of a module path as peft finds it: the number after one of `patterns`
+ * (`….layers.3.…`), or without patterns the first numeric path component; undefined when none.
+ */
+export function layerIndex(path: string, patterns?: readonly string[]): number | undefined {
+  const parts = path.split('.');
+  for (let i = 0; i < parts.length; i++) {
+    if (!/^\d+$/.test(parts[i]!)) continue;
+    if (!patterns || (i > 0 && patterns.includes(parts[i - 1]!))) return Number(parts[i]);
+  }
+  return undefined;
+}
+
 function suffixMatch(path: string, name: string): boolean {
   return path === name || path.endsWith(`.${name}`);
 }
@@ -71,11 +84,13 @@ export function resolveTargets(fn: string, model: Module, config: AdapterConfig)
     }
     for (const [p, m] of modules) if (t.some((name) => suffixMatch(p, name)) && !isExcluded(p)) add(p, m);
   }
-  if (out.length === 0)
+  const layers = config.layersToTransform;
+  const kept = layers ? out.filter(([p]) => layers.includes(layerIndex(p, config.layersPattern) ?? -1)) : out;
+  if (kept.length === 0)
     throw new DomainError(
-      `${fn}: targetModules ${JSON.stringify(t)} selects no Linear, Conv2d or Embedding layer`,
+      `${fn}: targetModules ${JSON.stringify(t)}${layers ? ` with layersToTransform [${layers.join(', ')}]` : ''} selects no Linear, Conv2d or Embedding layer`,
     );
-  return out;
+  return kept;
 }
 
 /** Builds the adapter of `config.method` for one layer. */

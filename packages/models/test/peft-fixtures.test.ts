@@ -1,0 +1,112 @@
+/**
+ * Stock peft adapters (../shared/reference/hf) on our models: the adapted and the merged logits
+ * match peft's within the fixtures' tolerance (2e-5 for merged weights: another summation order);
+ * adapter types numts does not load yet fail with an error that names the type.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FormatError } from '@numts/core';
+import { readNpy } from '@numts/io';
+import { noGrad, Variable } from '@numts/nn';
+import { loadAdapter, mergeAndUnload } from '@numts/peft';
+import { announceSkip, SHARED_DATA, SHARED_REMEDY } from '@numts/testing';
+import { describe, expect, it } from 'vitest';
+import type { LlamaForCausalLM, VitForImageClassification } from '../src/index.js';
+import { loadPretrained } from '../src/node.js';
+
+const HF = join(SHARED_DATA, '..', 'reference', 'hf');
+const available = existsSync(join(HF, 'manifest.json'));
+if (!available) announceSkip('the peft fixture tests', HF, SHARED_REMEDY);
+
+const npy = (...p: string[]) => readNpy(readFileSync(join(HF, ...p)));
+const adapterFiles = (...dir: string[]) => ({
+  config: readFileSync(join(HF, ...dir, 'adapter_config.json'), 'utf8'),
+  weights: new Uint8Array(readFileSync(join(HF, ...dir, 'adapter_model.safetensors'))),
+});
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+function llamaLogits(model: LlamaForCausalLM): Float32Array | Float64Array {
+  const ids = npy('llama', 'input_ids.npy');
+  return noGrad(() => model.run({ inputIds: ids.data, shape: ids.shape as [number, number] })).logits.data;
+}
+
+function vitLogits(model: VitForImageClassification): Float32Array | Float64Array {
+  const px = npy('vit', 'pixel_values.npy');
+  return noGrad(() => model.run(Variable.from(px.data, px.shape))).logits.data;
+}
+
+describe.skipIf(!available)('stock peft adapters on numts models', () => {
+  const llamaCases: [string, string[], string, string][] = [
+    [
+      'rsLoRA on every LLaMA projection',
+      ['llama_lora_rslora'],
+      'llama_lora_rslora/logits.npy',
+      'llama_lora_rslora/merged_logits.npy',
+    ],
+    ['DoRA on q_proj and v_proj', ['llama_dora'], 'llama_dora/logits.npy', 'llama_dora/merged_logits.npy'],
+    [
+      'named adapter "a"',
+      ['llama_lora_multi', 'a'],
+      'llama_lora_multi/logits_a.npy',
+      'llama_lora_multi/merged_logits_a.npy',
+    ],
+    [
+      'named adapter "b"',
+      ['llama_lora_multi', 'b'],
+      'llama_lora_multi/logits_b.npy',
+      'llama_lora_multi/merged_logits_b.npy',
+    ],
+    [
+      'the weighted (cat) combination "ab"',
+      ['llama_lora_multi', 'ab'],
+      'llama_lora_multi/logits_ab.npy',
+      'llama_lora_multi/merged_logits_ab.npy',
+    ],
+  ];
+  for (const [what, dir, adapted, merged] of llamaCases) {
+    it(`LLaMA: ${what} — adapted and merged logits`, () => {
+      const model = loadPretrained(join(HF, 'llama')) as LlamaForCausalLM;
+      loadAdapter(model, adapterFiles(...dir));
+      expect(maxAbsDiff(llamaLogits(model), npy(adapted).data)).toBeLessThan(1e-5);
+      mergeAndUnload(model);
+      expect(maxAbsDiff(llamaLogits(model), npy(merged).data)).toBeLessThan(2e-5);
+    });
+  }
+
+  it('ViT: LoRA on q_proj/v_proj with modules_to_save = [classifier]', () => {
+    const model = loadPretrained(join(HF, 'vit')) as VitForImageClassification;
+    loadAdapter(model, adapterFiles('vit_lora_cls'));
+    expect(maxAbsDiff(vitLogits(model), npy('vit_lora_cls', 'logits.npy').data)).toBeLessThan(1e-5);
+    mergeAndUnload(model);
+    expect(maxAbsDiff(vitLogits(model), npy('vit_lora_cls', 'merged_logits.npy').data)).toBeLessThan(2e-5);
+  });
+
+  it('ViT: layers_to_transform = [1] adapts layer 1 only', () => {
+    const model = loadPretrained(join(HF, 'vit')) as VitForImageClassification;
+    const adapters = loadAdapter(model, adapterFiles('vit_lora_layer1'));
+    expect([...adapters.keys()].sort()).toEqual([
+      'vit.layers.1.attention.q_proj',
+      'vit.layers.1.attention.v_proj',
+    ]);
+    expect(maxAbsDiff(vitLogits(model), npy('vit_lora_layer1', 'logits.npy').data)).toBeLessThan(1e-5);
+    mergeAndUnload(model);
+    expect(maxAbsDiff(vitLogits(model), npy('vit_lora_layer1', 'merged_logits.npy').data)).toBeLessThan(2e-5);
+  });
+
+  it('GPT-2 LoRA (fan_in_fan_out) and BERT IA3 are refused by name, not loaded in part', () => {
+    const gpt2 = loadPretrained(join(HF, 'gpt2'));
+    expect(() => loadAdapter(gpt2, adapterFiles('gpt2_lora'))).toThrow(FormatError);
+    expect(() => loadAdapter(gpt2, adapterFiles('gpt2_lora'))).toThrow(
+      /fan_in_fan_out = true \(GPT-2 Conv1D layout\) is not supported/,
+    );
+    expect(gpt2.namedModules().some(([p]) => p.includes('adapter'))).toBe(false);
+    const bert = loadPretrained(join(HF, 'bert'));
+    expect(() => loadAdapter(bert, adapterFiles('bert_ia3'))).toThrow(/peft_type "IA3" is not supported/);
+  });
+});
