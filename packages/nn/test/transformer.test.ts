@@ -87,7 +87,7 @@ describe('scaledDotProductAttention', () => {
           scaledDotProductAttention(q, k, v, { causal, ...(keyMask ? { keyMask } : {}) }).data,
         );
         const want = naiveAttention(q, k, v, { causal, ...(keyMask ? { keyMask } : {}) });
-        got.forEach((x, i) => expect(Math.abs(x - want[i]!)).toBeLessThan(1e-12));
+        for (const [i, x] of got.entries()) expect(Math.abs(x - want[i]!)).toBeLessThan(1e-12);
       }),
       { numRuns: 60, seed: 3 },
     );
@@ -145,7 +145,7 @@ describe('rmsNorm, rotaryEmbedding, silu, swiGlu, Conv1D', () => {
     for (let r = 0; r < 3; r++) {
       const row = Array.from(x.data.subarray(r * 4, r * 4 + 4));
       const rms = Math.sqrt(row.reduce((a, b) => a + b * b, 0) / 4 + 1e-6);
-      row.forEach((v, j) => expect(y.data[r * 4 + j]).toBeCloseTo((v / rms) * w.data[j]!, 12));
+      for (const [j, v] of row.entries()) expect(y.data[r * 4 + j]).toBeCloseTo((v / rms) * w.data[j]!, 12);
     }
     gradCheck((a, b) => rmsNorm(a!, 4, b!, 1e-6), [x, w]);
     gradCheck((a) => new RMSNorm(4).forward(a!), [randVar(rng, [2, 4])]);
@@ -172,7 +172,7 @@ describe('rmsNorm, rotaryEmbedding, silu, swiGlu, Conv1D', () => {
     const rng = new Rng(7);
     const x = randVar(rng, [5]);
     const y = silu(x);
-    x.data.forEach((v, i) => expect(y.data[i]).toBeCloseTo(v / (1 + Math.exp(-v)), 12));
+    for (const [i, v] of x.data.entries()) expect(y.data[i]).toBeCloseTo(v / (1 + Math.exp(-v)), 12);
     gradCheck((a) => silu(a!), [x]);
     gradCheck((a, b) => swiGlu(a!, b!), [randVar(rng, [2, 3]), randVar(rng, [2, 3])]);
   });
