@@ -11,7 +11,12 @@ import { Adam, noGrad, Variable } from '@numts/nn';
 import { injectAdapters, loadAdapter, mergeAdapters, mergeAndUnload } from '@numts/peft';
 import { announceSkip, SHARED_DATA, SHARED_REMEDY } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
-import { causalLmLoss, type LlamaForCausalLM, type VitForImageClassification } from '../src/index.js';
+import {
+  causalLmLoss,
+  type Gpt2LMHeadModel,
+  type LlamaForCausalLM,
+  type VitForImageClassification,
+} from '../src/index.js';
 import { loadPretrained } from '../src/node.js';
 
 const HF = join(SHARED_DATA, '..', 'reference', 'hf');
@@ -99,15 +104,22 @@ describe.skipIf(!available)('stock peft adapters on numts models', () => {
     expect(maxAbsDiff(vitLogits(model), npy('vit_lora_layer1', 'merged_logits.npy').data)).toBeLessThan(2e-5);
   });
 
-  it('GPT-2 LoRA (fan_in_fan_out) and BERT IA3 are refused by name, not loaded in part', () => {
-    const gpt2 = loadPretrained(join(HF, 'gpt2'));
-    expect(() => loadAdapter(gpt2, adapterFiles('gpt2_lora'))).toThrow(FormatError);
-    expect(() => loadAdapter(gpt2, adapterFiles('gpt2_lora'))).toThrow(
-      /fan_in_fan_out = true \(GPT-2 Conv1D layout\) is not supported/,
-    );
-    expect(gpt2.namedModules().some(([p]) => p.includes('adapter'))).toBe(false);
+  it('GPT-2: LoRA with fan_in_fan_out on the Conv1D projections (c_attn, c_proj, mlp.c_proj)', () => {
+    const model = loadPretrained(join(HF, 'gpt2')) as Gpt2LMHeadModel;
+    const adapters = loadAdapter(model, adapterFiles('gpt2_lora'));
+    expect(adapters.size).toBe(6);
+    const ids = npy('gpt2', 'input_ids.npy');
+    const logits = () => noGrad(() => model.run({ inputIds: ids.data, shape: [2, 11] })).logits.data;
+    expect(maxAbsDiff(logits(), npy('gpt2_lora', 'logits.npy').data)).toBeLessThan(1e-5);
+    mergeAndUnload(model);
+    expect(maxAbsDiff(logits(), npy('gpt2_lora', 'merged_logits.npy').data)).toBeLessThan(2e-5);
+  });
+
+  it('BERT IA3 is refused by name, not loaded in part', () => {
     const bert = loadPretrained(join(HF, 'bert'));
+    expect(() => loadAdapter(bert, adapterFiles('bert_ia3'))).toThrow(FormatError);
     expect(() => loadAdapter(bert, adapterFiles('bert_ia3'))).toThrow(/peft_type "IA3" is not supported/);
+    expect(bert.namedModules().some(([p]) => p.endsWith('.adapter'))).toBe(false);
   });
 
   it('the LLaMA fixture fine-tuned with LoRA for 50 steps on a fixed token stream: lower loss, merged = unmerged', () => {

@@ -5,10 +5,13 @@
  * @module
  */
 import { DomainError, NonFiniteError, ShapeError } from '@numts/core';
-import { type Buf, Conv2d, type Embedding, LayerAdapter, Linear, type Variable } from '@numts/nn';
+import { type Buf, Conv1D, Conv2d, type Embedding, LayerAdapter, Linear, type Variable } from '@numts/nn';
 
-/** The layers an adapter can wrap. */
-export type AdaptedLayer = Linear | Conv2d | Embedding;
+/**
+ * The layers an adapter can wrap. Conv1D (GPT-2's [in, out] linear layer, peft's
+ * `fan_in_fan_out`) takes plain LoRA only.
+ */
+export type AdaptedLayer = Linear | Conv2d | Embedding | Conv1D;
 
 /** Every adapter method of this package. */
 export type AdapterMethod =
@@ -27,8 +30,10 @@ export type AdapterMethod =
   | 'flora';
 
 /** The layer kind in messages. */
-export function layerKind(layer: AdaptedLayer): 'Linear' | 'Conv2d' | 'Embedding' {
-  return layer instanceof Linear ? 'Linear' : layer instanceof Conv2d ? 'Conv2d' : 'Embedding';
+export function layerKind(layer: AdaptedLayer): 'Linear' | 'Conv2d' | 'Embedding' | 'Conv1D' {
+  if (layer instanceof Linear) return 'Linear';
+  if (layer instanceof Conv2d) return 'Conv2d';
+  return layer instanceof Conv1D ? 'Conv1D' : 'Embedding';
 }
 
 /** A pair of low-rank factors ΔW ∝ up·(core)·down, as seen by the MPC regularizers. */

@@ -12,7 +12,7 @@
  */
 import { DomainError, FormatError, NonFiniteError, ShapeError } from '@numts/core';
 import { SafetensorsFile, writeSafetensors } from '@numts/io';
-import { Embedding, type Module } from '@numts/nn';
+import { Conv1D, Embedding, type Module } from '@numts/nn';
 import type { Adapter } from './adapter.js';
 import { DoraAdapter } from './adapters/dora.js';
 import { LoraAdapter } from './adapters/lora.js';
@@ -211,7 +211,8 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
     base_model_name_or_path: options.baseModelName ?? null,
     bias: 'none',
     exclude_modules: null,
-    fan_in_fan_out: false,
+    // peft's name for adapting GPT-2's Conv1D, whose weight is stored [in, out].
+    fan_in_fan_out: list.some(([, a]) => a.layer instanceof Conv1D),
     inference_mode: true,
     init_lora_weights: options.svdInitAsLora ? true : initOut,
     layer_replication: null,
@@ -292,8 +293,6 @@ export function parseAdapterConfig(text: string): AdapterConfig {
     throw new FormatError(
       `${fn}: peft_type ${JSON.stringify(hf.peft_type)} is not supported (LORA, or a file written by numts)`,
     );
-  if (hf.fan_in_fan_out)
-    throw new FormatError(`${fn}: fan_in_fan_out = true (GPT-2 Conv1D layout) is not supported`);
   if (hf.lora_bias) throw new FormatError(`${fn}: lora_bias = true is not supported`);
   // Options that change what the adapter computes: refused by name rather than silently dropped.
   if (hf.bias !== undefined && hf.bias !== 'none')

@@ -5,7 +5,7 @@
  * @module
  */
 import { DomainError, NonFiniteError, ShapeError } from '@numts/core';
-import { AdaptableLayer, Conv2d, Embedding, Linear, type Module, type Variable } from '@numts/nn';
+import { AdaptableLayer, Conv1D, Conv2d, Embedding, Linear, type Module, type Variable } from '@numts/nn';
 import { type AdaptedLayer, Adapter, layerKind } from './adapter.js';
 import { CoreLoraAdapter } from './adapters/core-lora.js';
 import { DoraAdapter } from './adapters/dora.js';
@@ -53,9 +53,9 @@ export function resolveTargets(fn: string, model: Module, config: AdapterConfig)
     exclude.some((e) => suffixMatch(p, e)) || keep.some((k) => suffixMatch(p, k));
   const out: [string, AdaptedLayer][] = [];
   const add = (path: string, m: Module) => {
-    if (!(m instanceof Linear || m instanceof Conv2d || m instanceof Embedding))
+    if (!(m instanceof Linear || m instanceof Conv2d || m instanceof Embedding || m instanceof Conv1D))
       throw new DomainError(
-        `${fn}: target module ${JSON.stringify(path)} is a ${m.constructor.name}; adapters attach to Linear, Conv2d or Embedding layers`,
+        `${fn}: target module ${JSON.stringify(path)} is a ${m.constructor.name}; adapters attach to Linear, Conv2d, Conv1D or Embedding layers`,
       );
     if (!out.some(([p]) => p === path)) out.push([path, m]);
   };
@@ -108,6 +108,10 @@ export function createAdapter(
         `${fn}: the weight of ${JSON.stringify(path)} must be finite (element ${i} is ${w[i]})`,
         i,
       );
+  if (layer instanceof Conv1D && config.method !== 'lora')
+    throw new DomainError(
+      `${fn}: ${config.method} does not adapt a Conv1D (GPT-2's [in, out] layer) yet; ${JSON.stringify(path)} is one (plain LoRA does)`,
+    );
   const rank = patternValue(config.rankPattern, path) ?? config.rank ?? 8;
   const alpha = patternValue(config.alphaPattern, path) ?? config.alpha ?? rank;
   const common = { rank, alpha, useRslora: config.useRslora, dropout: config.dropout, seed };

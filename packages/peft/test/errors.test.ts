@@ -44,7 +44,7 @@ describe('bad input gives a clear error', () => {
     expect(inject({ targetModules: 'fc[' })).toThrow(/targetModules "fc\[" is not a valid regex/);
     expect(inject({ targetModules: ['act'] })).toThrow('matches no module');
     expect(() => injectAdapters(tinyConvNet(), { method: 'lora', targetModules: ['1'] })).toThrow(
-      'injectAdapters: target module "1" is a Lambda; adapters attach to Linear, Conv2d or Embedding layers',
+      'injectAdapters: target module "1" is a Lambda; adapters attach to Linear, Conv2d, Conv1D or Embedding layers',
     );
     expect(() => injectAdapters(tinyConvNet(), { method: 'dora', targetModules: ['0'] })).toThrow(
       'injectAdapters: dora adapts Linear layers only; "0" is a Conv2d',

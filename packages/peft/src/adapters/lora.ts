@@ -11,6 +11,7 @@ import { svd, svdRandomized } from '@numts/decompositions';
 import {
   add,
   affine,
+  Conv1D,
   Conv2d,
   conv2d,
   dropout,
@@ -52,7 +53,8 @@ export interface LoraOptions {
 
 /** The rank limit of a layer: min(out, in) for dense and conv (in·kh·kw) weights. */
 export function maxRank(layer: AdaptedLayer): number {
-  if (layer instanceof Linear) return Math.min(layer.inFeatures, layer.outFeatures);
+  if (layer instanceof Linear || layer instanceof Conv1D)
+    return Math.min(layer.inFeatures, layer.outFeatures);
   if (layer instanceof Conv2d) {
     const [kh, kw] = layer.kernelSize;
     return Math.min(layer.outChannels, (layer.inChannels / (layer.options.groups ?? 1)) * kh * kw);
@@ -94,7 +96,7 @@ export class LoraAdapter extends Adapter {
     this.rng = new Rng(seed + 0x9e3779b1);
     let a: Variable;
     let b: Variable;
-    if (layer instanceof Linear) {
+    if (layer instanceof Linear || layer instanceof Conv1D) {
       a = kaimingUniform(rng, [r, layer.inFeatures], layer.inFeatures);
       b = filled([layer.outFeatures, r], 0);
       if (init === 'gaussian') a = normalVar(rng, [r, layer.inFeatures], 1 / Math.sqrt(r));
@@ -163,7 +165,8 @@ export class LoraAdapter extends Adapter {
   protected adaptedForward(x: Variable): Variable {
     const layer = this.layer;
     const base = layer.baseForward(x);
-    if (layer instanceof Linear) return add(base, this.loraBranch(this.dropped(x)));
+    if (layer instanceof Linear || layer instanceof Conv1D)
+      return add(base, this.loraBranch(this.dropped(x)));
     if (layer instanceof Conv2d) {
       const h = conv2d(this.dropped(x), this.loraA, undefined, { ...layer.options, groups: 1 });
       return add(base, affine(conv2d(h, this.loraB), this.scaling));
@@ -177,7 +180,7 @@ export class LoraAdapter extends Adapter {
     return add(base, reshape(y, [...x.shape, emb.dim]));
   }
 
-  /** s·B·A laid out like the layer weight (Embedding: (B·A)ᵀ, count×dim). */
+  /** s·B·A laid out like the layer weight (Embedding: (B·A)ᵀ, count×dim; Conv1D: (B·A)ᵀ, in×out). */
   loraDelta(): Float64Array {
     const layer = this.layer;
     const r = this.rank;
@@ -185,7 +188,13 @@ export class LoraAdapter extends Adapter {
     const b = this.loraB.data;
     let d: Float64Array;
     if (layer instanceof Linear) d = matmulRaw(b, a, layer.outFeatures, r, layer.inFeatures);
-    else if (layer instanceof Conv2d) {
+    else if (layer instanceof Conv1D) {
+      const ba = matmulRaw(b, a, layer.outFeatures, r, layer.inFeatures);
+      d = new Float64Array(ba.length);
+      for (let i = 0; i < layer.outFeatures; i++)
+        for (let j = 0; j < layer.inFeatures; j++)
+          d[j * layer.outFeatures + i] = ba[i * layer.inFeatures + j]!;
+    } else if (layer instanceof Conv2d) {
       const [kh, kw] = layer.kernelSize;
       d = matmulRaw(b, a, layer.outChannels, r, layer.inChannels * kh * kw);
     } else {
