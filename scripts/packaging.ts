@@ -20,6 +20,7 @@ export const PUBLISHED: Record<string, string[]> = {
   multilabel: ['core', 'decompositions', 'io'],
   pll: ['core', 'decompositions', 'io'],
   peft: ['core', 'decompositions', 'io', 'nn'],
+  models: ['core', 'io', 'nn'],
   wilss: ['core', 'io', 'nn'],
   cli: ['core', 'decompositions', 'io', 'multilabel', 'nn', 'peft', 'pll', 'wilss'],
 };
