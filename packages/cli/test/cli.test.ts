@@ -1,23 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { readNpy, writeNpy } from '@numts/io';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, FIX, FROM_SOURCE, PEFT_FIX, ROOT, runNumts } from './run-numts.js';
 
-/** The command runs from the TypeScript sources under test, even where a build left dist/. */
-const FROM_SOURCE = { ...process.env, NUMTS_FROM_SOURCE: '1' };
-
-const here = dirname(fileURLToPath(import.meta.url));
-const BIN = join(here, '..', 'bin', 'numts.js');
-const FIX = join(here, '..', '..', '..', 'test-data', 'cli');
-const PEFT_FIX = join(here, '..', '..', '..', 'test-data', 'peft');
 let dir: string;
 
 function numts(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: FROM_SOURCE });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  return runNumts(dir, ...args);
 }
 
 beforeAll(() => {
@@ -281,8 +273,8 @@ describe('numts', () => {
 
 describe('the README of the command', () => {
   it('every line of its runnable block works as written (from the repository root)', () => {
-    const root = join(here, '..', '..', '..');
-    const readme = readFileSync(join(here, '..', 'README.md'), 'utf8');
+    const root = ROOT;
+    const readme = readFileSync(join(ROOT, 'packages', 'cli', 'README.md'), 'utf8');
     const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)][1]![1]!;
     const lines = block.split('\n').filter((l) => l.startsWith('npx numts '));
     expect(lines.length).toBeGreaterThanOrEqual(6);

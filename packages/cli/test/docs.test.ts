@@ -3,9 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runReadmeBlocks } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
-
-/** The command runs from the TypeScript sources under test, even where a build left dist/. */
-const FROM_SOURCE = { ...process.env, NUMTS_FROM_SOURCE: '1' };
+import { FROM_SOURCE } from './run-numts.js';
 
 const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs');
 

@@ -2,27 +2,18 @@
  * Every user mistake gets one error line naming the path or option and the rule, the right exit
  * code (2 usage, 3 bad input), and no stack trace.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Matrix } from '@numts/core';
 import { writeNpy, writeSafetensors } from '@numts/io';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FIX, PEFT_FIX, ROOT, runNumts } from './run-numts.js';
 
-/** The command runs from the TypeScript sources under test, even where a build left dist/. */
-const FROM_SOURCE = { ...process.env, NUMTS_FROM_SOURCE: '1' };
-
-const here = dirname(fileURLToPath(import.meta.url));
-const BIN = join(here, '..', 'bin', 'numts.js');
-const FIX = join(here, '..', '..', '..', 'test-data', 'cli');
-const PEFT_FIX = join(here, '..', '..', '..', 'test-data', 'peft');
 let dir: string;
 
 function numts(...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: FROM_SOURCE });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  return runNumts(dir, ...args);
 }
 
 /** A user mistake: the exit code, one error line matching `message`, a hint, no stack trace. */
@@ -44,7 +35,7 @@ describe('numts reports user mistakes in one line', () => {
   it('--version prints the version of the package', () => {
     const r = numts('--version');
     expect(r.code).toBe(0);
-    const pkg = JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', 'cli', 'package.json'), 'utf8'));
     expect(r.out.trim()).toBe(pkg.version);
   });
 

@@ -15,10 +15,12 @@ export {
   parseArff,
   parseMulanXml,
 } from './arff.js';
+export { adler32, crc32 } from './checksum.js';
 export { type CsvOptions, type CsvTable, parseCsv } from './csv.js';
 export { loadPllMat, type PllData, type PllMatOptions } from './datasets.js';
 export { bf16ToFloat, floatToBf16, floatToHalf, halfToFloat } from './half.js';
 export { readIdx } from './idx.js';
+export { DEFAULT_MAX_BYTES, type DecompressOptions } from './inflate.js';
 export { type MatClass, type MatValue, matToMatrix, matToTensor, readMat } from './mat.js';
 export {
   type NpyDtype,

@@ -19,7 +19,7 @@ import {
   Tensor,
 } from '@numts/core';
 import fc from 'fast-check';
-import { Deflate, gzipSync, zipSync } from 'fflate';
+import { gzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type MatValue,
@@ -34,7 +34,18 @@ import {
   writeNpy,
   writeSafetensors,
 } from '../src/index.js';
-import { CLASS, compressed, doubleVar, element, f64s, i32s, MI, matFile, matrix } from './mat-builder.js';
+import {
+  CLASS,
+  compressed,
+  deflatedZeros,
+  doubleVar,
+  element,
+  f64s,
+  i32s,
+  MI,
+  matFile,
+  matrix,
+} from './mat-builder.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '../../../test-data/io');
 const OURS = [FormatError, ShapeError, DomainError, NonFiniteError, ConvergenceError];
@@ -124,21 +135,6 @@ function oneCase(format: string, bytes: Uint8Array): void {
 
 const text = (s: string) => new TextEncoder().encode(s);
 const seeds: { format: string; name: string; bytes: Uint8Array }[] = [];
-
-function zeroBomb(n: number): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const d = new Deflate({ level: 9 }, (c) => parts.push(c));
-  const step = new Uint8Array(1 << 20);
-  for (let left = n; left > 0; left -= step.length)
-    d.push(step.subarray(0, Math.min(left, step.length)), left <= step.length);
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 beforeAll(() => {
   const npy = writeNpy(new Tensor(Float64Array.of(1, 2, 3, 4, 5, 6), [2, 3]));
@@ -231,7 +227,7 @@ beforeAll(() => {
   });
   seeds.push({ format: 'csv', name: 'header', bytes: text('a,b,c\n1,2,3\n4,NaN,6\r\n7,8,9\n') });
   // Decompression bombs in each compressed container (40 MiB of zeros > the 32 MiB cap).
-  const bomb = zeroBomb(40 * 2 ** 20);
+  const bomb = deflatedZeros(40 * 2 ** 20);
   const zl = new Uint8Array(bomb.length + 6);
   zl.set([0x78, 0xda]);
   zl.set(bomb, 2);

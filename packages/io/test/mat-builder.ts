@@ -1,8 +1,8 @@
 /**
- * A byte-level builder of MAT-file v5 elements for tests: every tag, size and padding is written
+ * Byte-level builders for the reader tests: MAT-file v5 elements and deflate streams: every tag, size and padding is written
  * by hand, so that tests can state exactly what a hostile file declares.
  */
-import { zlibSync } from 'fflate';
+import { Deflate, zlibSync } from 'fflate';
 
 export const MI = {
   INT8: 1,
@@ -17,7 +17,8 @@ export const MI = {
 };
 export const CLASS = { CELL: 1, STRUCT: 2, CHAR: 4, SPARSE: 5, DOUBLE: 6 };
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/** The parts one after the other. */
+export function concat(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -96,4 +97,14 @@ export function matFile(...elements: Uint8Array[]): Uint8Array {
 /** A double matrix variable (values column-major). */
 export function doubleVar(name: string, dims: number[], values: number[]): Uint8Array {
   return matrix(CLASS.DOUBLE, dims, name, [element(MI.DOUBLE, f64s(...values))]);
+}
+
+/** A raw deflate stream of `n` zero bytes (a decompression bomb), made in steps so that the test stays small. */
+export function deflatedZeros(n: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const d = new Deflate({ level: 9 }, (chunk) => parts.push(chunk));
+  const step = new Uint8Array(1 << 20);
+  for (let left = n; left > 0; left -= step.length)
+    d.push(step.subarray(0, Math.min(step.length, left)), left <= step.length);
+  return concat(parts);
 }

@@ -32,7 +32,8 @@ function uniformVar(rng: Rng, shape: number[], bound: number): Variable {
   return v;
 }
 
-function assertSize(fn: string, name: string, v: number): void {
+/** @internal Throws unless a layer size is a positive integer. */
+export function assertSize(fn: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1)
     throw new ShapeError(`${fn}: ${name} must be a positive integer (got ${v})`);
 }

@@ -15,13 +15,8 @@ import { rotaryEmbedding } from '../ops/rope.js';
 import { permute, reshape } from '../ops/shape.js';
 import { Variable } from '../variable.js';
 import { AdaptableLayer } from './adaptable.js';
-import { type InitOptions, Linear } from './layers.js';
+import { assertSize, type InitOptions, Linear } from './layers.js';
 import { Module } from './module.js';
-
-function assertSize(fn: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1)
-    throw new ShapeError(`${fn}: ${name} must be a positive integer (got ${v})`);
-}
 
 /** RMS norm over the last dimension of size `features` with a learnable scale (LLaMA's RMSNorm). */
 export class RMSNorm extends Module {
