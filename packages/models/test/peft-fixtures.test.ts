@@ -5,13 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FormatError } from '@numts/core';
 import { readNpy } from '@numts/io';
 import { Adam, noGrad, Variable } from '@numts/nn';
 import { injectAdapters, loadAdapter, mergeAdapters, mergeAndUnload } from '@numts/peft';
 import { announceSkip, SHARED_DATA, SHARED_REMEDY } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
 import {
+  type BertForSequenceClassification,
   causalLmLoss,
   type Gpt2LMHeadModel,
   type LlamaForCausalLM,
@@ -115,11 +115,17 @@ describe.skipIf(!available)('stock peft adapters on numts models', () => {
     expect(maxAbsDiff(logits(), npy('gpt2_lora', 'merged_logits.npy').data)).toBeLessThan(2e-5);
   });
 
-  it('BERT IA3 is refused by name, not loaded in part', () => {
-    const bert = loadPretrained(join(HF, 'bert'));
-    expect(() => loadAdapter(bert, adapterFiles('bert_ia3'))).toThrow(FormatError);
-    expect(() => loadAdapter(bert, adapterFiles('bert_ia3'))).toThrow(/peft_type "IA3" is not supported/);
-    expect(bert.namedModules().some(([p]) => p.endsWith('.adapter'))).toBe(false);
+  it('BERT: IA3 on key, value and output.dense (feed-forward) — adapted and merged logits', () => {
+    const bert = loadPretrained(join(HF, 'bert')) as BertForSequenceClassification;
+    const adapters = loadAdapter(bert, adapterFiles('bert_ia3'));
+    expect(adapters.size).toBe(8);
+    const ids = npy('bert', 'input_ids.npy');
+    const mask = npy('bert', 'attention_mask.npy');
+    const logits = () =>
+      noGrad(() => bert.run({ inputIds: ids.data, shape: [2, 11], attentionMask: mask.data })).logits.data;
+    expect(maxAbsDiff(logits(), npy('bert_ia3', 'logits.npy').data)).toBeLessThan(1e-5);
+    mergeAndUnload(bert);
+    expect(maxAbsDiff(logits(), npy('bert_ia3', 'merged_logits.npy').data)).toBeLessThan(2e-5);
   });
 
   it('the LLaMA fixture fine-tuned with LoRA for 50 steps on a fixed token stream: lower loss, merged = unmerged', () => {

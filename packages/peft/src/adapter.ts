@@ -27,7 +27,8 @@ export type AdapterMethod =
   | 'parallel'
   | 'trilora'
   | 'moslora'
-  | 'flora';
+  | 'flora'
+  | 'peft-ia3';
 
 /** The layer kind in messages. */
 export function layerKind(layer: AdaptedLayer): 'Linear' | 'Conv2d' | 'Embedding' | 'Conv1D' {
@@ -57,6 +58,7 @@ export abstract class Adapter extends LayerAdapter {
   /** The wrapped layer (its weight is frozen by {@link markOnlyAdaptersTrainable}). */
   readonly layer: AdaptedLayer;
   #merged: Buf | null = null;
+  #mergedBias: Buf | null = null;
 
   constructor(layer: AdaptedLayer) {
     super();
@@ -81,6 +83,16 @@ export abstract class Adapter extends LayerAdapter {
    * @throws DomainError for adapters that cannot be merged
    */
   abstract effectiveWeight(): Float64Array;
+
+  /** The bias a merged layer uses, when the adapter changes it (peft's IA3); undefined otherwise. */
+  effectiveBias(): Float64Array | undefined {
+    return undefined;
+  }
+
+  /** The layer bias without this adapter (the saved copy while merged). */
+  protected baseBias(): Buf | undefined {
+    return this.#mergedBias ?? (this.layer as { bias?: { data: Buf } }).bias?.data;
+  }
 
   /** The adapted output, or the layer's plain output while merged (the adapter is then in W). */
   override forward(x: Variable): Variable {
@@ -116,6 +128,18 @@ export abstract class Adapter extends LayerAdapter {
       if (!Number.isFinite(v))
         throw new NonFiniteError(`${fn}: the merged weight would not be finite (element ${i} is ${v})`, i);
     }
+    const bias = this.effectiveBias();
+    const b = (this.layer as { bias?: { data: Buf } }).bias?.data;
+    if (bias && b) {
+      for (let i = 0; i < bias.length; i++)
+        if (!Number.isFinite(bias[i]!))
+          throw new NonFiniteError(
+            `${fn}: the merged bias would not be finite (element ${i} is ${bias[i]})`,
+            i,
+          );
+      this.#mergedBias = b.slice();
+      b.set(bias);
+    }
     this.#merged = w.slice();
     w.set(eff);
   }
@@ -128,6 +152,10 @@ export abstract class Adapter extends LayerAdapter {
     if (!this.#merged) throw new DomainError(`${this.method}.unmerge: the adapter is not merged`);
     this.layer.weight.data.set(this.#merged);
     this.#merged = null;
+    if (this.#mergedBias) {
+      (this.layer as { bias?: { data: Buf } }).bias!.data.set(this.#mergedBias);
+      this.#mergedBias = null;
+    }
   }
 
   /** Called once after every optimizer step (LoRA-Dash counts its pre-launch phase here). */

@@ -23,6 +23,7 @@ export const ADAPTER_METHODS: readonly AdapterMethod[] = [
   'trilora',
   'moslora',
   'flora',
+  'peft-ia3',
 ];
 
 /** How adapters are attached to a model (HF `LoraConfig` in camelCase, plus numts methods). */
@@ -73,6 +74,8 @@ export interface AdapterConfig {
   layersToTransform?: readonly number[] | undefined;
   /** Path components that precede the layer index (HF `layers_pattern`). */
   layersPattern?: readonly string[] | undefined;
+  /** peft-ia3: targets that scale their input (HF `feedforward_modules`; suffix match as targets). */
+  feedforwardModules?: readonly string[] | undefined;
   /** Modules trained in full and saved with the adapter (HF `modules_to_save`, e.g. a new head). */
   modulesToSave?: readonly string[] | undefined;
   /** Seed of every random initialisation (layer i uses seed + i; default 0). */

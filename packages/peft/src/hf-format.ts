@@ -17,6 +17,7 @@ import type { Adapter } from './adapter.js';
 import { DoraAdapter } from './adapters/dora.js';
 import { LoraAdapter } from './adapters/lora.js';
 import { LoraDashAdapter } from './adapters/lora-dash.js';
+import { PeftIa3Adapter } from './adapters/peft-ia3.js';
 import type { AdapterConfig } from './config.js';
 import { adapterConfigOf, adaptersOf, injectAdapters, unloadAdapters } from './inject.js';
 
@@ -50,6 +51,7 @@ const PREFIX = 'base_model.model.';
 export function peftTypeOf(method: string): string {
   if (method === 'lora' || method === 'dora' || method === 'pissa' || method === 'milora') return 'LORA';
   if (method === 'lora-dash') return 'LORA_DASH';
+  if (method === 'peft-ia3') return 'IA3';
   return `NUMTS_${method.toUpperCase().replace(/-/g, '_')}`;
 }
 
@@ -205,6 +207,29 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
   for (const k of Object.keys(tensors)) if (k.endsWith('.lora_dash_indices')) dtypes[k] = 'I64';
   const weights = writeSafetensors(tensors, { dtype: 'F32', dtypes, metadata: { format: 'pt' } });
   const exported = peftType === 'LORA' && config.method === 'lora-dash';
+  if (config.method === 'peft-ia3') {
+    // peft's IA3Config fields, so that stock peft reads the file as its own.
+    const ia3 = {
+      auto_mapping: null,
+      base_model_name_or_path: options.baseModelName ?? null,
+      exclude_modules: null,
+      fan_in_fan_out: false,
+      feedforward_modules: list
+        .filter(([, a]) => a instanceof PeftIa3Adapter && a.feedforward)
+        .map(([p]) => p),
+      inference_mode: true,
+      init_ia3_weights: true,
+      layers_pattern: null,
+      layers_to_transform: null,
+      modules_to_save: config.modulesToSave ? [...config.modulesToSave] : null,
+      peft_type: 'IA3',
+      peft_version: null,
+      revision: null,
+      target_modules: list.map(([p]) => p),
+      task_type: null,
+    };
+    return { config: `${JSON.stringify(ia3, null, 2)}\n`, weights };
+  }
   const json = {
     alpha_pattern: alphaPattern,
     auto_mapping: null,
@@ -257,6 +282,7 @@ interface HfConfig {
   fan_in_fan_out?: boolean;
   lora_bias?: boolean;
   layers_to_transform?: number[] | number | null;
+  feedforward_modules?: string[];
   layers_pattern?: string[] | string | null;
   bias?: string;
   layer_replication?: unknown;
@@ -289,9 +315,22 @@ export function parseAdapterConfig(text: string): AdapterConfig {
     }
     return c;
   }
+  if (hf.peft_type === 'IA3') {
+    if (hf.target_modules === undefined)
+      throw new FormatError(`${fn}: adapter_config.json has no target_modules`);
+    const exclude = hf.exclude_modules;
+    return {
+      method: 'peft-ia3',
+      targetModules: hf.target_modules,
+      feedforwardModules: hf.feedforward_modules ?? [],
+      excludeModules: exclude == null ? undefined : typeof exclude === 'string' ? [exclude] : exclude,
+      modulesToSave: hf.modules_to_save ?? undefined,
+      ...layerOptions(hf),
+    };
+  }
   if (hf.peft_type !== 'LORA')
     throw new FormatError(
-      `${fn}: peft_type ${JSON.stringify(hf.peft_type)} is not supported (LORA, or a file written by numts)`,
+      `${fn}: peft_type ${JSON.stringify(hf.peft_type)} is not supported (LORA, IA3, or a file written by numts)`,
     );
   if (hf.lora_bias) throw new FormatError(`${fn}: lora_bias = true is not supported`);
   // Options that change what the adapter computes: refused by name rather than silently dropped.
@@ -320,19 +359,15 @@ export function parseAdapterConfig(text: string): AdapterConfig {
     useRslora: hf.use_rslora ?? false,
     dropout: hf.lora_dropout ?? 0,
     modulesToSave: hf.modules_to_save ?? undefined,
-    layersToTransform:
-      hf.layers_to_transform == null
-        ? undefined
-        : typeof hf.layers_to_transform === 'number'
-          ? [hf.layers_to_transform]
-          : hf.layers_to_transform,
-    layersPattern:
-      hf.layers_pattern == null
-        ? undefined
-        : typeof hf.layers_pattern === 'string'
-          ? [hf.layers_pattern]
-          : hf.layers_pattern,
+    ...layerOptions(hf),
   };
+}
+
+/** `layers_to_transform` and `layers_pattern` as lists. */
+function layerOptions(hf: HfConfig): Pick<AdapterConfig, 'layersToTransform' | 'layersPattern'> {
+  const list = <T>(v: T | T[] | null | undefined): T[] | undefined =>
+    v == null ? undefined : Array.isArray(v) ? v : [v];
+  return { layersToTransform: list(hf.layers_to_transform), layersPattern: list(hf.layers_pattern) };
 }
 
 /** The tensors an adapter expects in the file: key → [target, shape]. */

@@ -18,6 +18,7 @@ export { FloraConvAdapter, type FloraConvOptions } from './adapters/flora-conv.j
 export { LoraAdapter, type LoraInit, type LoraOptions, maxRank } from './adapters/lora.js';
 export { LoraDashAdapter, type LoraDashOptions } from './adapters/lora-dash.js';
 export { ParallelAdapter, type ParallelOptions } from './adapters/parallel.js';
+export { PeftIa3Adapter } from './adapters/peft-ia3.js';
 export { SamParserAdapter } from './adapters/sam-parser.js';
 export { ScalingAdapter, type ScalingMethod } from './adapters/scaling.js';
 export { TriLoraAdapter } from './adapters/trilora.js';

@@ -13,6 +13,7 @@ import { FloraConvAdapter } from './adapters/flora-conv.js';
 import { checkRank, LoraAdapter } from './adapters/lora.js';
 import { LoraDashAdapter } from './adapters/lora-dash.js';
 import { ParallelAdapter } from './adapters/parallel.js';
+import { PeftIa3Adapter } from './adapters/peft-ia3.js';
 import { SamParserAdapter } from './adapters/sam-parser.js';
 import { ScalingAdapter } from './adapters/scaling.js';
 import { TriLoraAdapter } from './adapters/trilora.js';
@@ -192,6 +193,12 @@ export function createAdapter(
         seed,
       });
     }
+    case 'peft-ia3':
+      dense(method);
+      return new PeftIa3Adapter(
+        layer,
+        (config.feedforwardModules ?? []).some((f) => suffixMatch(path, f)),
+      );
   }
 }
 
