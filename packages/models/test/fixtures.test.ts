@@ -2,9 +2,10 @@
  * Our models against stock transformers on the tiny checkpoints of ../shared/reference/hf
  * (logits, every hidden state and the LM loss, float32, tolerance 1e-5 as its README states).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readNpy } from '@numts/io';
+import { readNpy, SafetensorsFile } from '@numts/io';
 import { noGrad, Variable } from '@numts/nn';
 import { announceSkip, SHARED_DATA, SHARED_REMEDY } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import {
   LlamaForCausalLM,
   type VitForImageClassification,
 } from '../src/index.js';
-import { loadPretrained } from '../src/node.js';
+import { loadPretrained, savePretrained } from '../src/node.js';
 
 const HF = join(SHARED_DATA, '..', 'reference', 'hf');
 const available = existsSync(join(HF, 'manifest.json'));
@@ -87,5 +88,28 @@ describe.skipIf(!available)('transformers fixtures', () => {
     expect(maxAbsDiff(out.logits.data, npy('bert', 'logits').data)).toBeLessThan(TOL);
     expectHidden(out.hiddenStates, 'bert');
     expect(maxAbsDiff(out.poolerOutput.data, npy('bert', 'pooler_output').data)).toBeLessThan(TOL);
+  });
+
+  it('savePretrained writes the stock key set, dtypes and shapes of every family; reloading gives the same logits', () => {
+    for (const family of ['gpt2', 'llama', 'vit', 'bert']) {
+      const model = loadPretrained(join(HF, family));
+      const dir = mkdtempSync(join(tmpdir(), `numts-${family}-`));
+      savePretrained(model, dir);
+      const stock = SafetensorsFile.parse(readFileSync(join(HF, family, 'model.safetensors')));
+      const ours = SafetensorsFile.parse(readFileSync(join(dir, 'model.safetensors')));
+      expect(ours.names.sort(), family).toEqual(stock.names.sort());
+      for (const name of stock.names) {
+        expect(ours.entries.get(name)!.dtype, name).toBe(stock.entries.get(name)!.dtype);
+        expect(ours.entries.get(name)!.shape, name).toEqual(stock.entries.get(name)!.shape);
+      }
+      const again = loadPretrained(dir);
+      const x =
+        family === 'vit'
+          ? Variable.from(npy('vit', 'pixel_values').data, [2, 1, 28, 28])
+          : Variable.from(npy(family, 'input_ids').data, [2, 11]);
+      const a = noGrad(() => model.forward(x)).data;
+      const b = noGrad(() => again.forward(x)).data;
+      expect(Array.from(b), family).toEqual(Array.from(a));
+    }
   });
 });

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainError, FormatError, Rng } from '@numts/core';
-import { readNpy, SafetensorsFile } from '@numts/io';
+import { readNpy, readSafetensors, SafetensorsFile, writeSafetensors } from '@numts/io';
 import { Adam, noGrad } from '@numts/nn';
 import { injectAdapters, mergeAdapters, unmergeAdapters } from '@numts/peft';
 import { TEST_DATA } from '@numts/testing';
@@ -120,6 +120,34 @@ describe('bad configs and checkpoints are refused by field and key', () => {
     expect(() => fromPretrained({ 'config.json': files['config.json']! })).toThrow(
       /neither model.safetensors nor model.safetensors.index.json/,
     );
+  });
+
+  it('sharded BF16 checkpoints (model.safetensors.index.json) load', () => {
+    const model = createModel(tinyLlama, { seed: 5 }) as LlamaForCausalLM;
+    const files = toPretrained(model);
+    const tensors = readSafetensors(files['model.safetensors'] as Uint8Array).tensors;
+    const names = Object.keys(tensors).sort();
+    const half = Math.ceil(names.length / 2);
+    const shards = [names.slice(0, half), names.slice(half)];
+    const weightMap: Record<string, string> = {};
+    const sharded: Record<string, Uint8Array | string> = { 'config.json': files['config.json']! };
+    shards.forEach((keys, i) => {
+      const file = `model-0000${i + 1}-of-00002.safetensors`;
+      const part: Record<string, (typeof tensors)[string]> = {};
+      for (const k of keys) {
+        part[k] = tensors[k]!;
+        weightMap[k] = file;
+      }
+      sharded[file] = writeSafetensors(part, { dtype: 'BF16' });
+    });
+    sharded['model.safetensors.index.json'] = JSON.stringify({ metadata: {}, weight_map: weightMap });
+    const loaded = fromPretrained(sharded) as LlamaForCausalLM;
+    const batch = { inputIds: [1, 5, 9, 2], shape: [1, 4] as [number, number] };
+    const a = noGrad(() => model.run(batch).logits.data);
+    const b = noGrad(() => loaded.run(batch).logits.data);
+    // BF16 keeps 8 bits of mantissa: the logits move, but only at that precision.
+    expect(maxAbsDiff(a, b)).toBeLessThan(0.05);
+    expect(maxAbsDiff(a, b)).toBeGreaterThan(0);
   });
 
   it('token ids outside the vocabulary are a ShapeError naming the position', () => {

@@ -168,6 +168,35 @@ describe('rmsNorm, rotaryEmbedding, silu, swiGlu, Conv1D', () => {
     gradCheck((v) => rotaryEmbedding(v!, { positions: [3, 7, 11] }), [x]);
   });
 
+  it('gradients of rmsNorm, rotaryEmbedding and swiGlu over random shapes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.constantFrom(2, 4, 6),
+        fc.constantFrom(10, 100, 10000),
+        fc.integer({ min: 0, max: 1000 }),
+        (rows, t, d, theta, seed) => {
+          const rng = new Rng(seed);
+          gradCheck((a, w) => rmsNorm(a!, d, w!, 1e-6), [randVar(rng, [rows, d]), randVar(rng, [d])], {
+            seed,
+            maxChecks: 12,
+          });
+          const positions = Array.from({ length: t }, () => rng.int(0, 50));
+          gradCheck((a) => rotaryEmbedding(a!, { theta, positions }), [randVar(rng, [1, rows, t, d])], {
+            seed,
+            maxChecks: 12,
+          });
+          gradCheck((a, b) => swiGlu(a!, b!), [randVar(rng, [rows, d]), randVar(rng, [rows, d])], {
+            seed,
+            maxChecks: 12,
+          });
+        },
+      ),
+      { numRuns: 30, seed: 11 },
+    );
+  });
+
   it('silu and swiGlu have the formulas and gradients', () => {
     const rng = new Rng(7);
     const x = randVar(rng, [5]);
