@@ -33,7 +33,8 @@ export interface AdapterConfig {
   /**
    * Which layers get an adapter, as in HF peft: a list of names matched against the end of the
    * dotted module path (`'fc1'` matches `encoder.fc1`), a regular expression string matched
-   * against the whole path, or `'all-linear'` (every Linear except `modulesToSave`).
+   * against the whole path, or `'all-linear'` (every Linear and Conv1D except `modulesToSave` and,
+   * as peft, the output layer: a module named `lm_head`, `classifier` or `score`).
    */
   targetModules: readonly string[] | string;
   /** Paths (suffix-matched) never adapted. */

@@ -6,7 +6,8 @@
  * out×r×1×1, Embedding `.lora_embedding_A` r×count and `.lora_embedding_B` dim×r, DoRA
  * `.lora_magnitude_vector` out). The other methods use their own `peft_type` (`LORA_DASH`,
  * `NUMTS_SSB`, …) and the parameter names of the adapter (documented in the README). Every file
- * also carries `numts_config`, the numts configuration, which stock peft ignores.
+ * travel with `numts_adapter.json`, the numts configuration, in a file of its own that stock peft
+ * never reads.
  *
  * @module
  */
@@ -21,12 +22,18 @@ import { PeftIa3Adapter } from './adapters/peft-ia3.js';
 import type { AdapterConfig } from './config.js';
 import { adapterConfigOf, adaptersOf, injectAdapters, unloadAdapters } from './inject.js';
 
-/** The two files of an adapter directory. */
+/** The files of an adapter directory. */
 export interface AdapterFiles {
   /** Text of `adapter_config.json`. */
   config: string;
   /** Bytes of `adapter_model.safetensors`. */
   weights: Uint8Array;
+  /**
+   * Text of `numts_adapter.json`: the numts configuration beside peft's (absent in stock peft
+   * folders, which need none). Kept in its own file so that peft, which rejects unknown fields of
+   * adapter_config.json with a warning, never sees it.
+   */
+  numts?: string | undefined;
 }
 
 /** Options of {@link saveAdapter}. */
@@ -113,7 +120,6 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
   let alphaOut = config.alpha ?? rankOut;
   const rankPattern: Record<string, number> = {};
   const alphaPattern: Record<string, number> = {};
-  let initOut: unknown = true;
   for (const [path, a] of list) {
     if (a instanceof LoraAdapter) {
       const { aKey, bKey } = loraKeys(path, a);
@@ -162,13 +168,6 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
         r *= 2;
         aShape = [r, inn];
         bShape = [out, r];
-      } else if (a.initialFactors) {
-        initOut =
-          a.init === 'pissa'
-            ? config.pissaNiter !== undefined
-              ? `pissa_niter_${config.pissaNiter}`
-              : 'pissa'
-            : true;
       }
       tensors[aKey] = { data: A, shape: aShape };
       tensors[bKey] = { data: B, shape: bShape };
@@ -239,7 +238,9 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
     // peft's name for adapting GPT-2's Conv1D, whose weight is stored [in, out].
     fan_in_fan_out: list.some(([, a]) => a.layer instanceof Conv1D),
     inference_mode: true,
-    init_lora_weights: options.svdInitAsLora ? true : initOut,
+    // Always true: saved PiSSA/MiLoRA factors apply to the residual base weight the user saves with
+    // them; "pissa" here would make peft run the SVD again on that residual.
+    init_lora_weights: true,
     layer_replication: null,
     layers_pattern: null,
     layers_to_transform: null,
@@ -259,11 +260,12 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
     task_type: null,
     use_dora: config.method === 'dora',
     use_rslora: config.useRslora ?? false,
-    ...(exported || options.svdInitAsLora
-      ? {}
-      : { numts_config: { ...config, targetModules: list.map(([p]) => p) } }),
   };
-  return { config: `${JSON.stringify(json, null, 2)}\n`, weights };
+  const numts =
+    exported || options.svdInitAsLora
+      ? undefined
+      : `${JSON.stringify({ numts_config: { ...config, targetModules: list.map(([p]) => p) } }, null, 2)}\n`;
+  return { config: `${JSON.stringify(json, null, 2)}\n`, weights, ...(numts ? { numts } : {}) };
 }
 
 /** The parts of an HF `adapter_config.json` this package reads. */
@@ -293,8 +295,12 @@ interface HfConfig {
   numts_config?: AdapterConfig;
 }
 
-/** Parses `adapter_config.json` into a numts {@link AdapterConfig}. */
-export function parseAdapterConfig(text: string): AdapterConfig {
+/**
+ * Parses `adapter_config.json` (and, when given, the `numts_adapter.json` beside it) into a numts
+ * {@link AdapterConfig}. The numts configuration wins where present; older files carry it as a
+ * `numts_config` field of adapter_config.json, which is read too.
+ */
+export function parseAdapterConfig(text: string, numtsText?: string): AdapterConfig {
   const fn = 'parseAdapterConfig';
   let raw: unknown;
   try {
@@ -305,9 +311,19 @@ export function parseAdapterConfig(text: string): AdapterConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new FormatError(`${fn}: adapter_config.json must hold a JSON object`);
   const hf = raw as HfConfig;
-  if (hf.numts_config) {
+  let numtsConfig = hf.numts_config;
+  if (numtsText !== undefined) {
+    try {
+      numtsConfig = (JSON.parse(numtsText) as { numts_config?: AdapterConfig }).numts_config;
+    } catch (e) {
+      throw new FormatError(`${fn}: numts_adapter.json is not valid JSON (${(e as Error).message})`);
+    }
+    if (!numtsConfig || typeof numtsConfig !== 'object')
+      throw new FormatError(`${fn}: numts_adapter.json has no numts_config object`);
+  }
+  if (numtsConfig) {
     // An SVD-initialised adapter applies to the saved (residual) base weight: load it as LoRA.
-    const c = { ...hf.numts_config };
+    const c = { ...numtsConfig };
     if (c.method === 'pissa' || c.method === 'milora') {
       c.method = 'lora';
       delete c.init;
@@ -406,7 +422,7 @@ function expectedTensors(
  */
 export function loadAdapter(model: Module, files: AdapterFiles): Map<string, Adapter> {
   const fn = 'loadAdapter';
-  const config = parseAdapterConfig(files.config);
+  const config = parseAdapterConfig(files.config, files.numts);
   const file = SafetensorsFile.parse(files.weights);
   const adapters = injectAdapters(model, config);
   try {

@@ -41,6 +41,13 @@ export function layerIndex(path: string, patterns?: readonly string[]): number |
   return undefined;
 }
 
+/** Module names of output layers, which `'all-linear'` leaves out as peft does. */
+export const OUTPUT_LAYER_NAMES: readonly string[] = ['lm_head', 'classifier', 'score'];
+
+function isOutputLayer(path: string): boolean {
+  return OUTPUT_LAYER_NAMES.includes(path.slice(path.lastIndexOf('.') + 1));
+}
+
 function suffixMatch(path: string, name: string): boolean {
   return path === name || path.endsWith(`.${name}`);
 }
@@ -62,7 +69,9 @@ export function resolveTargets(fn: string, model: Module, config: AdapterConfig)
   };
   const t = config.targetModules;
   if (t === 'all-linear') {
-    for (const [p, m] of modules) if (m instanceof Linear && !isExcluded(p)) add(p, m);
+    // As peft: every Linear and Conv1D except the output layer (the LM head or classifier).
+    for (const [p, m] of modules)
+      if ((m instanceof Linear || m instanceof Conv1D) && !isExcluded(p) && !isOutputLayer(p)) add(p, m);
   } else if (typeof t === 'string') {
     let re: RegExp;
     try {

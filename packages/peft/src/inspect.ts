@@ -58,7 +58,7 @@ function frob(a: ArrayLike<number>): number {
  */
 export function inspectAdapter(files: AdapterFiles, options: InspectOptions = {}): ModuleInspection[] {
   const fn = 'inspectAdapter';
-  const config = parseAdapterConfig(files.config);
+  const config = parseAdapterConfig(files.config, files.numts);
   const raw = JSON.parse(files.config) as { r?: number; lora_alpha?: number; use_rslora?: boolean };
   const file = SafetensorsFile.parse(files.weights);
   const modules = new Map<string, { a?: string; b?: string }>();

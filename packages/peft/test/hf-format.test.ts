@@ -185,7 +185,7 @@ describe('HF peft adapter files', () => {
       expect(Buffer.from(again.weights).equals(Buffer.from(files.weights)), method).toBe(true);
       // A reloaded PiSSA adapter is plain LoRA on the residual weight, so only its config differs.
       if (method !== 'pissa') expect(again.config, method).toBe(files.config);
-      else expect(JSON.parse(again.config).numts_config.method).toBe('lora');
+      else expect(JSON.parse(again.numts!).numts_config.method).toBe('lora');
     }
   });
 

@@ -48,3 +48,50 @@ describe('adapter_config.json options', () => {
     ).not.toThrow();
   });
 });
+
+describe('PiSSA files for stock peft', () => {
+  it('write init_lora_weights = true: the factors belong to the saved residual weight, no second SVD', async () => {
+    const { saveAdapter } = await import('../src/index.js');
+    const net = new Net();
+    injectAdapters(net, { method: 'pissa', targetModules: ['q_proj'], rank: 2, alpha: 4 });
+    expect(JSON.parse(saveAdapter(net).config).init_lora_weights).toBe(true);
+    const net2 = new Net();
+    injectAdapters(net2, { method: 'pissa', targetModules: ['q_proj'], rank: 2, alpha: 4, pissaNiter: 2 });
+    expect(JSON.parse(saveAdapter(net2).config).init_lora_weights).toBe(true);
+  });
+});
+
+describe("targetModules: 'all-linear'", () => {
+  it('takes every Linear but the output layer, as peft', () => {
+    class WithHead extends Module {
+      readonly layers = this.child('layers', new ModuleList([new Block(), new Block()]));
+      readonly lm_head = this.child('lm_head', new Linear(4, 7, { seed: 3 }));
+      forward(x: never): never {
+        return x;
+      }
+    }
+    const adapters = injectAdapters(new WithHead(), { method: 'lora', targetModules: 'all-linear', rank: 2 });
+    expect([...adapters.keys()]).toEqual(['layers.0.q_proj', 'layers.1.q_proj']);
+  });
+});
+
+describe('numts_adapter.json', () => {
+  it('holds the numts configuration beside clean peft files, and a directory round-trips it', async () => {
+    const { saveAdapter, loadAdapter } = await import('../src/index.js');
+    const { readAdapterDir, writeAdapterDir } = await import('../src/node.js');
+    const { mkdtempSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const net = new Net();
+    injectAdapters(net, { method: 'ssb', targetModules: ['q_proj'] });
+    const files = saveAdapter(net);
+    expect(JSON.parse(files.config).numts_config).toBeUndefined();
+    expect(JSON.parse(files.numts!).numts_config.method).toBe('ssb');
+    const dir = mkdtempSync(join(tmpdir(), 'numts-adapter-'));
+    writeAdapterDir(dir, files);
+    expect(existsSync(join(dir, 'numts_adapter.json'))).toBe(true);
+    const back = readAdapterDir(dir);
+    expect(back.numts).toBe(files.numts);
+    expect(loadAdapter(new Net(), back).size).toBe(3);
+  });
+});
