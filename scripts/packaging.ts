@@ -22,7 +22,7 @@ export const PUBLISHED: Record<string, string[]> = {
   peft: ['core', 'decompositions', 'io', 'nn'],
   models: ['core', 'io', 'nn'],
   wilss: ['core', 'io', 'nn'],
-  cli: ['core', 'decompositions', 'io', 'multilabel', 'nn', 'peft', 'pll', 'wilss'],
+  cli: ['core', 'decompositions', 'io', 'models', 'multilabel', 'nn', 'peft', 'pll', 'wilss'],
 };
 
 /**

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
-// The `numts` command. An installed package runs its compiled dist/ with plain Node. In a checkout
-// of the repository that has not been built, it runs the TypeScript sources through tsx (a
-// development dependency of the repository), so `npm ci && npx numts …` works without a build;
-// NUMTS_FROM_SOURCE=1 asks for the sources even when dist/ exists (the repository's tests do).
+// The `numts` command. An installed package (which ships dist/ and no src/) runs its compiled
+// dist/ with plain Node. In a checkout of the repository it runs the TypeScript sources through tsx
+// (a development dependency there), so `npm ci && npx numts …` works without a build and never
+// runs a stale build; NUMTS_FROM_DIST=1 runs dist/ there instead.
 import { existsSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const dist = new URL('../dist/main.js', import.meta.url);
-if (existsSync(dist) && process.env.NUMTS_FROM_SOURCE !== '1') {
+const source = new URL('../src/main.ts', import.meta.url);
+if (existsSync(dist) && (!existsSync(source) || process.env.NUMTS_FROM_DIST === '1')) {
   const { run } = await import(dist.href);
   process.exitCode = await run(args);
 } else {
-  const source = new URL('../src/main.ts', import.meta.url);
   if (!existsSync(source)) {
     console.error('numts: error: the package is incomplete (dist/main.js is missing); reinstall @numts/cli');
     process.exit(70);

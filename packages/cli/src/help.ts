@@ -70,7 +70,10 @@ precision per fold and their means.`;
 /** `--help` text of the command. */
 export const PEFT_HELP = `usage: numts peft inspect <adapter_dir> [--base <weights.safetensors>] [--directions s] [--json]
 
-Reads a HuggingFace LoRA adapter (adapter_config.json + adapter_model.safetensors) and prints, per
-adapted module, its rank, scale s, ‖A‖, ‖B‖, ‖ΔW‖ (ΔW = s·B·A), the leading singular values of ΔW
-and its stable rank. With --base (the base model's weights), also the task-specific directions of
-ΔW: the singular directions of W with the largest change rates δᵢ = |uᵢᵀΔWvᵢ|/σᵢ (LoRA-Dash).`;
+Reads a Hugging Face peft adapter (adapter_config.json + adapter_model.safetensors; LoRA, rsLoRA,
+DoRA, LoRA on GPT-2's Conv1D, IA3, or a folder of named adapters, one subfolder each) and prints,
+per adapted module, its rank, scale s, ‖A‖, ‖B‖, ‖ΔW‖ (ΔW = s·B·A), the leading singular values of
+ΔW and its stable rank; DoRA's magnitude range; IA3's vector (input or output scaling). With --base
+(the base model's weights), also the task-specific directions of ΔW: the singular directions of W
+with the largest change rates δᵢ = |uᵢᵀΔWvᵢ|/σᵢ (LoRA-Dash), by 0-based index of σ(W), largest first;
+for IA3 the ΔW its scaling makes.`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpy, writeNpy } from '@numts/io';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, FIX, FROM_SOURCE, PEFT_FIX, ROOT, runNumts } from './run-numts.js';
+import { BIN, FIX, PEFT_FIX, ROOT, runNumts } from './run-numts.js';
 
 let dir: string;
 
@@ -286,7 +286,6 @@ describe('the README of the command', () => {
       const r = spawnSync(process.execPath, [BIN, ...args], {
         cwd: root,
         encoding: 'utf8',
-        env: FROM_SOURCE,
       });
       expect(r.status, `${line}\n${r.stderr}`).toBe(0);
     }

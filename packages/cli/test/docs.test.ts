@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runReadmeBlocks } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
-import { FROM_SOURCE } from './run-numts.js';
 
 const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs');
 
@@ -34,7 +33,6 @@ describe('docs', () => {
       const r = spawnSync(process.execPath, [bin, ...args], {
         cwd: join(DOCS, '..'),
         encoding: 'utf8',
-        env: FROM_SOURCE,
       });
       expect(r.status, `${line}\n${r.stderr}`).toBe(0);
     }

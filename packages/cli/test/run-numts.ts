@@ -11,11 +11,9 @@ export const ROOT = join(here, '..', '..', '..');
 /** Fixtures of the CLI and of peft in test-data. */
 export const FIX = join(ROOT, 'test-data', 'cli');
 export const PEFT_FIX = join(ROOT, 'test-data', 'peft');
-/** The command runs from the TypeScript sources under test, even where a build left dist/. */
-export const FROM_SOURCE = { ...process.env, NUMTS_FROM_SOURCE: '1' };
 
 /** Runs `numts …args` in `cwd`; returns the exit code and both outputs. */
 export function runNumts(cwd: string, ...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: FROM_SOURCE });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }

@@ -20,6 +20,16 @@ import { type AdapterFiles, parseAdapterConfig } from './hf-format.js';
 export interface ModuleInspection {
   /** Module path (without `base_model.model.`). */
   path: string;
+  /** `'lora'` (factors A, B; DoRA adds a magnitude) or `'ia3'` (a scaling vector, no factors). */
+  kind: 'lora' | 'ia3';
+  /** DoRA's learned magnitude m (one per output), when the file has `lora_magnitude_vector`. */
+  magnitude?: Float64Array | undefined;
+  /**
+   * IA3: the scaling vector `ia3_l` and whether it scales the input (feed-forward module) or the
+   * output; rank, norms and spectrum then describe ΔW = W·(diag(l) − I) only when the base weight
+   * is given, else they are 0.
+   */
+  ia3?: { values: Float64Array; scales: 'input' | 'output' } | undefined;
   /** Rank r of the saved factors. */
   rank: number;
   /** Scale s applied to B·A (α/r or α/√r). */
@@ -32,7 +42,10 @@ export interface ModuleInspection {
   normDelta: number;
   /** Singular spectrum of ΔW. */
   spectrum: SingularSpectrum;
-  /** Task-specific directions of ΔW with respect to the base weight (when it was given). */
+  /**
+   * Task-specific directions of ΔW with respect to the base weight (when it was given); their
+   * `indices` are 0-based positions in the base weight's singular values, largest first.
+   */
   directions?: TaskSpecificDirections | undefined;
 }
 
@@ -59,8 +72,15 @@ function frob(a: ArrayLike<number>): number {
 export function inspectAdapter(files: AdapterFiles, options: InspectOptions = {}): ModuleInspection[] {
   const fn = 'inspectAdapter';
   const config = parseAdapterConfig(files.config, files.numts);
-  const raw = JSON.parse(files.config) as { r?: number; lora_alpha?: number; use_rslora?: boolean };
+  const raw = JSON.parse(files.config) as {
+    r?: number;
+    lora_alpha?: number;
+    use_rslora?: boolean;
+    fan_in_fan_out?: boolean;
+    peft_type?: string;
+  };
   const file = SafetensorsFile.parse(files.weights);
+  if (raw.peft_type === 'IA3') return inspectIa3(file, config.feedforwardModules ?? [], options);
   const modules = new Map<string, { a?: string; b?: string }>();
   for (const name of file.names) {
     const m =
@@ -102,21 +122,88 @@ export function inspectAdapter(files: AdapterFiles, options: InspectOptions = {}
       normB: frob(bd.data),
       normDelta: frob(delta.clone().data),
       spectrum: singularSpectrum(delta),
+      kind: 'lora',
+    };
+    const magnitudeKey = `base_model.model.${path}.lora_magnitude_vector`;
+    if (file.entries.has(magnitudeKey))
+      item.magnitude = Float64Array.from(file.get(magnitudeKey).clone().data as ArrayLike<number>, Number);
+    // GPT-2's Conv1D stores its base weight [in, out] (peft's fan_in_fan_out): compare as [out, in].
+    const wm = baseMatrix(fn, options, path, delta.rows, delta.cols, raw.fan_in_fan_out === true);
+    if (wm)
+      item.directions = taskSpecificDirections(
+        wm,
+        delta.clone(),
+        Math.min(options.directions ?? 8, delta.rows, delta.cols),
+      );
+    out.push(item);
+  }
+  return out;
+}
+
+/** The base weight of `path` as an [out, in] matrix, when `options.baseWeights` has it. */
+function baseMatrix(
+  fn: string,
+  options: InspectOptions,
+  path: string,
+  rows: number,
+  cols: number,
+  transposed: boolean,
+): Matrix | undefined {
+  const base = options.baseWeights;
+  if (!base) return undefined;
+  const key = Object.keys(base).find((k) => k === `${path}.weight` || k.endsWith(`.${path}.weight`));
+  if (!key) return undefined;
+  const w = base[key]!;
+  if (w.data.length !== rows * cols)
+    throw new FormatError(
+      `${fn}: base weight ${JSON.stringify(key)} has ${w.data.length} values but ΔW of ${JSON.stringify(path)} is ${rows}×${cols}`,
+    );
+  const data = Float64Array.from(w.data, Number);
+  return transposed ? transpose(new Matrix(cols, rows, data)).clone() : new Matrix(rows, cols, data);
+}
+
+/** IA3 modules: the vectors, and with the base weight the ΔW they make (W·(diag(l) − I) or (diag(l) − I)·W). */
+function inspectIa3(
+  file: SafetensorsFile,
+  feedforward: readonly string[],
+  options: InspectOptions,
+): ModuleInspection[] {
+  const out: ModuleInspection[] = [];
+  for (const name of file.names) {
+    const m = /^base_model\.model\.(.+)\.ia3_l$/.exec(name);
+    if (!m) continue;
+    const path = m[1]!;
+    const t = file.get(name);
+    const values = Float64Array.from(t.clone().data as ArrayLike<number>, Number);
+    const scales =
+      t.shape[0] === 1 || feedforward.some((f) => path === f || path.endsWith(`.${f}`)) ? 'input' : 'output';
+    const item: ModuleInspection = {
+      path,
+      kind: 'ia3',
+      ia3: { values, scales },
+      rank: 0,
+      scaling: 1,
+      shape: [0, 0],
+      normA: frob(values),
+      normB: 0,
+      normDelta: 0,
+      spectrum: singularSpectrum(new Matrix(0, 0)),
     };
     const base = options.baseWeights;
-    if (base) {
-      const key = Object.keys(base).find((k) => k === `${path}.weight` || k.endsWith(`.${path}.weight`));
-      if (key) {
-        const w = base[key]!;
-        const size = w.data.length;
-        if (size !== delta.rows * delta.cols)
-          throw new FormatError(
-            `${fn}: base weight ${JSON.stringify(key)} has ${size} values but ΔW of ${JSON.stringify(path)} is ${delta.rows}×${delta.cols}`,
-          );
-        const wm = new Matrix(delta.rows, delta.cols, Float64Array.from(w.data, Number));
-        const s = Math.min(options.directions ?? 8, delta.rows, delta.cols);
-        item.directions = taskSpecificDirections(wm, delta.clone(), s);
-      }
+    const key =
+      base && Object.keys(base).find((k) => k === `${path}.weight` || k.endsWith(`.${path}.weight`));
+    if (key) {
+      const w = base[key]!;
+      const [rows, cols] = [w.shape[0]!, w.shape[1] ?? 1];
+      const delta = new Matrix(rows, cols, Float64Array.from(w.data, Number));
+      for (let i = 0; i < rows; i++)
+        for (let j = 0; j < cols; j++)
+          delta.data[i * cols + j] =
+            delta.data[i * cols + j]! * ((scales === 'input' ? values[j]! : values[i]!) - 1);
+      item.shape = [rows, cols];
+      item.normDelta = frob(delta.data);
+      item.spectrum = singularSpectrum(delta);
+      item.rank = item.spectrum.values.filter((v) => v > 1e-12 * (item.spectrum.values[0] ?? 0)).length;
     }
     out.push(item);
   }
