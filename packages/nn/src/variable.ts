@@ -78,6 +78,11 @@ export class Variable {
   backwardFn: (() => void) | null = null;
   /** Optional name (parameters carry their state-dict key). */
   name: string | undefined;
+  /**
+   * How many optimizer steps have updated this value in place (the optimizers of this package
+   * advance it), so that modules can count training steps without being told.
+   */
+  version = 0;
 
   constructor(data: Buf, shape: readonly number[], requiresGrad = false) {
     if (data.length !== shapeSize(shape)) {

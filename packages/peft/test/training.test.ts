@@ -49,6 +49,33 @@ describe('training with adapters', () => {
     expect(Array.from(dash.dashScale.data).some((v) => v !== 0)).toBe(true);
   });
 
+  it('LoRA-Dash counts the steps of an nn optimizer by itself (no notifyOptimizerStep): directions at step t', () => {
+    const model = new TinyMlp(6, 8, 2);
+    injectAdapters(model, {
+      method: 'lora-dash',
+      targetModules: ['fc1'],
+      rank: 2,
+      dashDirections: 2,
+      preLaunchSteps: 5,
+    });
+    const dash = adaptersOf(model)[0]![1] as LoraDashAdapter;
+    const opt = new AdamW(
+      model.parameters().filter((p) => p.requiresGrad),
+      { lr: 1e-2 },
+    );
+    const x = randomInput(1, [16, 6]);
+    const y = randomInput(2, [16, 2]);
+    for (let step = 0; step < 8; step++) {
+      model.zeroGrad();
+      mse(model.forward(x), y).backward();
+      opt.step();
+      expect(dash.steps).toBe(step + 1);
+      if (step < 4) expect(dash.dashU, `step ${step}`).toBeNull();
+    }
+    // Selected at the first forward after step 5, as a notifyOptimizerStep after step 5 would.
+    expect(dash.selected).toHaveLength(2);
+  });
+
   it('counts trainable parameters exactly (spec formulas)', () => {
     const count = (c: Parameters<typeof injectAdapters>[1], m = new TinyMlp(6, 8, 2)) => {
       injectAdapters(m, c);

@@ -57,7 +57,11 @@ export abstract class Optimizer {
     this.steps++;
     noGrad(() => {
       for (const g of this.groups)
-        for (const p of g.params) if (p.grad && p.requiresGrad) this.update(p, p.grad, g);
+        for (const p of g.params)
+          if (p.grad && p.requiresGrad) {
+            this.update(p, p.grad, g);
+            p.version++;
+          }
     });
   }
 

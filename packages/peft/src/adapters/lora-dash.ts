@@ -38,8 +38,10 @@ export class LoraDashAdapter extends LoraAdapter {
   readonly selection: DirectionSelection;
   /** d ∈ R^s (code name `lora_index`), zero until and after selection starts it. */
   readonly dashScale: Variable;
-  /** Optimizer steps seen so far. */
-  steps = 0;
+  /** Steps reported by {@link notifyOptimizerStep} (or set when loading). */
+  #reported = 0;
+  /** The factors' update count when the count was last set. */
+  #versionBase = 0;
   /** Indices of the dashed singular directions of W (empty before selection). */
   selected: Int32Array = new Int32Array(0);
   #us: Variable | null = null;
@@ -72,10 +74,29 @@ export class LoraDashAdapter extends LoraAdapter {
     return this.#vst;
   }
 
-  /** Counts a step; at step t the directions are selected. */
+  /**
+   * Optimizer steps seen so far: counted by the optimizers of @numts/nn as they update the LoRA
+   * factors, or reported with {@link notifyOptimizerStep} by a training loop that updates them
+   * itself (the larger of the two, so a loop that does both counts each step once).
+   */
+  get steps(): number {
+    const updates = Math.max(this.loraA.version, this.loraB.version) - this.#versionBase;
+    return Math.max(this.#reported, updates);
+  }
+  set steps(n: number) {
+    this.#reported = n;
+    this.#versionBase = Math.max(this.loraA.version, this.loraB.version);
+  }
+
+  /** Counts a reported step; at step t the directions are selected. */
   override onOptimizerStep(): void {
-    this.steps++;
-    if (this.steps === this.preLaunchSteps) this.selectNow();
+    this.#reported++;
+    this.selectWhenDue();
+  }
+
+  /** Selects the directions once t steps have passed (also checked on every training forward). */
+  private selectWhenDue(): void {
+    if (!this.#us && this.preLaunchSteps > 0 && this.steps >= this.preLaunchSteps) this.selectNow();
   }
 
   /**
@@ -120,6 +141,7 @@ export class LoraDashAdapter extends LoraAdapter {
   }
 
   protected override adaptedForward(x: Variable): Variable {
+    this.selectWhenDue();
     const base = this.layer.baseForward(x);
     const dx = this.dropped(x);
     let y = add(base, this.loraBranch(dx));
