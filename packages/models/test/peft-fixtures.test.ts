@@ -5,9 +5,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNpy } from '@numts/io';
+import { readNpy, SafetensorsFile } from '@numts/io';
 import { Adam, noGrad, Variable } from '@numts/nn';
-import { injectAdapters, loadAdapter, mergeAdapters, mergeAndUnload } from '@numts/peft';
+import {
+  injectAdapters,
+  loadAdapter,
+  mergeAdapters,
+  mergeAndUnload,
+  parseAdapterConfig,
+  saveAdapter,
+} from '@numts/peft';
 import { announceSkip, SHARED_DATA, SHARED_REMEDY } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
 import {
@@ -154,6 +161,31 @@ describe.skipIf(!available)('stock peft adapters on numts models', () => {
     const unmerged = llamaLogitsOf(model, batch);
     mergeAdapters(model);
     expect(maxAbsDiff(llamaLogitsOf(model, batch), unmerged)).toBeLessThan(2e-5);
+  });
+
+  it("files numts writes for LoRA, rsLoRA, DoRA, Conv1D LoRA, modules_to_save and IA3 have peft's config fields, keys, shapes and dtypes", () => {
+    for (const [dir, base] of [
+      ['llama_lora_rslora', 'llama'],
+      ['llama_dora', 'llama'],
+      ['gpt2_lora', 'gpt2'],
+      ['vit_lora_cls', 'vit'],
+      ['bert_ia3', 'bert'],
+    ] as const) {
+      const stock = adapterFiles(dir);
+      const model = loadPretrained(join(HF, base));
+      injectAdapters(model, parseAdapterConfig(stock.config));
+      const ours = saveAdapter(model);
+      expect(Object.keys(JSON.parse(ours.config)).sort(), dir).toEqual(
+        Object.keys(JSON.parse(stock.config)).sort(),
+      );
+      const a = SafetensorsFile.parse(ours.weights);
+      const b = SafetensorsFile.parse(stock.weights);
+      expect(a.names.sort(), dir).toEqual(b.names.sort());
+      for (const name of b.names) {
+        expect(a.entries.get(name)!.dtype, name).toBe(b.entries.get(name)!.dtype);
+        expect(a.entries.get(name)!.shape, name).toEqual(b.entries.get(name)!.shape);
+      }
+    }
   });
 });
 

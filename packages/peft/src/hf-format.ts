@@ -54,6 +54,9 @@ export interface SaveAdapterOptions {
 
 const PREFIX = 'base_model.model.';
 
+/** The peft release whose file format numts writes (its config fields, keys and shapes). */
+export const PEFT_FORMAT_VERSION = '0.21.0';
+
 /** The peft_type written for a method. */
 export function peftTypeOf(method: string): string {
   if (method === 'lora' || method === 'dora' || method === 'pissa' || method === 'milora') return 'LORA';
@@ -218,22 +221,26 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
         .map(([p]) => p),
       inference_mode: true,
       init_ia3_weights: true,
-      layers_pattern: null,
-      layers_to_transform: null,
       modules_to_save: config.modulesToSave ? [...config.modulesToSave] : null,
       peft_type: 'IA3',
-      peft_version: null,
+      peft_version: PEFT_FORMAT_VERSION,
       revision: null,
       target_modules: list.map(([p]) => p),
       task_type: null,
     };
     return { config: `${JSON.stringify(ia3, null, 2)}\n`, weights };
   }
+  // Every field of peft 0.21's LoraConfig, in its order, so that peft reads the file as its own.
   const json = {
+    alora_invocation_tokens: null,
     alpha_pattern: alphaPattern,
+    arrow_config: null,
     auto_mapping: null,
     base_model_name_or_path: options.baseModelName ?? null,
     bias: 'none',
+    corda_config: null,
+    ensure_weight_tying: false,
+    eva_config: null,
     exclude_modules: null,
     // peft's name for adapting GPT-2's Conv1D, whose weight is stored [in, out].
     fan_in_fan_out: list.some(([, a]) => a.layer instanceof Conv1D),
@@ -241,6 +248,7 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
     // Always true: saved PiSSA/MiLoRA factors apply to the residual base weight the user saves with
     // them; "pissa" here would make peft run the SVD again on that residual.
     init_lora_weights: true,
+    kasa_config: null,
     layer_replication: null,
     layers_pattern: null,
     layers_to_transform: null,
@@ -248,18 +256,26 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
     lora_alpha: alphaOut,
     lora_bias: false,
     lora_dropout: config.dropout ?? 0,
+    lora_ga_config: null,
     megatron_config: null,
     megatron_core: 'megatron.core',
     modules_to_save: config.modulesToSave ? [...config.modulesToSave] : null,
+    monteclora_config: null,
     peft_type: peftType,
-    peft_version: null,
+    peft_version: PEFT_FORMAT_VERSION,
+    qalora_group_size: 16,
     r: rankOut,
     rank_pattern: rankPattern,
     revision: null,
     target_modules: list.map(([p]) => p),
+    target_parameters: null,
     task_type: null,
+    trainable_token_indices: null,
+    use_bdlora: null,
     use_dora: config.method === 'dora',
+    use_qalora: false,
     use_rslora: config.useRslora ?? false,
+    velora_config: null,
   };
   const numts =
     exported || options.svdInitAsLora
