@@ -8,12 +8,18 @@ import { join } from 'node:path';
 import { readNpy, SafetensorsFile } from '@numts/io';
 import { Adam, noGrad, Variable } from '@numts/nn';
 import {
+  activeAdapters,
+  addWeightedAdapter,
+  deleteAdapter,
+  disableAdapters,
   injectAdapters,
   loadAdapter,
+  loadNamedAdapter,
   mergeAdapters,
   mergeAndUnload,
   parseAdapterConfig,
   saveAdapter,
+  setAdapter,
 } from '@numts/peft';
 import { announceSkip, SHARED_DATA, SHARED_REMEDY } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
@@ -186,6 +192,39 @@ describe.skipIf(!available)('stock peft adapters on numts models', () => {
         expect(a.entries.get(name)!.shape, name).toEqual(b.entries.get(name)!.shape);
       }
     }
+  });
+
+  it('named adapters on one model: switch, disable, combine as peft (cat reproduces the stored "ab"), delete', () => {
+    const model = loadPretrained(join(HF, 'llama')) as LlamaForCausalLM;
+    const base = llamaLogits(model).slice();
+    loadNamedAdapter(model, 'a', adapterFiles('llama_lora_multi', 'a'));
+    loadNamedAdapter(model, 'b', adapterFiles('llama_lora_multi', 'b'));
+    expect(activeAdapters(model)).toEqual(['b']);
+    expect(maxAbsDiff(llamaLogits(model), npy('llama_lora_multi/logits_b.npy').data)).toBeLessThan(1e-5);
+    setAdapter(model, 'a');
+    expect(maxAbsDiff(llamaLogits(model), npy('llama_lora_multi/logits_a.npy').data)).toBeLessThan(1e-5);
+    expect(
+      maxAbsDiff(
+        disableAdapters(model, () => llamaLogits(model).slice()),
+        base,
+      ),
+    ).toBe(0);
+    expect(maxAbsDiff(llamaLogits(model), npy('llama_lora_multi/logits_a.npy').data)).toBeLessThan(1e-5);
+    addWeightedAdapter(model, ['a', 'b'], [0.7, 0.3], 'ab', 'cat');
+    setAdapter(model, 'ab');
+    expect(maxAbsDiff(llamaLogits(model), npy('llama_lora_multi/logits_ab.npy').data)).toBeLessThan(1e-5);
+    // Both active: base + ΔW_a + ΔW_b, checked against merging a, then adding b, on a fresh model.
+    setAdapter(model, ['a', 'b']);
+    const both = llamaLogits(model).slice();
+    const ref = loadPretrained(join(HF, 'llama')) as LlamaForCausalLM;
+    loadAdapter(ref, adapterFiles('llama_lora_multi', 'a'));
+    mergeAndUnload(ref);
+    loadAdapter(ref, adapterFiles('llama_lora_multi', 'b'));
+    expect(maxAbsDiff(both, llamaLogits(ref))).toBeLessThan(2e-5);
+    expect(() => deleteAdapter(model, 'a')).toThrow(/"a" is active; activate another adapter first/);
+    setAdapter(model, 'ab');
+    deleteAdapter(model, 'a');
+    expect(() => setAdapter(model, 'a')).toThrow(/no adapter named "a" \(have b, ab\)/);
   });
 });
 

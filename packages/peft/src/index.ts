@@ -57,3 +57,15 @@ export {
 } from './inject.js';
 export { type InspectOptions, inspectAdapter, type ModuleInspection } from './inspect.js';
 export { type MpcOptions, mpcPenalty } from './mpc.js';
+export {
+  activeAdapters,
+  adapterNames,
+  addAdapter,
+  addWeightedAdapter,
+  type Combination,
+  deleteAdapter,
+  disableAdapters,
+  loadNamedAdapter,
+  namedAdapters,
+  setAdapter,
+} from './named.js';

@@ -241,7 +241,9 @@ export function injectAdapters(model: Module, config: AdapterConfig): Map<string
     ([path, layer], i) => [path, createAdapter(fn, path, layer, config, base + i)] as const,
   );
   const out = new Map<string, Adapter>();
-  trainableBefore.set(model, new Map(model.parameters().map((p) => [p, p.requiresGrad])));
+  // The trainability from before the first adapters (a named adapter added later keeps it).
+  if (!trainableBefore.has(model))
+    trainableBefore.set(model, new Map(model.parameters().map((p) => [p, p.requiresGrad])));
   for (const [path, adapter] of created) {
     adapter.layer.attachAdapter(adapter);
     out.set(path, adapter);
@@ -249,6 +251,43 @@ export function injectAdapters(model: Module, config: AdapterConfig): Map<string
   configs.set(model, { ...config });
   markOnlyAdaptersTrainable(model, { modulesToSave: config.modulesToSave });
   return out;
+}
+
+/** @internal The named adapters of a model (see named.ts); unloading the adapters forgets them. */
+export const namedRegistries = new WeakMap<Module, { sets: Map<string, AdapterSet>; active: string[] }>();
+
+/** Adapters attached to a model's layers together, with the config they were made from. */
+export interface AdapterSet {
+  adapters: Map<string, Adapter>;
+  config: AdapterConfig;
+}
+
+/**
+ * @internal Takes the attached adapters off their layers (intact, merged ones unmerged first)
+ * without restoring the model's trainability; undefined when none are attached.
+ */
+export function detachAdapterSet(model: Module): AdapterSet | undefined {
+  const list = adaptersOf(model);
+  const config = configs.get(model);
+  if (list.length === 0 || !config) return undefined;
+  for (const [, a] of [...list].reverse()) if (a.merged) a.unmerge();
+  for (const [, a] of list) a.layer.detachAdapter();
+  configs.delete(model);
+  return { adapters: new Map(list), config };
+}
+
+/**
+ * @internal Attaches a set of adapters (none may be attached) and trains only them and the
+ * set's `modulesToSave`; the trainability from before the first adapters is kept for unloading.
+ */
+export function attachAdapterSet(model: Module, set: AdapterSet): void {
+  if (adaptersOf(model).length > 0)
+    throw new DomainError('attachAdapterSet: the model already has adapters attached');
+  if (!trainableBefore.has(model))
+    trainableBefore.set(model, new Map(model.parameters().map((p) => [p, p.requiresGrad])));
+  for (const [, a] of set.adapters) a.layer.attachAdapter(a);
+  configs.set(model, { ...set.config });
+  markOnlyAdaptersTrainable(model, { modulesToSave: set.config.modulesToSave });
 }
 
 /** Every attached adapter with its layer's path, in module order. */
@@ -329,6 +368,7 @@ export function unloadAdapters(model: Module): Module {
 function detachAll(model: Module): Module {
   for (const [, a] of adaptersOf(model)) a.layer.detachAdapter();
   configs.delete(model);
+  namedRegistries.delete(model);
   const before = trainableBefore.get(model);
   for (const p of model.parameters()) p.requiresGrad = before?.get(p) ?? true;
   trainableBefore.delete(model);
