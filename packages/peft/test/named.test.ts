@@ -89,16 +89,18 @@ describe('named adapters', () => {
       (_, k) => f.u!.get(Math.floor(k / 5), 0) * f.s[0]! * f.vt!.get(0, k % 5),
     );
     const got = deltaOf(net, 'svd1');
-    got.forEach((v, i) => expect(v).toBeCloseTo(best[i]!, 10));
+    for (const [i, v] of got.entries()) expect(v).toBeCloseTo(best[i]!, 10);
     addWeightedAdapter(net, ['default', 'other'], [0.7, -0.3], 'cat', 'cat');
-    deltaOf(net, 'cat').forEach((v, i) => expect(v).toBeCloseTo(0.7 * d0[i]! - 0.3 * d1[i]!, 12));
+    for (const [i, v] of deltaOf(net, 'cat').entries())
+      expect(v).toBeCloseTo(0.7 * d0[i]! - 0.3 * d1[i]!, 12);
   });
 
   it('several active adapters add their ΔW; errors name the rule', () => {
     const net = twoAdapters();
     const [d0, d1] = [deltaOf(net, 'default'), deltaOf(net, 'other')];
     setAdapter(net, ['default', 'other']);
-    Array.from(deltaWeight(net.fc1)).forEach((v, i) => expect(v).toBeCloseTo(d0[i]! + d1[i]!, 12));
+    for (const [i, v] of Array.from(deltaWeight(net.fc1)).entries())
+      expect(v).toBeCloseTo(d0[i]! + d1[i]!, 12);
     const x = randomInput(3, [4, 5]);
     expect(noGrad(() => net.forward(x)).shape).toEqual([4, 3]);
     expect(() => addAdapter(net, 'other', lora(2, 2, 5))).toThrow(/an adapter named "other" exists already/);
