@@ -11,9 +11,10 @@
  *
  * @module
  */
-import { DomainError, FormatError, NonFiniteError, ShapeError } from '@numts/core';
+import { DomainError, FormatError, Matrix, NonFiniteError, ShapeError } from '@numts/core';
+import { svd } from '@numts/decompositions';
 import { SafetensorsFile, writeSafetensors } from '@numts/io';
-import { Conv1D, Embedding, type Module } from '@numts/nn';
+import { Conv1D, Conv2d, Embedding, Linear, type Module } from '@numts/nn';
 import type { Adapter } from './adapter.js';
 import { DoraAdapter } from './adapters/dora.js';
 import { LoraAdapter } from './adapters/lora.js';
@@ -38,6 +39,14 @@ export interface AdapterFiles {
 
 /** Options of {@link saveAdapter}. */
 export interface SaveAdapterOptions {
+  /**
+   * Write any mergeable adapter (SSL, SSB, (IA)³, SAM-PARSER, TriLoRA, MoSLoRA, FLoRA, DoRA, …) as
+   * the plain LoRA stock peft loads: ΔW of each module factored by an SVD at its numerical rank
+   * (scale 1; `rank_pattern` where ranks differ). Exact up to float32 rounding; what is lost is the
+   * method's own parameterisation (the file trains on as LoRA) and, for scaling methods, the
+   * parameter count (ΔW of a scaling is full rank). Not for the parallel adapter (not a ΔW).
+   */
+  asLora?: boolean | undefined;
   /** `base_model_name_or_path` (default null). */
   baseModelName?: string | null | undefined;
   /**
@@ -117,6 +126,7 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
       throw new DomainError(
         `${fn}: the adapter on ${JSON.stringify(path)} is merged; unmerge it before saving`,
       );
+  if (options.asLora) return saveAsLora(fn, model, config, list, options);
   const tensors: Tensors = {};
   let peftType = peftTypeOf(config.method);
   let rankOut = config.rank ?? 8;
@@ -230,20 +240,53 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
     };
     return { config: `${JSON.stringify(ia3, null, 2)}\n`, weights };
   }
-  // Every field of peft 0.21's LoraConfig, in its order, so that peft reads the file as its own.
-  const json = {
+  const json = loraConfigJson({
+    alphaPattern,
+    rankPattern,
+    r: rankOut,
+    alpha: alphaOut,
+    targets: list,
+    dropout: config.dropout ?? 0,
+    modulesToSave: config.modulesToSave,
+    baseModelName: options.baseModelName,
+    peftType,
+    useDora: config.method === 'dora',
+    useRslora: config.useRslora ?? false,
+  });
+  const numts =
+    exported || options.svdInitAsLora
+      ? undefined
+      : `${JSON.stringify({ numts_config: { ...config, targetModules: list.map(([p]) => p) } }, null, 2)}\n`;
+  return { config: `${JSON.stringify(json, null, 2)}\n`, weights, ...(numts ? { numts } : {}) };
+}
+
+/** Every field of peft 0.21's LoraConfig, in its order, so that peft reads the file as its own. */
+function loraConfigJson(f: {
+  alphaPattern: Record<string, number>;
+  rankPattern: Record<string, number>;
+  r: number;
+  alpha: number;
+  targets: [string, Adapter][];
+  dropout: number;
+  modulesToSave: readonly string[] | undefined;
+  baseModelName: string | null | undefined;
+  peftType: string;
+  useDora: boolean;
+  useRslora: boolean;
+}): Record<string, unknown> {
+  return {
     alora_invocation_tokens: null,
-    alpha_pattern: alphaPattern,
+    alpha_pattern: f.alphaPattern,
     arrow_config: null,
     auto_mapping: null,
-    base_model_name_or_path: options.baseModelName ?? null,
+    base_model_name_or_path: f.baseModelName ?? null,
     bias: 'none',
     corda_config: null,
     ensure_weight_tying: false,
     eva_config: null,
     exclude_modules: null,
     // peft's name for adapting GPT-2's Conv1D, whose weight is stored [in, out].
-    fan_in_fan_out: list.some(([, a]) => a.layer instanceof Conv1D),
+    fan_in_fan_out: f.targets.some(([, a]) => a.layer instanceof Conv1D),
     inference_mode: true,
     // Always true: saved PiSSA/MiLoRA factors apply to the residual base weight the user saves with
     // them; "pissa" here would make peft run the SVD again on that residual.
@@ -253,35 +296,124 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
     layers_pattern: null,
     layers_to_transform: null,
     loftq_config: {},
-    lora_alpha: alphaOut,
+    lora_alpha: f.alpha,
     lora_bias: false,
-    lora_dropout: config.dropout ?? 0,
+    lora_dropout: f.dropout,
     lora_ga_config: null,
     megatron_config: null,
     megatron_core: 'megatron.core',
-    modules_to_save: config.modulesToSave ? [...config.modulesToSave] : null,
+    modules_to_save: f.modulesToSave ? [...f.modulesToSave] : null,
     monteclora_config: null,
-    peft_type: peftType,
+    peft_type: f.peftType,
     peft_version: PEFT_FORMAT_VERSION,
     qalora_group_size: 16,
-    r: rankOut,
-    rank_pattern: rankPattern,
+    r: f.r,
+    rank_pattern: f.rankPattern,
     revision: null,
-    target_modules: list.map(([p]) => p),
+    target_modules: f.targets.map(([p]) => p),
     target_parameters: null,
     task_type: null,
     trainable_token_indices: null,
     use_bdlora: null,
-    use_dora: config.method === 'dora',
+    use_dora: f.useDora,
     use_qalora: false,
-    use_rslora: config.useRslora ?? false,
+    use_rslora: f.useRslora,
     velora_config: null,
   };
-  const numts =
-    exported || options.svdInitAsLora
-      ? undefined
-      : `${JSON.stringify({ numts_config: { ...config, targetModules: list.map(([p]) => p) } }, null, 2)}\n`;
-  return { config: `${JSON.stringify(json, null, 2)}\n`, weights, ...(numts ? { numts } : {}) };
+}
+
+/**
+ * Any mergeable adapter as plain LoRA: ΔW of each module factored by an SVD at its numerical rank
+ * (B = U√Σ, A = √ΣVᵀ, scale 1), written with peft's LoRA keys. Exact up to float32 rounding.
+ */
+function saveAsLora(
+  fn: string,
+  model: Module,
+  config: AdapterConfig,
+  list: [string, Adapter][],
+  options: SaveAdapterOptions,
+): AdapterFiles {
+  const tensors: Tensors = {};
+  const ranks = new Map<string, number>();
+  for (const [path, a] of list) {
+    if (!a.mergeable)
+      throw new DomainError(
+        `${fn}: the ${a.method} adapter on ${JSON.stringify(path)} cannot be written as LoRA (its output is not a weight change)`,
+      );
+    if (a.effectiveBias() !== undefined)
+      throw new DomainError(
+        `${fn}: the ${a.method} adapter on ${JSON.stringify(path)} also changes the bias, which LoRA cannot express; save it in its own format`,
+      );
+    const layer = a.layer;
+    const d = a.deltaWeight();
+    // ΔW as a matrix M = B·A in peft's orientation for the layer kind.
+    let rows: number;
+    let cols: number;
+    let m: Matrix;
+    if (layer instanceof Linear) {
+      [rows, cols] = [layer.outFeatures, layer.inFeatures];
+      m = new Matrix(rows, cols, d);
+    } else if (layer instanceof Conv1D) {
+      [rows, cols] = [layer.outFeatures, layer.inFeatures];
+      m = new Matrix(cols, rows, d).T.clone();
+    } else if (layer instanceof Conv2d) {
+      if ((layer.options.groups ?? 1) !== 1)
+        throw new DomainError(
+          `${fn}: a grouped Conv2d (${JSON.stringify(path)}) cannot be written as peft LoRA`,
+        );
+      rows = layer.outChannels;
+      cols = d.length / rows;
+      m = new Matrix(rows, cols, d);
+    } else {
+      const emb = layer as Embedding;
+      [rows, cols] = [emb.dim, emb.count];
+      m = new Matrix(emb.count, emb.dim, d).T.clone();
+    }
+    const f = svd(m);
+    const tol = Math.max(rows, cols) * 2 ** -23 * (f.s[0] ?? 0);
+    const r = Math.max(1, f.s.filter((v) => v > tol).length);
+    const A = new Float64Array(r * cols);
+    const B = new Float64Array(rows * r);
+    for (let i = 0; i < r; i++) {
+      const root = Math.sqrt(f.s[i]!);
+      for (let j = 0; j < cols; j++) A[i * cols + j] = root * f.vt!.get(i, j);
+      for (let o = 0; o < rows; o++) B[o * r + i] = root * f.u!.get(o, i);
+    }
+    if (layer instanceof Embedding) {
+      tensors[`${PREFIX}${path}.lora_embedding_A`] = { data: A, shape: [r, cols] };
+      tensors[`${PREFIX}${path}.lora_embedding_B`] = { data: B, shape: [rows, r] };
+    } else if (layer instanceof Conv2d) {
+      const [kh, kw] = layer.kernelSize;
+      tensors[`${PREFIX}${path}.lora_A.weight`] = { data: A, shape: [r, layer.inChannels, kh, kw] };
+      tensors[`${PREFIX}${path}.lora_B.weight`] = { data: B, shape: [rows, r, 1, 1] };
+    } else {
+      tensors[`${PREFIX}${path}.lora_A.weight`] = { data: A, shape: [r, cols] };
+      tensors[`${PREFIX}${path}.lora_B.weight`] = { data: B, shape: [rows, r] };
+    }
+    ranks.set(path, r);
+  }
+  for (const [name, p] of model.namedParameters()) {
+    const modulePath = name.slice(0, name.lastIndexOf('.'));
+    if ((config.modulesToSave ?? []).some((k) => modulePath === k || modulePath.endsWith(`.${k}`)))
+      tensors[`${PREFIX}${name}`] = { data: p.data, shape: [...p.shape] };
+  }
+  const r0 = ranks.get(list[0]![0])!;
+  const pattern = Object.fromEntries([...ranks].filter(([, r]) => r !== r0));
+  const json = loraConfigJson({
+    alphaPattern: pattern,
+    rankPattern: pattern,
+    r: r0,
+    alpha: r0,
+    targets: list,
+    dropout: 0,
+    modulesToSave: config.modulesToSave,
+    baseModelName: options.baseModelName,
+    peftType: 'LORA',
+    useDora: false,
+    useRslora: false,
+  });
+  const weights = writeSafetensors(tensors, { dtype: 'F32', metadata: { format: 'pt' } });
+  return { config: `${JSON.stringify(json, null, 2)}\n`, weights };
 }
 
 /** The parts of an HF `adapter_config.json` this package reads. */

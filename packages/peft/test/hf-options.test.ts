@@ -95,3 +95,41 @@ describe('numts_adapter.json', () => {
     expect(loadAdapter(new Net(), back).size).toBe(3);
   });
 });
+
+describe('saveAdapter({ asLora: true }): numts-only methods as the plain LoRA stock peft loads', () => {
+  it('reproduces the adapted output of every mergeable method on Linear and Conv2d layers', async () => {
+    const { saveAdapter, loadAdapter } = await import('../src/index.js');
+    const { perturbAdapters, randomInput, relErr, TinyMlp, tinyConvNet } = await import('./helpers.js');
+    const { noGrad, setDefaultDtype } = await import('@numts/nn');
+    setDefaultDtype('float64');
+    try {
+      const dense = ['ssl', 'ssb', 'ia3', 'sam-parser', 'trilora', 'moslora', 'flora', 'dora'] as const;
+      for (const method of dense) {
+        const make = () => new TinyMlp(6, 8, 3, 4);
+        const net = make();
+        injectAdapters(net, { method, targetModules: ['fc1', 'fc2'], rank: 2, alpha: 4, seed: 1 });
+        perturbAdapters(net, 5);
+        const x = randomInput(7, [5, 6]);
+        const y = Array.from(noGrad(() => net.forward(x)).data);
+        const files = saveAdapter(net, { asLora: true });
+        expect(JSON.parse(files.config).peft_type, method).toBe('LORA');
+        expect(files.numts, method).toBeUndefined();
+        const fresh = make();
+        loadAdapter(fresh, files);
+        expect(relErr(noGrad(() => fresh.forward(x)).data, y), method).toBeLessThan(1e-5);
+      }
+      for (const method of ['flora', 'ssb'] as const) {
+        const net = tinyConvNet(1, 3);
+        injectAdapters(net, { method, targetModules: ['0'], rank: 2, seed: 2 });
+        perturbAdapters(net, 6);
+        const x = randomInput(8, [2, 2, 6, 6]);
+        const y = Array.from(noGrad(() => net.forward(x)).data);
+        const fresh = tinyConvNet(1, 3);
+        loadAdapter(fresh, saveAdapter(net, { asLora: true }));
+        expect(relErr(noGrad(() => fresh.forward(x)).data, y), `${method} conv`).toBeLessThan(1e-5);
+      }
+    } finally {
+      setDefaultDtype('float32');
+    }
+  });
+});
