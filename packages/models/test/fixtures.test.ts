@@ -17,6 +17,7 @@ import {
   type VitForImageClassification,
 } from '../src/index.js';
 import { loadPretrained, savePretrained } from '../src/node.js';
+import { maxAbsDiff } from './max-abs-diff.js';
 
 const HF = join(SHARED_DATA, '..', 'reference', 'hf');
 const available = existsSync(join(HF, 'manifest.json'));
@@ -24,13 +25,6 @@ if (!available) announceSkip('the Hugging Face fixture tests', HF, SHARED_REMEDY
 const TOL = 1e-5;
 
 const npy = (family: string, name: string) => readNpy(readFileSync(join(HF, family, `${name}.npy`)));
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 function expectHidden(states: Variable[], family: string): void {
   const ref = npy(family, 'hidden_states');

@@ -22,15 +22,10 @@ import {
   toPretrained,
 } from '../src/index.js';
 import { loadPretrained, savePretrained } from '../src/node.js';
+import { maxAbsDiff } from './max-abs-diff.js';
 
 const GPT2 = join(TEST_DATA, 'models', 'gpt2');
 const npy = (name: string) => readNpy(readFileSync(join(GPT2, name)));
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 const tinyLlama = {
   model_type: 'llama',

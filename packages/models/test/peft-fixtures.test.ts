@@ -31,6 +31,7 @@ import {
   type VitForImageClassification,
 } from '../src/index.js';
 import { loadPretrained } from '../src/node.js';
+import { maxAbsDiff } from './max-abs-diff.js';
 
 const HF = join(SHARED_DATA, '..', 'reference', 'hf');
 const available = existsSync(join(HF, 'manifest.json'));
@@ -41,13 +42,6 @@ const adapterFiles = (...dir: string[]) => ({
   config: readFileSync(join(HF, ...dir, 'adapter_config.json'), 'utf8'),
   weights: new Uint8Array(readFileSync(join(HF, ...dir, 'adapter_model.safetensors'))),
 });
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 function llamaLogits(model: LlamaForCausalLM): Float32Array | Float64Array {
   const ids = npy('llama', 'input_ids.npy');

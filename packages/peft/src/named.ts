@@ -77,42 +77,17 @@ export function namedAdapters(model: Module, name: string): Map<string, Adapter>
 }
 
 /**
- * Adds adapters made from `config` under `name` and makes them the active ones (the adapters that
- * were active are kept, inactive). Returns the new adapters by module path.
- * @throws DomainError for a name already in use or a config that does not fit the model
+ * Attaches new adapters with `attach` (the active set taken off first, put back if it fails) and
+ * registers them under `name` as the active ones.
  */
-export function addAdapter(model: Module, name: string, config: AdapterConfig): Map<string, Adapter> {
-  const fn = 'addAdapter';
+function addNamed(fn: string, model: Module, name: string, attach: () => void): Map<string, Adapter> {
   checkName(fn, name);
   const r = registry(model);
   if (r.sets.has(name))
     throw new DomainError(`${fn}: an adapter named ${JSON.stringify(name)} exists already`);
   const previous = detachAdapterSet(model);
   try {
-    const adapters = injectAdapters(model, config);
-    r.sets.set(name, { adapters, config: { ...config } });
-    r.active = [name];
-    return adapters;
-  } catch (e) {
-    if (previous) attachAdapterSet(model, previous);
-    throw e;
-  }
-}
-
-/**
- * Loads a saved adapter (stock peft or numts files) under `name` and makes it the active one;
- * peft saves every adapter but "default" in a subfolder named after it.
- * @throws DomainError for a name already in use; as {@link loadAdapter} for the files
- */
-export function loadNamedAdapter(model: Module, name: string, files: AdapterFiles): Map<string, Adapter> {
-  const fn = 'loadNamedAdapter';
-  checkName(fn, name);
-  const r = registry(model);
-  if (r.sets.has(name))
-    throw new DomainError(`${fn}: an adapter named ${JSON.stringify(name)} exists already`);
-  const previous = detachAdapterSet(model);
-  try {
-    loadAdapter(model, files);
+    attach();
   } catch (e) {
     if (previous) attachAdapterSet(model, previous);
     throw e;
@@ -122,6 +97,24 @@ export function loadNamedAdapter(model: Module, name: string, files: AdapterFile
   attachAdapterSet(model, set);
   r.active = [name];
   return set.adapters;
+}
+
+/**
+ * Adds adapters made from `config` under `name` and makes them the active ones (the adapters that
+ * were active are kept, inactive). Returns the new adapters by module path.
+ * @throws DomainError for a name already in use or a config that does not fit the model
+ */
+export function addAdapter(model: Module, name: string, config: AdapterConfig): Map<string, Adapter> {
+  return addNamed('addAdapter', model, name, () => injectAdapters(model, config));
+}
+
+/**
+ * Loads a saved adapter (stock peft or numts files) under `name` and makes it the active one;
+ * peft saves every adapter but "default" in a subfolder named after it.
+ * @throws DomainError for a name already in use; as {@link loadAdapter} for the files
+ */
+export function loadNamedAdapter(model: Module, name: string, files: AdapterFiles): Map<string, Adapter> {
+  return addNamed('loadNamedAdapter', model, name, () => loadAdapter(model, files));
 }
 
 /**
