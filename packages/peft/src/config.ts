@@ -51,7 +51,7 @@ export interface AdapterConfig {
   useRslora?: boolean | undefined;
   /** Dropout on the adapter branch (default 0). */
   dropout?: number | undefined;
-  /** LoRA initialisation (default `'default'`; implied by `method: 'pissa' | 'milora'`). */
+  /** LoRA initialisation (default `'default'`; `'olora'`: QR-based; implied by `method: 'pissa' | 'milora'`). */
   init?: LoraInit | undefined;
   /** PiSSA with a randomized SVD and this many power iterations. */
   pissaNiter?: number | undefined;

@@ -472,7 +472,13 @@ export function parseAdapterConfig(text: string, numtsText?: string): AdapterCon
   if (numtsConfig) {
     // An SVD-initialised adapter applies to the saved (residual) base weight: load it as LoRA.
     const c = { ...numtsConfig };
-    if (c.method === 'pissa' || c.method === 'milora') {
+    if (
+      c.method === 'pissa' ||
+      c.method === 'milora' ||
+      c.init === 'pissa' ||
+      c.init === 'milora' ||
+      c.init === 'olora'
+    ) {
       c.method = 'lora';
       delete c.init;
       delete c.pissaNiter;

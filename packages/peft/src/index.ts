@@ -56,6 +56,7 @@ export {
   unmergeAdapters,
 } from './inject.js';
 export { type InspectOptions, inspectAdapter, type ModuleInspection } from './inspect.js';
+export { type LoraPlusOptions, loraPlusParamGroups } from './loraplus.js';
 export { type MpcOptions, mpcPenalty } from './mpc.js';
 export {
   activeAdapters,

@@ -137,7 +137,7 @@ export function createAdapter(
     case 'pissa':
     case 'milora': {
       const init = method === 'lora' ? (config.init ?? 'default') : method;
-      if (init === 'pissa' || init === 'milora') dense(init);
+      if (init === 'pissa' || init === 'milora' || init === 'olora') dense(init);
       checkRank(`${fn} (${path})`, layer, rank);
       return new LoraAdapter(layer, { ...common, init, pissaNiter: config.pissaNiter });
     }

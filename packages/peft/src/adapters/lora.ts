@@ -7,7 +7,7 @@
  * @module
  */
 import { DomainError, Rng } from '@numts/core';
-import { svd, svdRandomized } from '@numts/decompositions';
+import { qr, svd, svdRandomized } from '@numts/decompositions';
 import {
   add,
   affine,
@@ -27,7 +27,7 @@ import { type AdaptedLayer, Adapter, type LowRankFactors, layerKind } from '../a
 import { filled, kaimingUniform, matmulRaw, normalVar, toMatrix } from '../init.js';
 
 /** How LoRA's factors start (HF `init_lora_weights`). */
-export type LoraInit = 'default' | 'gaussian' | 'pissa' | 'milora';
+export type LoraInit = 'default' | 'gaussian' | 'pissa' | 'milora' | 'olora';
 
 /** Options of a LoRA-family adapter. */
 export interface LoraOptions {
@@ -121,7 +121,11 @@ export class LoraAdapter extends Adapter {
     this.loraA = this.param('lora_A', a);
     this.loraB = this.param('lora_B', b);
     this.initialFactors =
-      init === 'pissa' || init === 'milora' ? this.svdInit(init, options.pissaNiter, seed) : undefined;
+      init === 'pissa' || init === 'milora'
+        ? this.svdInit(init, options.pissaNiter, seed)
+        : init === 'olora'
+          ? this.qrInit()
+          : undefined;
   }
 
   /** PiSSA/MiLoRA: A = √S Vᵀ, B = U √S on the chosen triplets (σ pre-divided by s); W ← W − s·BA. */
@@ -144,6 +148,31 @@ export class LoraAdapter extends Adapter {
     this.loraA.data.set(a);
     this.loraB.data.set(b);
     // Read the factors back in the layer dtype so that W_res + s·B·A uses the stored values.
+    const aStored = Float64Array.from(this.loraA.data);
+    const bStored = Float64Array.from(this.loraB.data);
+    const ba = matmulRaw(bStored, aStored, out, r, inn);
+    const wd = layer.weight.data;
+    for (let i = 0; i < wd.length; i++) wd[i] = wd[i]! - this.scaling * ba[i]!;
+    return { a: aStored, b: bStored };
+  }
+
+  /**
+   * OLoRA (peft's `init_lora_weights="olora"`): W = QR, A = R[:r, :], B = Q[:, :r] (orthonormal
+   * columns), and W ← W − s·B·A, so that the adapted layer starts equal to the original.
+   */
+  private qrInit() {
+    const layer = this.layer as Linear;
+    const [out, inn] = [layer.outFeatures, layer.inFeatures];
+    const r = this.rank;
+    const f = qr(toMatrix(layer.weight.data, out, inn));
+    const a = new Float64Array(r * inn);
+    const b = new Float64Array(out * r);
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < inn; j++) a[i * inn + j] = f.r.get(i, j);
+      for (let o = 0; o < out; o++) b[o * r + i] = f.q!.get(o, i);
+    }
+    this.loraA.data.set(a);
+    this.loraB.data.set(b);
     const aStored = Float64Array.from(this.loraA.data);
     const bStored = Float64Array.from(this.loraB.data);
     const ba = matmulRaw(bStored, aStored, out, r, inn);
