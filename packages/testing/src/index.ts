@@ -164,7 +164,7 @@ export function sharedDataAvailable(): boolean {
 
 /** How to get the shared data folder, for skip messages (the README's "Test data" says more). */
 export const SHARED_REMEDY =
-  'it is the benchmark data folder (PLL and MULAN data sets, results of the authors\' code) that numts developers and CI have beside the checkout; see "Test data" in the README';
+  'it is the folder of benchmark data and reference results (data sets, the authors\' code\'s results, Hugging Face fixtures) that numts developers and CI have beside the checkout; see "Test data" in the README';
 
 /**
  * Prints, once per test file, the one line that says which tests are skipped, what is missing
