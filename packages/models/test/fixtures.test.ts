@@ -17,7 +17,7 @@ import {
   type VitForImageClassification,
 } from '../src/index.js';
 import { loadPretrained, savePretrained } from '../src/node.js';
-import { maxAbsDiff } from './max-abs-diff.js';
+import { maxAbsDiff } from './helpers.js';
 
 const HF = join(SHARED_DATA, '..', 'reference', 'hf');
 const available = existsSync(join(HF, 'manifest.json'));

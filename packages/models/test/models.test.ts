@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainError, FormatError, Rng } from '@numts/core';
 import { readNpy, readSafetensors, SafetensorsFile, writeSafetensors } from '@numts/io';
-import { Adam, noGrad } from '@numts/nn';
+import { noGrad } from '@numts/nn';
 import { injectAdapters, mergeAdapters, unmergeAdapters } from '@numts/peft';
 import { TEST_DATA } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ import {
   toPretrained,
 } from '../src/index.js';
 import { loadPretrained, savePretrained } from '../src/node.js';
-import { maxAbsDiff } from './max-abs-diff.js';
+import { maxAbsDiff, trainCausalLm } from './helpers.js';
 
 const GPT2 = join(TEST_DATA, 'models', 'gpt2');
 const npy = (name: string) => readNpy(readFileSync(join(GPT2, name)));
@@ -177,17 +177,8 @@ describe('training a causal LM with LoRA', () => {
     });
     expect(adapters.size).toBe(10);
     model.train();
-    const params = model.parameters().filter((p) => p.requiresGrad);
-    const opt = new Adam(params, { lr: 1e-2 });
     const batch = { inputIds: ids, shape: [B, T] as [number, number] };
-    const losses: number[] = [];
-    for (let step = 0; step < 50; step++) {
-      opt.zeroGrad();
-      const loss = causalLmLoss(model.run(batch).logits, ids);
-      loss.backward();
-      opt.step();
-      losses.push(loss.item());
-    }
+    const losses = trainCausalLm(model, batch);
     expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]!);
     model.eval();
     const unmerged = noGrad(() => model.run(batch).logits.data.slice());

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy, SafetensorsFile } from '@numts/io';
-import { Adam, noGrad, Variable } from '@numts/nn';
+import { noGrad, Variable } from '@numts/nn';
 import {
   activeAdapters,
   addWeightedAdapter,
@@ -23,15 +23,14 @@ import {
 } from '@numts/peft';
 import { announceSkip, SHARED_DATA, SHARED_REMEDY } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
-import {
-  type BertForSequenceClassification,
-  causalLmLoss,
-  type Gpt2LMHeadModel,
-  type LlamaForCausalLM,
-  type VitForImageClassification,
+import type {
+  BertForSequenceClassification,
+  Gpt2LMHeadModel,
+  LlamaForCausalLM,
+  VitForImageClassification,
 } from '../src/index.js';
 import { loadPretrained } from '../src/node.js';
-import { maxAbsDiff } from './max-abs-diff.js';
+import { maxAbsDiff, trainCausalLm } from './helpers.js';
 
 const HF = join(SHARED_DATA, '..', 'reference', 'hf');
 const available = existsSync(join(HF, 'manifest.json'));
@@ -145,18 +144,7 @@ describe.skipIf(!available)('stock peft adapters on numts models', () => {
       rank: 4,
       alpha: 8,
     });
-    const opt = new Adam(
-      model.parameters().filter((p) => p.requiresGrad),
-      { lr: 1e-2 },
-    );
-    const losses: number[] = [];
-    for (let step = 0; step < 50; step++) {
-      opt.zeroGrad();
-      const loss = causalLmLoss(model.run(batch).logits, ids);
-      loss.backward();
-      opt.step();
-      losses.push(loss.item());
-    }
+    const losses = trainCausalLm(model, batch);
     expect(losses.at(-1)!).toBeLessThan(0.7 * losses[0]!);
     const unmerged = llamaLogitsOf(model, batch);
     mergeAdapters(model);
