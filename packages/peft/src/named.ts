@@ -182,7 +182,8 @@ export type Combination = 'cat' | 'linear' | 'svd';
  * Adds a LoRA adapter `name` that combines LoRA adapters of the same modules with weights, as
  * peft's `add_weighted_adapter` (the new adapter is registered, not activated):
  *
- * - `cat`: A = [w₁s₁A₁; w₂s₂A₂; …] (rows), B = [B₁ | B₂ | …], rank Σrᵢ, scale 1 — ΔW = Σ wᵢΔWᵢ exactly;
+ * - `cat`: A = [w₁s₁A₁; w₂s₂A₂; …] (rows), B = [B₁ | B₂ | …], rank Σrᵢ, scale 1 — ΔW = Σ wᵢΔWᵢ exactly
+ *   (where Σrᵢ passes min(out, in), the same ΔW is stored as its exact SVD at rank min(out, in));
  * - `linear` (equal ranks): A = Σ √wᵢ·sᵢ·Aᵢ, B = Σ √wᵢ·Bᵢ, scale 1 (peft's formula; not Σ wᵢΔWᵢ
  *   when several adapters are nonzero, because of the cross terms);
  * - `svd`: the best rank-`svdRank` (default the largest rank) approximation of Σ wᵢΔWᵢ, B = U·Σ, A = Vᵀ.
@@ -248,8 +249,11 @@ function combine(
     let a: Float64Array;
     let b: Float64Array;
     let rank: number;
-    if (combination === 'cat') {
-      rank = parts.reduce((acc, p) => acc + p.rank, 0);
+    // A cat whose total rank passes min(out, in) is stored as the exact SVD of its ΔW (rank ≤ min).
+    const catRank = parts.reduce((acc, p) => acc + p.rank, 0);
+    const mode = combination === 'cat' && catRank > Math.min(out, inn) ? 'svd' : combination;
+    if (mode === 'cat') {
+      rank = catRank;
       a = new Float64Array(rank * inn);
       b = new Float64Array(out * rank);
       let row = 0;
@@ -261,7 +265,7 @@ function combine(
           for (let i = 0; i < p.rank; i++) b[o * rank + row + i] = p.loraB.data[o * p.rank + i]!;
         row += p.rank;
       });
-    } else if (combination === 'linear') {
+    } else if (mode === 'linear') {
       rank = parts[0]!.rank;
       if (parts.some((p) => p.rank !== rank))
         throw new DomainError(
@@ -275,7 +279,13 @@ function combine(
         for (let i = 0; i < b.length; i++) b[i] = b[i]! + w * p.loraB.data[i]!;
       });
     } else {
-      rank = Math.min(svdRank ?? Math.max(...parts.map((p) => p.rank)), out, inn);
+      rank = Math.min(
+        mode === 'svd' && combination === 'cat'
+          ? catRank
+          : (svdRank ?? Math.max(...parts.map((p) => p.rank))),
+        out,
+        inn,
+      );
       const delta = new Matrix(out, inn);
       parts.forEach((p, k) => {
         const f = weights[k]! * p.scaling;

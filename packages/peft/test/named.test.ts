@@ -112,3 +112,17 @@ describe('named adapters', () => {
     );
   });
 });
+
+describe('cat beyond min(out, in)', () => {
+  it('stores the exact ΔW at rank min(out, in) when the summed rank is larger', () => {
+    const net = new TinyMlp(5, 6, 3);
+    injectAdapters(net, { method: 'lora', targetModules: ['fc1'], rank: 4, alpha: 4, seed: 1 });
+    perturbAdapters(net, 1);
+    addAdapter(net, 'other', { method: 'lora', targetModules: ['fc1'], rank: 4, alpha: 2, seed: 2 });
+    perturbAdapters(net, 2);
+    const [d0, d1] = [deltaOf(net, 'default'), deltaOf(net, 'other')];
+    addWeightedAdapter(net, ['default', 'other'], [1, 0.5], 'sum', 'cat');
+    expect((namedAdapters(net, 'sum').get('fc1') as LoraAdapter).rank).toBe(5);
+    for (const [i, v] of deltaOf(net, 'sum').entries()) expect(v).toBeCloseTo(d0[i]! + 0.5 * d1[i]!, 10);
+  });
+});

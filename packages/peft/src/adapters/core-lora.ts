@@ -13,6 +13,7 @@ import { Rng } from '@numts/core';
 import { add, affine, dropout, linear, type Variable } from '@numts/nn';
 import { type AdaptedLayer, Adapter, denseShape, type LowRankFactors } from '../adapter.js';
 import { filled, matmulRaw, normalVar } from '../init.js';
+import { checkLowRankOptions } from './lora.js';
 
 /** Options of {@link CoreLoraAdapter}. */
 export interface CoreLoraOptions {
@@ -38,6 +39,8 @@ export class CoreLoraAdapter extends Adapter {
 
   constructor(layer: AdaptedLayer, method: 'moslora' | 'flora', options: CoreLoraOptions) {
     const [out, inn] = denseShape(method, layer);
+    checkLowRankOptions(method, layer, options);
+
     super(layer);
     const r = options.rank;
     const rng = new Rng(options.seed ?? 0);

@@ -81,6 +81,7 @@ export class LoraAdapter extends Adapter {
   protected readonly rng: Rng;
 
   constructor(layer: AdaptedLayer, options: LoraOptions, method?: 'dora' | 'lora-dash') {
+    checkLowRankOptions(method ?? 'lora', layer, options);
     super(layer);
     const init = options.init ?? 'default';
     this.method = method ?? (init === 'pissa' ? 'pissa' : init === 'milora' ? 'milora' : 'lora');
@@ -247,6 +248,24 @@ export class LoraAdapter extends Adapter {
   override lowRankFactors(): LowRankFactors | undefined {
     return this.layer instanceof Linear ? { down: this.loraA, up: this.loraB } : undefined;
   }
+}
+
+/**
+ * Validates what every low-rank adapter's constructor takes: the rank for the layer, a positive
+ * finite α and a dropout probability in [0, 1).
+ * @throws DomainError naming the option, the rule and the value
+ */
+export function checkLowRankOptions(
+  fn: string,
+  layer: AdaptedLayer,
+  options: { rank: unknown; alpha?: unknown; dropout?: unknown },
+): void {
+  checkRank(fn, layer, options.rank);
+  const { alpha, dropout } = options;
+  if (alpha !== undefined && !(typeof alpha === 'number' && Number.isFinite(alpha) && alpha > 0))
+    throw new DomainError(`${fn}: alpha must be a positive finite number (got ${String(alpha)})`);
+  if (dropout !== undefined && !(typeof dropout === 'number' && dropout >= 0 && dropout < 1))
+    throw new DomainError(`${fn}: dropout must lie in [0, 1) (got ${String(dropout)})`);
 }
 
 /** Validates the rank of a LoRA-family adapter for a layer. */

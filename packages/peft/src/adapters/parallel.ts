@@ -9,6 +9,7 @@ import { DomainError, Rng } from '@numts/core';
 import { add, dropout, linear, relu, type Variable } from '@numts/nn';
 import { type AdaptedLayer, Adapter, denseShape, type LowRankFactors } from '../adapter.js';
 import { filled, kaimingUniform } from '../init.js';
+import { checkLowRankOptions } from './lora.js';
 
 /** Options of {@link ParallelAdapter}. */
 export interface ParallelOptions {
@@ -30,6 +31,8 @@ export class ParallelAdapter extends Adapter {
 
   constructor(layer: AdaptedLayer, options: ParallelOptions) {
     const [out, inn] = denseShape('parallel', layer);
+    checkLowRankOptions('parallel', layer, options);
+
     super(layer);
     const rng = new Rng(options.seed ?? 0);
     this.rank = options.rank;

@@ -8,6 +8,7 @@ import { Rng } from '@numts/core';
 import { add, linear, mul, type Variable } from '@numts/nn';
 import { type AdaptedLayer, Adapter, denseShape, type LowRankFactors } from '../adapter.js';
 import { filled, kaimingUniform, matmulRaw } from '../init.js';
+import { checkLowRankOptions } from './lora.js';
 
 /** TriLoRA on a Linear layer. */
 export class TriLoraAdapter extends Adapter {
@@ -21,6 +22,8 @@ export class TriLoraAdapter extends Adapter {
 
   constructor(layer: AdaptedLayer, options: { rank: number; seed?: number }) {
     const [out, inn] = denseShape('trilora', layer);
+    checkLowRankOptions('trilora', layer, options);
+
     super(layer);
     const r = options.rank;
     const rng = new Rng(options.seed ?? 0);
