@@ -3,7 +3,8 @@
  * outside the repository (run by .ci/run after the build):
  * - every tarball ships LICENSE, README.md and dist/, and no sources, source maps or build info;
  * - an ES module script and a CommonJS script (require of the ES modules, Node ≥ 20.19) each run
- *   an SVD with verifySvd, PL-CL and HOMI fit/predict on data they make;
+ *   an SVD with verifySvd, PL-CL and HOMI fit/predict on data they make; another uses nn, peft,
+ *   models and wilss;
  * - `tsc --noEmit` passes on a strict TypeScript file that uses the public types;
  * - esbuild bundles the main entries for the browser without Node built-ins;
  * - the installed `numts --help`, `--version` and `decompose svd` on a .npy the script wrote.
@@ -121,7 +122,31 @@ for (const name of Object.keys(PUBLISHED)) {
   });
 }
 
-const app = installApp(tarballs, ['core', 'decompositions', 'io', 'pll', 'multilabel', 'cli'], {
+/** Something from each of the other packages: nn, peft, models and wilss. */
+const OTHERS = `import { Rng } from '@numts/core';
+import { causalLmLoss, createModel } from '@numts/models';
+import { Linear, Sequential, Variable, noGrad } from '@numts/nn';
+import { injectAdapters, saveAdapter } from '@numts/peft';
+import { generateScene } from '@numts/wilss';
+
+const net = new Sequential(new Linear(4, 3, { seed: 1 }));
+const x = Variable.from(new Rng(1).normalArray(8), [2, 4], { requiresGrad: true });
+injectAdapters(net, { method: 'lora', targetModules: ['0'], rank: 2 });
+const y = net.forward(x);
+y.backward(new Float32Array(y.size).fill(1));
+if (!x.grad) throw new Error('nn: no gradient');
+if (JSON.parse(saveAdapter(net).config).peft_type !== 'LORA') throw new Error('peft: not a LORA file');
+const llama = createModel({ model_type: 'llama', vocab_size: 11, hidden_size: 8, intermediate_size: 16,
+  num_hidden_layers: 1, num_attention_heads: 2, max_position_embeddings: 8 });
+const ids = [1, 2, 3, 4];
+const loss = noGrad(() => causalLmLoss(llama.run({ inputIds: ids, shape: [1, 4] }).logits, ids)).item();
+if (!(loss > 0)) throw new Error('models: loss ' + loss);
+const scene = generateScene(new Rng(2), { classes: [1, 2] });
+if (scene.mask.length !== 32 * 32) throw new Error('wilss: mask size');
+console.log('others ok: nn, peft, models (loss ' + loss.toFixed(3) + '), wilss');
+`;
+
+const app = installApp(tarballs, Object.keys(PUBLISHED), {
   typescript: '5.9.3',
 });
 console.log(`app: ${app}`);
@@ -129,6 +154,7 @@ writeFiles(app, {
   'app.mjs': userScript('esm'),
   'app.cjs': userScript('cjs'),
   'check.ts': TYPED,
+  'others.mjs': OTHERS,
   'browser.mjs': `import { Rng } from '@numts/core';
 import { svd } from '@numts/decompositions';
 import { readNpy } from '@numts/io';
@@ -162,6 +188,9 @@ check('ES module script: SVD + verifySvd, PL-CL, HOMI', () => {
 });
 check('CommonJS script (require): the same', () => {
   console.log(`     ${run(process.execPath, ['app.cjs']).trim()}`);
+});
+check('nn, peft, models and wilss from their tarballs', () => {
+  console.log(`     ${run(process.execPath, ['others.mjs']).trim()}`);
 });
 check('tsc --noEmit on a strict TypeScript file using the public types', () => {
   run(process.execPath, [join(app, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
