@@ -54,11 +54,20 @@ Writes the factors as .npy files into <dir> (created if needed):
 and prints the verification of the result.`;
 
 /** `--help` text of the command. */
-export const PLL_HELP = `usage: numts pll eval --data <file.mat> [--method plcl|plaggd|plcp|plknn|ipal] [--folds k] [--seed s] [--json]
+export const PLL_HELP = `usage: numts pll eval --data <file.mat> [--method plcl|plaggd|plcp|plknn|ipal] [--opt key=value]… [--folds k] [--seed s] [--json]
 
 k-fold cross-validation (default 10 folds, method plcl) on a partial-label .mat file with variables
 data (n×d features), partial_target (q×n or n×q candidate matrix) and target (true labels). Features
-are z-scored with statistics of the training folds. Prints the accuracy per fold and mean ± std.`;
+are z-scored with statistics of the training folds. Prints the accuracy per fold and mean ± std.
+
+--opt key=value (repeatable) sets an option of the learner (defaults: the authors' settings):
+  plcl    k, maxIter (integers); gamma, mu, lambda, alpha, beta, sigma (numbers)
+  plaggd  k, maxIter (integers); gamma, mu, lambda, sigma (numbers)
+  plcp    base (pl-aggd or pl-cl); rounds, partnerIterations (integers);
+          averaging, collaboration, blur, partnerLambda, sigma (numbers)
+  plknn   k (integer)
+  ipal    k, iterations (integers); alpha (number)
+Example: numts pll eval --data lost.mat --method plcl --opt k=15 --opt alpha=0.3`;
 
 /** `--help` text of the command. */
 export const MULTILABEL_HELP = `usage: numts multilabel eval --data <file.arff> --labels <file.xml> [--method homi|br|cc|mlknn] [--folds k] [--seed s] [--json]

@@ -20,8 +20,8 @@ import {
 
 export { CliError } from './cli-error.js';
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-type Values = Record<string, string | boolean | undefined>;
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 function parse(
   args: string[],
@@ -148,6 +148,7 @@ export async function main(argv: string[]): Promise<number> {
           data: { type: 'string' },
           labels: { type: 'string' },
           method: { type: 'string' },
+          opt: { type: 'string', multiple: true },
           folds: { type: 'string' },
           seed: { type: 'string' },
         },
@@ -155,11 +156,17 @@ export async function main(argv: string[]): Promise<number> {
       );
       if (a.values.help) return help(usage);
       subcommand(command, a.positionals[0], 'eval');
-      const v = a.values as Record<string, string | undefined>;
+      const { opt, ...values } = a.values as Record<string, string | undefined> & { opt?: string[] };
       const { multilabelEval, pllEval } = await import('./commands/eval.js');
-      return command === 'pll'
-        ? pllEval(v, !!a.values.json, !!a.values.quiet)
-        : multilabelEval(v, !!a.values.json, !!a.values.quiet);
+      if (command === 'pll')
+        return pllEval(opt === undefined ? values : { ...values, opt }, !!a.values.json, !!a.values.quiet);
+      if (opt !== undefined)
+        throw new CliError(
+          '--opt is not available for multilabel eval yet',
+          EXIT_USAGE,
+          MULTILABEL_HELP.split('\n')[0],
+        );
+      return multilabelEval(values, !!a.values.json, !!a.values.quiet);
     }
     case 'peft': {
       const a = parse(rest, { base: { type: 'string' }, directions: { type: 'string' } }, PEFT_HELP);

@@ -16,6 +16,7 @@ import {
 import { accuracy, fitIpal, fitPlAggd, fitPlcl, fitPlcp, kFoldSplits, PlKnn } from '@numts/pll';
 import { asInputError, CliError, EXIT_INPUT, EXIT_USAGE } from '../cli-error.js';
 import { readInput } from '../files.js';
+import { type OptionSchema, parseLearnerOptions } from '../learner-options.js';
 import { startProgress, textTable } from '../progress.js';
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -31,21 +32,71 @@ function parseFolds(v: string | undefined, dflt: number, n: number): number {
   return k;
 }
 
+/** A partial-label learner of `numts pll eval`: its `--opt` schema and how to fit it. */
+interface PllMethod {
+  options: OptionSchema;
+  fit(
+    x: Matrix,
+    candidates: Matrix,
+    options: Record<string, number | string>,
+  ): {
+    predict(x: Matrix): Int32Array;
+  };
+}
+
+const PLCL_OPTIONS = {
+  k: 'integer',
+  maxIter: 'integer',
+  gamma: 'number',
+  mu: 'number',
+  lambda: 'number',
+  alpha: 'number',
+  beta: 'number',
+  sigma: 'number',
+} as const satisfies OptionSchema;
+const { alpha: _alpha, beta: _beta, ...PLAGGD_OPTIONS } = PLCL_OPTIONS;
+
+/** The learners of `numts pll eval`, by `--method` name (the first is the default). */
+export const PLL_METHODS: Readonly<Record<string, PllMethod>> = {
+  plcl: { options: PLCL_OPTIONS, fit: (x, y, o) => fitPlcl(x, y, o) },
+  plaggd: { options: PLAGGD_OPTIONS, fit: (x, y, o) => fitPlAggd(x, y, o) },
+  plcp: {
+    options: {
+      base: ['pl-aggd', 'pl-cl'],
+      averaging: 'number',
+      collaboration: 'number',
+      blur: 'number',
+      partnerLambda: 'number',
+      rounds: 'integer',
+      partnerIterations: 'integer',
+      sigma: 'number',
+    },
+    fit: (x, y, o) => fitPlcp(x, y, o),
+  },
+  plknn: { options: { k: 'integer' }, fit: (x, y, o) => new PlKnn(o).fit(x, y) },
+  ipal: {
+    options: { k: 'integer', alpha: 'number', iterations: 'integer' },
+    fit: (x, y, o) => fitIpal(x, y, o),
+  },
+};
+
 /** Runs `numts pll eval`. */
 export function pllEval(
-  opts: { data?: string; method?: string; folds?: string; seed?: string },
+  opts: { data?: string; method?: string; folds?: string; seed?: string; opt?: string[] },
   json: boolean,
   quiet: boolean,
 ): number {
   if (!opts.data)
     throw new CliError('pll eval needs --data <file.mat>', EXIT_USAGE, 'see numts pll eval --help');
   const method = opts.method ?? 'plcl';
-  const methods = ['plcl', 'plaggd', 'plcp', 'plknn', 'ipal'];
-  if (!methods.includes(method))
+  const methods = Object.keys(PLL_METHODS);
+  const learner = Object.hasOwn(PLL_METHODS, method) ? PLL_METHODS[method] : undefined;
+  if (learner === undefined)
     throw new CliError(
       `--method must be one of ${methods.join(', ')} (got ${JSON.stringify(method)})`,
       EXIT_USAGE,
     );
+  const learnerOptions = parseLearnerOptions(method, learner.options, opts.opt);
   const bytes = readInput(opts.data);
   let data: ReturnType<typeof loadPllMat>;
   try {
@@ -74,16 +125,7 @@ export function pllEval(
     folds.forEach((f, i) => {
       const { train, test } = zscoreSplit(data.x, f.train, f.test);
       const y = takeRows(data.candidates!, f.train);
-      const pred =
-        method === 'plcl'
-          ? fitPlcl(train, y).predict(test)
-          : method === 'plaggd'
-            ? fitPlAggd(train, y).predict(test)
-            : method === 'plcp'
-              ? fitPlcp(train, y).predict(test)
-              : method === 'ipal'
-                ? fitIpal(train, y).predict(test)
-                : new PlKnn().fit(train, y).predict(test);
+      const pred = learner.fit(train, y, learnerOptions).predict(test);
       accs.push(
         accuracy(
           pred,
@@ -98,7 +140,17 @@ export function pllEval(
   }
   bar.done();
   if (json)
-    console.log(JSON.stringify({ method, folds: k, n, accuracy: accs, mean: mean(accs), std: std(accs) }));
+    console.log(
+      JSON.stringify({
+        method,
+        options: learnerOptions,
+        folds: k,
+        n,
+        accuracy: accs,
+        mean: mean(accs),
+        std: std(accs),
+      }),
+    );
   else {
     console.log(
       textTable(

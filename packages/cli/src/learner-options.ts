@@ -1,0 +1,76 @@
+/**
+ * `--opt key=value` of the eval commands: the option schema of each learner and the parser that
+ * checks a user's options against it. Ranges are checked by the learner itself (its errors name the
+ * option and the rule); this file checks that the key exists and that the value has the right kind.
+ *
+ * @module
+ */
+import { CliError, EXIT_USAGE } from './cli-error.js';
+
+/** The kind of value an option takes: a number, an integer, or one of a list of words. */
+export type OptionKind = 'number' | 'integer' | readonly string[];
+
+/** Option name → kind, for one learner. */
+export type OptionSchema = Readonly<Record<string, OptionKind>>;
+
+function describeKind(kind: OptionKind): string {
+  return typeof kind === 'string' ? kind : `one of ${kind.join(', ')}`;
+}
+
+/** `--help` lines listing each option of `schema` and its kind. */
+export function describeSchema(schema: OptionSchema): string {
+  return Object.entries(schema)
+    .map(([name, kind]) => `${name} (${describeKind(kind)})`)
+    .join(', ');
+}
+
+/**
+ * Parses repeated `--opt key=value` arguments for the learner `method` against `schema`.
+ *
+ * @throws CliError (usage) when an argument is not `key=value`, names an option the learner does not
+ * have (the message lists the valid ones), repeats an option, or gives a value of the wrong kind.
+ */
+export function parseLearnerOptions(
+  method: string,
+  schema: OptionSchema,
+  args: readonly string[] | undefined,
+): Record<string, number | string> {
+  const out: Record<string, number | string> = Object.create(null);
+  const valid = Object.keys(schema);
+  for (const arg of args ?? []) {
+    const eq = arg.indexOf('=');
+    if (eq <= 0)
+      throw new CliError(
+        `--opt must be key=value (got ${JSON.stringify(arg)})`,
+        EXIT_USAGE,
+        `options of ${method}: ${describeSchema(schema)}`,
+      );
+    const key = arg.slice(0, eq);
+    const text = arg.slice(eq + 1);
+    const kind = Object.hasOwn(schema, key) ? schema[key] : undefined;
+    if (kind === undefined)
+      throw new CliError(
+        `--opt: ${method} has no option ${JSON.stringify(key)}; valid options: ${valid.length ? valid.join(', ') : '(none)'}`,
+        EXIT_USAGE,
+      );
+    if (Object.hasOwn(out, key))
+      throw new CliError(`--opt: ${key} is given twice (${out[key]} and ${text})`, EXIT_USAGE);
+    if (typeof kind === 'string') {
+      const value = text.trim() === '' ? Number.NaN : Number(text);
+      if (!Number.isFinite(value) || (kind === 'integer' && !Number.isInteger(value)))
+        throw new CliError(
+          `--opt ${key} must be a finite ${kind === 'integer' ? 'integer' : 'number'} (got ${JSON.stringify(text)})`,
+          EXIT_USAGE,
+        );
+      out[key] = value;
+    } else {
+      if (!kind.includes(text))
+        throw new CliError(
+          `--opt ${key} must be ${describeKind(kind)} (got ${JSON.stringify(text)})`,
+          EXIT_USAGE,
+        );
+      out[key] = text;
+    }
+  }
+  return out;
+}
