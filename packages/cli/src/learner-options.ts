@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DomainError } from '@numts/core';
 import { CliError, EXIT_USAGE } from './cli-error.js';
 
 /** The kind of value an option takes: a number, an integer, or one of a list of words. */
@@ -73,4 +74,23 @@ export function parseLearnerOptions(
     }
   }
   return out;
+}
+
+/**
+ * When `e` is a learner's range error about one of the options the user gave with `--opt`, a usage
+ * error naming that option (exit 2, not "bad data"); otherwise undefined.
+ */
+export function optionRangeError(
+  e: unknown,
+  method: string,
+  given: Readonly<Record<string, number | string>>,
+): CliError | undefined {
+  if (!(e instanceof DomainError)) return undefined;
+  const key = Object.keys(given).find((k) => new RegExp(`(^|[\\s:])${k} must\\b`).test(e.message));
+  if (key === undefined) return undefined;
+  return new CliError(
+    `--opt ${key}=${given[key]}: ${e.message}`,
+    EXIT_USAGE,
+    `${method} refuses this value; see numts pll eval --help`,
+  );
 }

@@ -86,8 +86,9 @@ describe('numts pll eval --opt', () => {
       '--opt: plcl has no option "depth"; valid options: k, maxIter, gamma, mu, lambda, alpha, beta, sigma',
     );
     const range = pllEval('plcl', '--opt', 'lambda=-1');
-    expect(range.code).not.toBe(0);
-    expect(range.err).toContain('lambda');
+    expect(range.code).toBe(2);
+    expect(range.err).toContain('--opt lambda=-1: fitPlcl: lambda must be a finite number > 0, got -1');
+    expect(range.err).toContain('hint: plcl refuses this value');
     const ml = runNumts(dir, 'multilabel', 'eval', '--data', 'x.arff', '--labels', 'x.xml', '--opt', 'k=1');
     expect(ml.code).toBe(2);
     expect(ml.err).toContain('--opt is not available for multilabel eval yet');

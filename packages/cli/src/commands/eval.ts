@@ -16,7 +16,7 @@ import {
 import { accuracy, fitIpal, fitPlAggd, fitPlcl, fitPlcp, kFoldSplits, PlKnn } from '@numts/pll';
 import { asInputError, CliError, EXIT_INPUT, EXIT_USAGE } from '../cli-error.js';
 import { readInput } from '../files.js';
-import { type OptionSchema, parseLearnerOptions } from '../learner-options.js';
+import { type OptionSchema, optionRangeError, parseLearnerOptions } from '../learner-options.js';
 import { startProgress, textTable } from '../progress.js';
 
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -136,7 +136,7 @@ export function pllEval(
     });
   } catch (e) {
     bar.done();
-    throw asInputError(e, `pll eval (${method})`);
+    throw optionRangeError(e, method, learnerOptions) ?? asInputError(e, `pll eval (${method})`);
   }
   bar.done();
   if (json)
