@@ -146,15 +146,7 @@ export class LoraAdapter extends Adapter {
       for (let c = 0; c < inn; c++) a[j * inn + c] = root * res.vt!.get(first + j, c);
       for (let i = 0; i < out; i++) b[i * r + j] = root * res.u!.get(i, first + j);
     }
-    this.loraA.data.set(a);
-    this.loraB.data.set(b);
-    // Read the factors back in the layer dtype so that W_res + s·B·A uses the stored values.
-    const aStored = Float64Array.from(this.loraA.data);
-    const bStored = Float64Array.from(this.loraB.data);
-    const ba = matmulRaw(bStored, aStored, out, r, inn);
-    const wd = layer.weight.data;
-    for (let i = 0; i < wd.length; i++) wd[i] = wd[i]! - this.scaling * ba[i]!;
-    return { a: aStored, b: bStored };
+    return this.storeFactorsAndSubtract(a, b);
   }
 
   /**
@@ -172,11 +164,21 @@ export class LoraAdapter extends Adapter {
       for (let j = 0; j < inn; j++) a[i * inn + j] = f.r.get(i, j);
       for (let o = 0; o < out; o++) b[o * r + i] = f.q!.get(o, i);
     }
+    return this.storeFactorsAndSubtract(a, b);
+  }
+
+  /**
+   * Stores the initial factors A (r×in) and B (out×r), reads them back in the layer dtype and sets
+   * W ← W − s·B·A with the stored values, so that the adapted layer starts equal to the original.
+   */
+  private storeFactorsAndSubtract(a: Float64Array, b: Float64Array) {
+    const layer = this.layer as Linear;
+    const [out, inn] = [layer.outFeatures, layer.inFeatures];
     this.loraA.data.set(a);
     this.loraB.data.set(b);
     const aStored = Float64Array.from(this.loraA.data);
     const bStored = Float64Array.from(this.loraB.data);
-    const ba = matmulRaw(bStored, aStored, out, r, inn);
+    const ba = matmulRaw(bStored, aStored, out, this.rank, inn);
     const wd = layer.weight.data;
     for (let i = 0; i < wd.length; i++) wd[i] = wd[i]! - this.scaling * ba[i]!;
     return { a: aStored, b: bStored };
