@@ -87,7 +87,7 @@ describe('numts pll eval --opt', () => {
     );
     const range = pllEval('plcl', '--opt', 'lambda=-1');
     expect(range.code).toBe(2);
-    expect(range.err).toContain('--opt lambda=-1: fitPlcl: lambda must be a finite number > 0, got -1');
+    expect(range.err).toContain('--opt lambda=-1: fitPlcl: lambda must be a finite number > 0 (got -1)');
     expect(range.err).toContain('hint: plcl refuses this value');
     const ml = runNumts(dir, 'multilabel', 'eval', '--data', 'x.arff', '--labels', 'x.xml', '--opt', 'k=1');
     expect(ml.code).toBe(2);

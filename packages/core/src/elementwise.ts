@@ -1,6 +1,6 @@
 /**
  * Elementwise arithmetic on matrices of equal shape, and scalar maps. All return new contiguous
- * matrices; NaN and ±Infinity propagate by IEEE rules.
+ * matrices (except {@link addRowVector}, which works in place); NaN and ±Infinity propagate by IEEE rules.
  *
  * @module
  */
@@ -77,4 +77,22 @@ export function isAllFinite(a: Matrix): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Adds `v[j]` to column j of every row of `m`, in place (the bias of a linear model:
+ * O = XW + 1vᵀ); returns `m`.
+ * @throws ShapeError when v does not have one entry per column
+ */
+export function addRowVector(m: Matrix, v: ArrayLike<number>): Matrix {
+  if (v.length !== m.cols)
+    throw new ShapeError(`addRowVector: v must have one entry per column (${m.cols}), got ${v.length}`);
+  if (m.isContiguous) {
+    const d = m.data;
+    const cols = m.cols;
+    for (let i = 0, p = m.offset; i < m.rows; i++) for (let j = 0; j < cols; j++, p++) d[p] = d[p]! + v[j]!;
+  } else {
+    for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) m.set(i, j, m.get(i, j) + v[j]!);
+  }
+  return m;
 }

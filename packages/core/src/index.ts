@@ -10,7 +10,7 @@
 export { concat } from './concat.js';
 export { diag, diagonal, eye, from2D, fromFlat, full, ones, to2D, zeros } from './construct.js';
 export { squaredDistances } from './distances.js';
-export { add, div, isAllFinite, map, mul, scale, sub, zipWith } from './elementwise.js';
+export { add, addRowVector, div, isAllFinite, map, mul, scale, sub, zipWith } from './elementwise.js';
 export {
   ConvergenceError,
   DomainError,
@@ -21,11 +21,24 @@ export {
 } from './errors.js';
 export { type GemmOptions, gemm, gemm32, matmul } from './gemm.js';
 export { type GemvOptions, gemv } from './gemv.js';
+export {
+  Learner,
+  type LearnerJson,
+  type LearnerRecipe,
+  type TrainedModel,
+} from './learner.js';
 export { axpy, dot, norm2, scal } from './level1.js';
-export { type FloatArray, Matrix, Matrix32, type MatrixLayout } from './matrix.js';
+export { type FloatArray, Matrix, Matrix32, type MatrixJson, type MatrixLayout } from './matrix.js';
 export { type NormKind, norm, norm1, normFrobenius, normInf, normMax } from './norms.js';
 export { type Axis, argmax, argmin, max, mean, min, sum } from './reductions.js';
 export { Rng } from './rng.js';
+export { assertSavedFormat, vectorFromJSON } from './saved-json.js';
+export {
+  applyStandardization,
+  type Standardized,
+  type StandardizeOptions,
+  standardizeColumns,
+} from './standardize.js';
 export { rowMajorStrides, shapeSize } from './strided.js';
 export { type SyrkOptions, syrk } from './syrk.js';
 export { takeRows } from './take.js';
@@ -33,10 +46,13 @@ export { forEachIndex, matrixToTensor, type NumericArray, Tensor, type TensorLik
 export { transpose } from './transpose.js';
 export {
   assertFiniteArray,
+  assertFiniteMatrix,
   assertFiniteScalar,
   assertInRange,
   assertInteger,
+  assertIntegerInRange,
   assertOneOf,
+  assertPositive,
   assertSize,
   describeValue,
 } from './validate.js';

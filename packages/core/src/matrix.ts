@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ShapeError } from './errors.js';
+import { FormatError, ShapeError } from './errors.js';
 import { assertStridedLayout } from './strided.js';
 import { assertInteger, assertSize } from './validate.js';
 
@@ -26,6 +26,13 @@ export interface MatrixLayout {
 
 /** Marks constructor calls from views whose layout was derived from an already valid matrix. */
 const TRUSTED: unique symbol = Symbol('trusted layout');
+
+/** A matrix as plain JSON: sizes and row-major entries (JSON has no NaN: a null entry decodes as NaN). */
+export interface MatrixJson {
+  rows: number;
+  cols: number;
+  data: number[];
+}
 
 /** Shared behaviour of {@link Matrix} and {@link Matrix32}. */
 abstract class StridedMatrix<D extends FloatArray> {
@@ -221,6 +228,36 @@ export class Matrix extends StridedMatrix<Float64Array> {
   /** A contiguous row-major copy. */
   clone(): Matrix {
     return new Matrix(this.rows, this.cols, this.copyData());
+  }
+
+  /** The JSON form `{ rows, cols, data }` (row-major entries) that saved models use. */
+  toJSON(): MatrixJson {
+    return { rows: this.rows, cols: this.cols, data: Array.from(this.copyData()) };
+  }
+
+  /**
+   * Decodes the JSON form of {@link Matrix.toJSON}, checking the sizes against the data present.
+   * @param where - names the caller and the field in the error message, e.g. `PlCl.fromJSON: coef`
+   * @throws FormatError when rows/cols are not sizes or data is not an array of rows·cols entries
+   */
+  static fromJSON(json: unknown, where = 'Matrix.fromJSON'): Matrix {
+    const m = json as Partial<MatrixJson> | null;
+    const rows = m?.rows;
+    const cols = m?.cols;
+    if (!Number.isSafeInteger(rows) || !Number.isSafeInteger(cols) || rows! < 0 || cols! < 0)
+      throw new FormatError(
+        `${where}: rows and cols must be non-negative integers (got ${rows} and ${cols})`,
+      );
+    const data = m?.data;
+    if (!Array.isArray(data) || data.length !== rows! * cols!)
+      throw new FormatError(
+        `${where}: data must be an array of rows·cols = ${rows! * cols!} numbers (got ${Array.isArray(data) ? data.length : typeof data})`,
+      );
+    return new Matrix(
+      rows!,
+      cols!,
+      Float64Array.from(data, (v: unknown) => (typeof v === 'number' ? v : Number.NaN)),
+    );
   }
 
   /** This matrix when it is contiguous with offset 0, otherwise a contiguous copy. */

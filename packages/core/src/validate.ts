@@ -96,3 +96,70 @@ export function assertFiniteArray(
     }
   }
 }
+
+/**
+ * Requires every entry of a matrix to be finite; `NonFiniteError` names the first bad entry as
+ * `fn: name must be finite (row i, column j is v)` — the one message every learner uses.
+ */
+export function assertFiniteMatrix(
+  fn: string,
+  name: string,
+  m: {
+    rows: number;
+    cols: number;
+    data: ArrayLike<number>;
+    offset: number;
+    rowStride: number;
+    colStride: number;
+  },
+): void {
+  const d = m.data;
+  for (let i = 0; i < m.rows; i++)
+    for (let j = 0, p = m.offset + i * m.rowStride; j < m.cols; j++, p += m.colStride) {
+      const v = d[p]!;
+      if (v - v !== 0)
+        throw new NonFiniteError(
+          `${fn}: ${name} must be finite (row ${i}, column ${j} is ${describeValue(v)})`,
+          i * m.cols + j,
+        );
+    }
+}
+
+/**
+ * Requires an integer in [min, max] (an option such as k or maxIter); `DomainError` otherwise, or
+ * `ShapeError` when the caller passes it (the integer sizes a result, as the rank of a truncation).
+ */
+export function assertIntegerInRange(
+  fn: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+  ErrorClass: typeof DomainError | typeof ShapeError = DomainError,
+): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new ErrorClass(
+      `${fn}: ${name} must be an integer in [${min}, ${max}] (got ${describeValue(value)})`,
+    );
+}
+
+/**
+ * Requires a finite number > 0 (≥ 0 with `allowZero`; an integer with `integer`); `DomainError`
+ * otherwise — the check of regularisation weights, tolerances and counts.
+ */
+export function assertPositive(
+  fn: string,
+  name: string,
+  value: unknown,
+  { allowZero = false, integer = false }: { allowZero?: boolean; integer?: boolean } = {},
+): asserts value is number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (allowZero ? value >= 0 : value > 0) &&
+    (!integer || Number.isInteger(value));
+  if (!ok)
+    throw new DomainError(
+      `${fn}: ${name} must be ${integer ? 'an integer' : 'a finite number'} ${allowZero ? '≥ 0' : '> 0'} (got ${describeValue(value)})`,
+    );
+}

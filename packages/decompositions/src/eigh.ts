@@ -6,8 +6,9 @@
 import { DomainError, Matrix, transpose } from '@numts/core';
 import { workingCopy } from './internal/input.js';
 import { powerOfTwoScale, scaleInPlace } from './internal/scaling.js';
+import { shiftedReflectorsTransposed } from './internal/shifted-reflectors.js';
 import { applyRowSigns, largestEntrySigns } from './internal/signs.js';
-import { tridiagonalize, tridiagonalQl, tridiagonalQTransposed } from './internal/tridiagonal.js';
+import { tridiagonalize, tridiagonalQl } from './internal/tridiagonal.js';
 
 /** What {@link eigh} returns. */
 export interface EighResult {
@@ -62,7 +63,7 @@ export function eigh(a: Matrix, options: EighOptions = {}): EighResult {
   const s = powerOfTwoScale(d0);
   scaleInPlace(d0, s);
   const { d, e, tau } = tridiagonalize(d0, n);
-  const zt = wantVectors ? tridiagonalQTransposed(d0, n, tau) : null;
+  const zt = wantVectors ? shiftedReflectorsTransposed(d0, n, tau) : null;
   tridiagonalQl(d, e, zt ? zt.data : null, n);
   // Sort ascending, carrying the vector rows along.
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]! || x - y);

@@ -5,6 +5,7 @@
  */
 import { gemm, Matrix } from '@numts/core';
 import { workingCopy } from './internal/input.js';
+import { swapRows } from './internal/rows.js';
 
 /** What {@link lu} returns. */
 export interface LuResult {
@@ -45,13 +46,7 @@ export function luFactorInPlace(a: Float64Array, m: number, n: number): { perm: 
         }
       }
       if (p !== j) {
-        const rj = j * n;
-        const rp = p * n;
-        for (let c = 0; c < n; c++) {
-          const t = a[rj + c]!;
-          a[rj + c] = a[rp + c]!;
-          a[rp + c] = t;
-        }
+        swapRows(a, n, j, p);
         [perm[j], perm[p]] = [perm[p]!, perm[j]!];
         sign = -sign as 1 | -1;
       }

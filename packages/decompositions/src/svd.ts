@@ -4,15 +4,11 @@
  * @module
  */
 import { DomainError, gemm, Matrix, transpose } from '@numts/core';
-import {
-  bidiagonalize,
-  bidiagonalQr,
-  bidiagonalUTransposed,
-  bidiagonalVTransposed,
-} from './internal/bidiagonal.js';
+import { bidiagonalize, bidiagonalQr, bidiagonalUTransposed } from './internal/bidiagonal.js';
 import { workingCopy } from './internal/input.js';
 import { qrFactor, qrFormQ } from './internal/qr-kernel.js';
 import { powerOfTwoScale, scaleInPlace } from './internal/scaling.js';
+import { shiftedReflectorsTransposed } from './internal/shifted-reflectors.js';
 import { applyRowSigns, largestEntrySigns } from './internal/signs.js';
 
 /** What {@link svd} returns. `u` and `vt` are absent in mode `'values'`. */
@@ -67,7 +63,7 @@ function svdTall(a: Float64Array, m: number, n: number, wantVectors: boolean, fu
   }
   const { d, e, tauq, taup } = bidiagonalize(a, m, n);
   const ut = wantVectors ? bidiagonalUTransposed(a, m, n, tauq, fullU ? m : n) : null;
-  const vt = wantVectors ? bidiagonalVTransposed(a, n, taup) : null;
+  const vt = wantVectors ? shiftedReflectorsTransposed(a, n, taup) : null;
   bidiagonalQr(d, e, ut ? ut.data : null, m, vt ? vt.data : null, n);
   return { s: d, ut, vt };
 }

@@ -6,7 +6,8 @@
  */
 import { assertFiniteArray, DomainError, type Matrix, ShapeError } from '@numts/core';
 import { workingCopy } from './internal/input.js';
-import { tridiagonalize, tridiagonalQTransposed } from './internal/tridiagonal.js';
+import { shiftedReflectorsTransposed } from './internal/shifted-reflectors.js';
+import { tridiagonalize } from './internal/tridiagonal.js';
 
 /** What {@link tridiagonal} returns. */
 export interface TridiagonalResult {
@@ -37,7 +38,7 @@ export function tridiagonal(a: Matrix): TridiagonalResult {
   const d0 = w.data;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) d0[i * n + j] = d0[j * n + i]!;
   const { d, e, tau } = tridiagonalize(d0, n);
-  const qt = tridiagonalQTransposed(d0, n, tau);
+  const qt = shiftedReflectorsTransposed(d0, n, tau);
   return { diagonal: d, offDiagonal: e.slice(0, Math.max(0, n - 1)), qt };
 }
 

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { gemm, Matrix, norm1, ShapeError } from '@numts/core';
-import { assertFiniteMatrix, EPS } from './internal/input.js';
+import { assertFiniteMatrix, gemm, Matrix, norm1, ShapeError } from '@numts/core';
+import { EPS } from './internal/input.js';
 
 /** LAPACK's default test threshold. */
 export const VERIFY_THRESHOLD = 30;

@@ -106,7 +106,7 @@ describe('hostile inputs', () => {
       for (const f of [svd, qr, lu, eigh, cholesky, qrPivoted, rank] as ((a: Matrix) => unknown)[]) {
         expect(() => f(a)).toThrow(NonFiniteError);
       }
-      expect(() => svd(a)).toThrow(`svd: a must be finite (element (1, 1) is ${bad})`);
+      expect(() => svd(a)).toThrow(`svd: a must be finite (row 1, column 1 is ${bad})`);
     }
   });
 });

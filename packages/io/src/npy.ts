@@ -3,15 +3,8 @@
  *
  * @module
  */
-import {
-  DomainError,
-  FormatError,
-  Matrix,
-  type NumericArray,
-  ShapeError,
-  shapeSize,
-  Tensor,
-} from '@numts/core';
+import type { NumericArray } from '@numts/core';
+import { DomainError, FormatError, Matrix, ShapeError, shapeSize, Tensor } from '@numts/core';
 import { asBytes, ByteReader, LITTLE_ENDIAN, latin1, swapBytes } from './bytes.js';
 import { floatToHalf, halfToFloat } from './half.js';
 import { type DecompressOptions, maxBytesOption } from './inflate.js';

@@ -10,15 +10,8 @@
  *
  * @module
  */
-import {
-  DomainError,
-  FormatError,
-  Matrix,
-  type NumericArray,
-  ShapeError,
-  shapeSize,
-  Tensor,
-} from '@numts/core';
+import type { NumericArray } from '@numts/core';
+import { DomainError, FormatError, Matrix, ShapeError, shapeSize, Tensor } from '@numts/core';
 import { asBytes, ByteReader, LITTLE_ENDIAN, swapBytes } from './bytes.js';
 import { bf16ToFloat, floatToBf16, floatToHalf, halfToFloat } from './half.js';
 

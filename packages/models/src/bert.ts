@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Rng } from '@numts/core';
+import type { Rng } from '@numts/core';
 import {
   add,
   dropout,
@@ -20,7 +20,14 @@ import {
   tanh,
   type Variable,
 } from '@numts/nn';
-import { checkTokens, type ModelOutput, type TokenBatch } from './common.js';
+import {
+  checkTokens,
+  classifierHead,
+  type ModelOutput,
+  runStack,
+  TaskModel,
+  type TokenBatch,
+} from './common.js';
 import type { BertConfig } from './config.js';
 import { Container, DenseOutput, QkvSelfAttention } from './encoder-blocks.js';
 
@@ -145,37 +152,30 @@ class BertModel extends Module {
   }
   run(batch: TokenBatch & { tokenTypeIds?: ArrayLike<number> }): Variable[] {
     const [b, t] = checkTokens('Bert', batch, this.config.vocabSize, this.config.maxPositionEmbeddings);
-    let h = dropout(
+    const h = dropout(
       this.embeddings.embed(batch.inputIds, b, t, batch.tokenTypeIds),
       this.config.dropout,
       this.rng,
       this.training,
     );
-    const states = [h];
-    for (const layer of this.encoder.layer.items) {
-      h = layer.forward(h, batch.attentionMask);
-      states.push(h);
-    }
-    return states;
+    return runStack(h, this.encoder.layer.items, batch.attentionMask);
   }
 }
 
 /** BERT with the pooler and a linear classifier on the pooled [CLS] token. */
-export class BertForSequenceClassification extends Module {
+export class BertForSequenceClassification extends TaskModel<BertConfig> {
   readonly bert: BertModel;
   readonly classifier: Linear;
-  constructor(
-    readonly config: BertConfig,
-    options: { seed?: number } = {},
-  ) {
-    super();
-    const rng = new Rng(options.seed ?? 0);
-    this.bert = this.child('bert', new BertModel(config, rng));
-    this.classifier = this.child('classifier', new Linear(config.hiddenSize, config.numLabels, { rng }));
+  constructor(config: BertConfig, options: { seed?: number } = {}) {
+    super(config, options);
+    this.bert = this.child('bert', new BertModel(config, this.initRng));
+    this.classifier = this.child('classifier', classifierHead(config, this.initRng));
   }
+  /** Class logits [B, labels] for token ids held in a Variable of shape [B, T]. */
   forward(x: Variable): Variable {
     return this.run({ inputIds: x.data, shape: x.shape as [number, number] }).logits;
   }
+  /** Logits, hidden states and the pooled [CLS] output of a token batch. */
   run(batch: TokenBatch & { tokenTypeIds?: ArrayLike<number> }): ModelOutput & { poolerOutput: Variable } {
     const hiddenStates = this.bert.run(batch);
     const poolerOutput = this.bert.pooler.forward(hiddenStates.at(-1)!);

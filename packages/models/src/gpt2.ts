@@ -5,23 +5,31 @@
  *
  * @module
  */
-import { Rng } from '@numts/core';
+import type { Rng } from '@numts/core';
 import {
   add,
   Conv1D,
   dropout,
   Embedding,
-  gelu,
   LayerNorm,
   Module,
   ModuleList,
-  matmul,
   reshape,
   scaledDotProductAttention,
   slice,
   type Variable,
 } from '@numts/nn';
-import { checkTokens, type ModelOutput, mergeHeads, splitHeads, type TokenBatch } from './common.js';
+import {
+  checkTokens,
+  GeluMlp,
+  languageModelLogits,
+  type ModelOutput,
+  mergeHeads,
+  runStack,
+  splitHeads,
+  TaskModel,
+  type TokenBatch,
+} from './common.js';
 import type { Gpt2Config } from './config.js';
 
 class Gpt2Attention extends Module {
@@ -48,26 +56,17 @@ class Gpt2Attention extends Module {
   }
 }
 
-class Gpt2Mlp extends Module {
-  readonly c_fc: Conv1D;
-  readonly c_proj: Conv1D;
-  constructor(config: Gpt2Config, rng: Rng) {
-    super();
-    this.c_fc = this.child('c_fc', new Conv1D(config.nEmbd, config.nInner, { rng }));
-    this.c_proj = this.child('c_proj', new Conv1D(config.nInner, config.nEmbd, { rng }));
-  }
-  forward(x: Variable): Variable {
-    const [b, t, e] = x.shape as [number, number, number];
-    const y = this.c_proj.forward(gelu(this.c_fc.forward(reshape(x, [b * t, e])), { approximate: 'tanh' }));
-    return reshape(y, [b, t, e]);
-  }
+/** GPT-2's MLP: c_proj(GELU_tanh(c_fc(x))). */
+function gpt2Mlp(config: Gpt2Config, rng: Rng): GeluMlp {
+  const up = new Conv1D(config.nEmbd, config.nInner, { rng });
+  return new GeluMlp(['c_fc', 'c_proj'], up, new Conv1D(config.nInner, config.nEmbd, { rng }), 'tanh');
 }
 
 class Gpt2Block extends Module {
   readonly ln_1: LayerNorm;
   readonly attn: Gpt2Attention;
   readonly ln_2: LayerNorm;
-  readonly mlp: Gpt2Mlp;
+  readonly mlp: GeluMlp;
   constructor(
     readonly config: Gpt2Config,
     private readonly rng: Rng,
@@ -76,7 +75,7 @@ class Gpt2Block extends Module {
     this.ln_1 = this.child('ln_1', new LayerNorm(config.nEmbd, config.layerNormEpsilon));
     this.attn = this.child('attn', new Gpt2Attention(config, rng));
     this.ln_2 = this.child('ln_2', new LayerNorm(config.nEmbd, config.layerNormEpsilon));
-    this.mlp = this.child('mlp', new Gpt2Mlp(config, rng));
+    this.mlp = this.child('mlp', gpt2Mlp(config, rng));
   }
   forward(x: Variable, keyMask?: ArrayLike<number>): Variable {
     const p = this.config.dropout;
@@ -112,25 +111,16 @@ class Gpt2Model extends Module {
     const pos = Array.from({ length: t }, (_, i) => i);
     let h = add(this.wte.lookup(batch.inputIds, [b, t]), this.wpe.lookup(pos, [t]));
     h = dropout(h, this.config.dropout, this.rng, this.training);
-    const states = [h];
-    for (const block of this.h.items) {
-      h = block.forward(h, batch.attentionMask);
-      states.push(h);
-    }
-    states[states.length - 1] = this.ln_f.forward(h);
-    return states;
+    return runStack(h, this.h.items, batch.attentionMask, this.ln_f);
   }
 }
 
 /** GPT-2 with its language-model head (tied to the token embedding). */
-export class Gpt2LMHeadModel extends Module {
+export class Gpt2LMHeadModel extends TaskModel<Gpt2Config> {
   readonly transformer: Gpt2Model;
-  constructor(
-    readonly config: Gpt2Config,
-    options: { seed?: number } = {},
-  ) {
-    super();
-    this.transformer = this.child('transformer', new Gpt2Model(config, new Rng(options.seed ?? 0)));
+  constructor(config: Gpt2Config, options: { seed?: number } = {}) {
+    super(config, options);
+    this.transformer = this.child('transformer', new Gpt2Model(config, this.initRng));
   }
   /** Logits [B, T, V] for token ids held in a Variable of shape [B, T]. */
   forward(x: Variable): Variable {
@@ -139,9 +129,7 @@ export class Gpt2LMHeadModel extends Module {
   /** Logits and hidden states of a token batch (an attention mask marks padding with 0). */
   run(batch: TokenBatch): ModelOutput {
     const hiddenStates = this.transformer.run(batch);
-    const h = hiddenStates.at(-1)!;
-    const [b, t, e] = h.shape as [number, number, number];
-    const logits = matmul(reshape(h, [b * t, e]), this.transformer.wte.weight, { transB: true });
-    return { logits: reshape(logits, [b, t, this.config.vocabSize]), hiddenStates };
+    const logits = languageModelLogits(hiddenStates.at(-1)!, undefined, this.transformer.wte.weight);
+    return { logits, hiddenStates };
   }
 }

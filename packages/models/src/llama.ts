@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Rng } from '@numts/core';
+import type { Rng } from '@numts/core';
 import {
   add,
   Embedding,
@@ -12,13 +12,19 @@ import {
   Module,
   ModuleList,
   MultiHeadAttention,
-  matmul,
   RMSNorm,
   reshape,
   swiGlu,
   type Variable,
 } from '@numts/nn';
-import { checkTokens, type ModelOutput, type TokenBatch } from './common.js';
+import {
+  checkTokens,
+  languageModelLogits,
+  type ModelOutput,
+  runStack,
+  TaskModel,
+  type TokenBatch,
+} from './common.js';
 import type { LlamaConfig } from './config.js';
 
 class LlamaMlp extends Module {
@@ -101,43 +107,31 @@ class LlamaModel extends Module {
   }
   run(batch: TokenBatch): Variable[] {
     const [b, t] = checkTokens('Llama', batch, this.config.vocabSize, this.config.maxPositionEmbeddings);
-    let h = this.embed_tokens.lookup(batch.inputIds, [b, t]);
-    const states = [h];
-    for (const layer of this.layers.items) {
-      h = layer.forward(h, batch.attentionMask);
-      states.push(h);
-    }
-    states[states.length - 1] = this.norm.forward(h);
-    return states;
+    const h = this.embed_tokens.lookup(batch.inputIds, [b, t]);
+    return runStack(h, this.layers.items, batch.attentionMask, this.norm);
   }
 }
 
 /** LLaMA with its language-model head (separate unless `tie_word_embeddings`). */
-export class LlamaForCausalLM extends Module {
+export class LlamaForCausalLM extends TaskModel<LlamaConfig> {
   readonly model: LlamaModel;
   readonly lm_head: Linear | undefined;
-  constructor(
-    readonly config: LlamaConfig,
-    options: { seed?: number } = {},
-  ) {
-    super();
-    const rng = new Rng(options.seed ?? 0);
+  constructor(config: LlamaConfig, options: { seed?: number } = {}) {
+    super(config, options);
+    const rng = this.initRng;
     this.model = this.child('model', new LlamaModel(config, rng));
     this.lm_head = config.tieWordEmbeddings
       ? undefined
       : this.child('lm_head', new Linear(config.hiddenSize, config.vocabSize, { rng, bias: false }));
   }
+  /** Logits [B, T, V] for token ids held in a Variable of shape [B, T]. */
   forward(x: Variable): Variable {
     return this.run({ inputIds: x.data, shape: x.shape as [number, number] }).logits;
   }
+  /** Logits and hidden states of a token batch (an attention mask marks padding with 0). */
   run(batch: TokenBatch): ModelOutput {
     const hiddenStates = this.model.run(batch);
-    const h = hiddenStates.at(-1)!;
-    const [b, t, e] = h.shape as [number, number, number];
-    const flat = reshape(h, [b * t, e]);
-    const logits = this.lm_head
-      ? this.lm_head.forward(flat)
-      : matmul(flat, this.model.embed_tokens.weight, { transB: true });
-    return { logits: reshape(logits, [b, t, this.config.vocabSize]), hiddenStates };
+    const logits = languageModelLogits(hiddenStates.at(-1)!, this.lm_head, this.model.embed_tokens.weight);
+    return { logits, hiddenStates };
   }
 }

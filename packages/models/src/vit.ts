@@ -9,13 +9,12 @@
  *
  * @module
  */
-import { Rng, ShapeError } from '@numts/core';
+import { type Rng, ShapeError } from '@numts/core';
 import {
   add,
   Conv2d,
   concat,
   dropout,
-  gelu,
   LayerNorm,
   Linear,
   Module,
@@ -26,7 +25,7 @@ import {
   slice,
   Variable,
 } from '@numts/nn';
-import type { ModelOutput } from './common.js';
+import { classifierHead, GeluMlp, type ModelOutput, runStack, TaskModel } from './common.js';
 import type { VitConfig } from './config.js';
 
 /** In-memory name → checkpoint key of ViT (classic layout). */
@@ -103,24 +102,17 @@ class VitEmbeddings extends Module {
   }
 }
 
-class VitMlp extends Module {
-  readonly fc1: Linear;
-  readonly fc2: Linear;
-  constructor(config: VitConfig, rng: Rng) {
-    super();
-    this.fc1 = this.child('fc1', new Linear(config.hiddenSize, config.intermediateSize, { rng }));
-    this.fc2 = this.child('fc2', new Linear(config.intermediateSize, config.hiddenSize, { rng }));
-  }
-  forward(x: Variable): Variable {
-    return this.fc2.forward(gelu(this.fc1.forward(x)));
-  }
+/** ViT's MLP: fc2(GELU(fc1(x))). */
+function vitMlp(config: VitConfig, rng: Rng): GeluMlp {
+  const up = new Linear(config.hiddenSize, config.intermediateSize, { rng });
+  return new GeluMlp(['fc1', 'fc2'], up, new Linear(config.intermediateSize, config.hiddenSize, { rng }));
 }
 
 class VitLayer extends Module {
   readonly layernorm_before: LayerNorm;
   readonly attention: MultiHeadAttention;
   readonly layernorm_after: LayerNorm;
-  readonly mlp: VitMlp;
+  readonly mlp: GeluMlp;
   constructor(
     readonly config: VitConfig,
     private readonly rng: Rng,
@@ -130,7 +122,7 @@ class VitLayer extends Module {
     this.layernorm_before = this.child('layernorm_before', new LayerNorm(e, config.layerNormEps));
     this.attention = this.child('attention', new MultiHeadAttention(e, config.numAttentionHeads, { rng }));
     this.layernorm_after = this.child('layernorm_after', new LayerNorm(e, config.layerNormEps));
-    this.mlp = this.child('mlp', new VitMlp(config, rng));
+    this.mlp = this.child('mlp', vitMlp(config, rng));
   }
   forward(x: Variable): Variable {
     const [b, t, e] = x.shape as [number, number, number];
@@ -175,28 +167,20 @@ class VitModel extends Module {
       throw new ShapeError(
         `ViT: pixel values must be [batch, ${c.numChannels}, ${c.imageSize}, ${c.imageSize}] (got [${pixels.shape.join(', ')}])`,
       );
-    let h = this.embeddings.forward(pixels);
-    const states = [h];
-    for (const layer of this.layers.items) {
-      h = layer.forward(h);
-      states.push(h);
-    }
-    return states;
+    return runStack(this.embeddings.forward(pixels), this.layers.items);
   }
 }
 
 /** ViT with a linear classifier on the final [CLS] token. */
-export class VitForImageClassification extends Module {
+export class VitForImageClassification extends TaskModel<VitConfig> {
+  /** The encoder (checkpoint name `vit`). */
   readonly vit: VitModel;
+  /** The linear classifier on the final [CLS] token. */
   readonly classifier: Linear;
-  constructor(
-    readonly config: VitConfig,
-    options: { seed?: number } = {},
-  ) {
-    super();
-    const rng = new Rng(options.seed ?? 0);
-    this.vit = this.child('vit', new VitModel(config, rng));
-    this.classifier = this.child('classifier', new Linear(config.hiddenSize, config.numLabels, { rng }));
+  constructor(config: VitConfig, options: { seed?: number } = {}) {
+    super(config, options);
+    this.vit = this.child('vit', new VitModel(config, this.initRng));
+    this.classifier = this.child('classifier', classifierHead(config, this.initRng));
   }
   /** Class logits [B, labels] for pixel values [B, C, H, W]. */
   forward(pixels: Variable): Variable {

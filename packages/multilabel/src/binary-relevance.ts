@@ -4,10 +4,27 @@
  *
  * @module
  */
-import { gemm, Matrix, NotFittedError } from '@numts/core';
+import type { LearnerJson } from '@numts/core';
+import { gemm, Learner, Matrix } from '@numts/core';
 import { solve } from '@numts/decompositions';
-import { thresholdFixed } from './metrics.js';
-import { checkFeatures, checkLabels, checkPositive } from './validate.js';
+import {
+  LinearMultiLabelModel,
+  type LinearMultiLabelModelJson,
+  sigmoid,
+  withIntercept,
+} from './linear-model.js';
+import { checkTrainingSet, penaltyAndThreshold } from './validate.js';
+
+/** Options of the Binary Relevance learners. */
+export interface BinaryRelevanceOptions {
+  /** L2 penalty λ on the weights (default 1; the intercept is not penalised). */
+  lambda?: number;
+  /** Prediction threshold on the scores (default 0.5). */
+  threshold?: number;
+}
+
+/** Serialized Binary Relevance learner. */
+export type BinaryRelevanceJson = LearnerJson<BinaryRelevanceOptions, LinearMultiLabelModelJson>;
 
 /** Column means of a matrix. */
 export function columnMeans(x: Matrix): Float64Array {
@@ -16,66 +33,51 @@ export function columnMeans(x: Matrix): Float64Array {
   return m.map((v) => v / Math.max(1, x.rows));
 }
 
-/** A linear multi-label scorer O = XW + 1bᵀ. */
-export interface LinearScorer {
-  w: Matrix;
-  b: Float64Array;
-}
-
-/** O = XW + 1bᵀ. */
-export function linearScores(model: LinearScorer, x: Matrix, fn: string): Matrix {
-  checkFeatures(fn, x, model.w.rows);
-  const o = gemm(x, model.w);
-  for (let i = 0; i < o.rows; i++)
-    for (let j = 0; j < o.cols; j++) o.data[i * o.cols + j] = o.data[i * o.cols + j]! + model.b[j]!;
-  return o;
-}
-
 /**
- * Ridge Binary Relevance: [W; b] = argmin ‖XW + 1bᵀ − Y‖² + λ‖W‖² (unpenalised intercept), one
- * multi-output solve; predict O > threshold (default 0.5). This is the ridge baseline of the HOMI
+ * Ridge Binary Relevance: [W; b] = argmin ‖XW + 1bᵀ − Y‖² + λ‖W‖² (unpenalised intercept, λ ≥ 0),
+ * one multi-output solve; predictions O > threshold. This is the ridge baseline of the HOMI
  * reference files.
  */
-export class BinaryRelevanceRidge {
-  private model: LinearScorer | null = null;
-  constructor(readonly options: { lambda?: number; threshold?: number } = {}) {}
-
-  fit(x: Matrix, y: Matrix): this {
-    const fn = 'BinaryRelevanceRidge.fit';
-    checkFeatures(fn, x);
-    const yy = checkLabels(fn, y, x.rows);
-    const lambda = this.options.lambda ?? 1;
-    checkPositive(fn, 'lambda', lambda, { allowZero: true });
-    const mx = columnMeans(x);
-    const my = columnMeans(yy);
-    const xc = new Matrix(
-      x.rows,
-      x.cols,
-      Float64Array.from(
-        { length: x.rows * x.cols },
-        (_, k) => x.get(Math.floor(k / x.cols), k % x.cols) - mx[k % x.cols]!,
-      ),
-    );
-    const a = gemm(xc, xc, { transA: true });
-    for (let i = 0; i < x.cols; i++) a.data[i * x.cols + i] = a.data[i * x.cols + i]! + lambda;
-    const w = solve(a, gemm(xc, yy, { transA: true }), { assume: 'spd' });
-    const xw = gemm(new Matrix(1, x.cols, mx), w).data;
-    this.model = { w, b: Float64Array.from(my, (v, j) => v - xw[j]!) };
-    return this;
-  }
-
-  decisionFunction(x: Matrix): Matrix {
-    if (!this.model) throw new NotFittedError('BinaryRelevanceRidge: call fit first');
-    return linearScores(this.model, x, 'BinaryRelevanceRidge.decisionFunction');
-  }
-
-  predict(x: Matrix): Matrix {
-    return thresholdFixed(this.decisionFunction(x), this.options.threshold ?? 0.5);
-  }
+export function fitBinaryRelevanceRidge(
+  x: Matrix,
+  y: Matrix,
+  options: BinaryRelevanceOptions = {},
+): LinearMultiLabelModel {
+  const fn = 'fitBinaryRelevanceRidge';
+  const yy = checkTrainingSet(fn, x, y);
+  const { lambda, threshold } = penaltyAndThreshold(fn, options, true);
+  const mx = columnMeans(x);
+  const my = columnMeans(yy);
+  const xc = new Matrix(
+    x.rows,
+    x.cols,
+    Float64Array.from(
+      { length: x.rows * x.cols },
+      (_, k) => x.get(Math.floor(k / x.cols), k % x.cols) - mx[k % x.cols]!,
+    ),
+  );
+  const a = gemm(xc, xc, { transA: true });
+  for (let i = 0; i < x.cols; i++) a.data[i * x.cols + i] = a.data[i * x.cols + i]! + lambda;
+  const w = solve(a, gemm(xc, yy, { transA: true }), { assume: 'spd' });
+  const xw = gemm(new Matrix(1, x.cols, mx), w).data;
+  const b = Float64Array.from(my, (v, j) => v - xw[j]!);
+  return new LinearMultiLabelModel('BinaryRelevanceRidge', w, b, 'identity', threshold);
 }
 
-function sigmoid(v: number): number {
-  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+/** Ridge Binary Relevance as a learner object. See {@link fitBinaryRelevanceRidge}. */
+export class BinaryRelevanceRidge extends Learner<
+  BinaryRelevanceOptions,
+  LinearMultiLabelModel,
+  Matrix,
+  LinearMultiLabelModelJson
+> {
+  constructor(options: BinaryRelevanceOptions = {}) {
+    super(options, {
+      format: 'numts.multilabel.BinaryRelevanceRidge',
+      train: fitBinaryRelevanceRidge,
+      restore: (json) => LinearMultiLabelModel.fromJSON(json, 'BinaryRelevanceRidge.fromJSON'),
+    });
+  }
 }
 
 /**
@@ -92,11 +94,7 @@ export function fitLogistic(
   const n = x.rows;
   const d = x.cols;
   const beta = new Float64Array(d + 1);
-  const xa = new Matrix(n, d + 1);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) xa.data[i * (d + 1) + j] = x.get(i, j);
-    xa.data[i * (d + 1) + d] = 1;
-  }
+  const xa = withIntercept(x);
   for (let it = 0; it < maxIter; it++) {
     const f = gemm(xa, new Matrix(d + 1, 1, beta)).data;
     const grad = new Float64Array(d + 1);
@@ -126,43 +124,45 @@ export function fitLogistic(
 }
 
 /**
- * Logistic Binary Relevance: one L2-regularised logistic regression per label (λ default 1);
+ * Logistic Binary Relevance: one L2-regularised logistic regression per label (λ > 0, default 1);
  * scores are probabilities, predictions P > threshold (default 0.5).
  */
-export class BinaryRelevanceLogistic {
-  private model: LinearScorer | null = null;
-  constructor(readonly options: { lambda?: number; threshold?: number } = {}) {}
-
-  fit(x: Matrix, y: Matrix): this {
-    const fn = 'BinaryRelevanceLogistic.fit';
-    checkFeatures(fn, x);
-    const yy = checkLabels(fn, y, x.rows);
-    const lambda = this.options.lambda ?? 1;
-    checkPositive(fn, 'lambda', lambda);
-    const d = x.cols;
-    const q = yy.cols;
-    const w = new Matrix(d, q);
-    const b = new Float64Array(q);
-    for (let j = 0; j < q; j++) {
-      const beta = fitLogistic(
-        x,
-        Float64Array.from({ length: x.rows }, (_, i) => yy.get(i, j)),
-        lambda,
-      );
-      for (let k = 0; k < d; k++) w.data[k * q + j] = beta[k]!;
-      b[j] = beta[d]!;
-    }
-    this.model = { w, b };
-    return this;
+export function fitBinaryRelevanceLogistic(
+  x: Matrix,
+  y: Matrix,
+  options: BinaryRelevanceOptions = {},
+): LinearMultiLabelModel {
+  const fn = 'fitBinaryRelevanceLogistic';
+  const yy = checkTrainingSet(fn, x, y);
+  const { lambda, threshold } = penaltyAndThreshold(fn, options);
+  const d = x.cols;
+  const q = yy.cols;
+  const w = new Matrix(d, q);
+  const b = new Float64Array(q);
+  for (let j = 0; j < q; j++) {
+    const beta = fitLogistic(
+      x,
+      Float64Array.from({ length: x.rows }, (_, i) => yy.get(i, j)),
+      lambda,
+    );
+    for (let k = 0; k < d; k++) w.data[k * q + j] = beta[k]!;
+    b[j] = beta[d]!;
   }
+  return new LinearMultiLabelModel('BinaryRelevanceLogistic', w, b, 'logistic', threshold);
+}
 
-  decisionFunction(x: Matrix): Matrix {
-    if (!this.model) throw new NotFittedError('BinaryRelevanceLogistic: call fit first');
-    const o = linearScores(this.model, x, 'BinaryRelevanceLogistic.decisionFunction');
-    return new Matrix(o.rows, o.cols, o.data.map(sigmoid));
-  }
-
-  predict(x: Matrix): Matrix {
-    return thresholdFixed(this.decisionFunction(x), this.options.threshold ?? 0.5);
+/** Logistic Binary Relevance as a learner object. See {@link fitBinaryRelevanceLogistic}. */
+export class BinaryRelevanceLogistic extends Learner<
+  BinaryRelevanceOptions,
+  LinearMultiLabelModel,
+  Matrix,
+  LinearMultiLabelModelJson
+> {
+  constructor(options: BinaryRelevanceOptions = {}) {
+    super(options, {
+      format: 'numts.multilabel.BinaryRelevanceLogistic',
+      train: fitBinaryRelevanceLogistic,
+      restore: (json) => LinearMultiLabelModel.fromJSON(json, 'BinaryRelevanceLogistic.fromJSON'),
+    });
   }
 }

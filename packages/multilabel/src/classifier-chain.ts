@@ -4,88 +4,146 @@
  *
  * @module
  */
-import { DomainError, Matrix, NotFittedError, Rng } from '@numts/core';
+import type { LearnerJson } from '@numts/core';
+import { DomainError, FormatError, Learner, Matrix, Rng, vectorFromJSON } from '@numts/core';
 import { fitLogistic } from './binary-relevance.js';
-import { thresholdFixed } from './metrics.js';
-import { checkFeatures, checkLabels, checkPositive } from './validate.js';
+import { sigmoid } from './linear-model.js';
+import { ThresholdModel } from './threshold-model.js';
+import { checkFeatures, checkTrainingSet, penaltyAndThreshold } from './validate.js';
 
-function sigmoid(v: number): number {
-  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+/** Options of {@link ClassifierChain}. */
+export interface ClassifierChainOptions {
+  /** L2 penalty λ of every link (default 1, > 0). */
+  lambda?: number;
+  /** The chain order: a permutation of the label indices (default: seeded random). */
+  order?: readonly number[];
+  /** Seed of the random order (default 0). */
+  seed?: number;
+  /** Threshold that turns a link's probability into the 0/1 input of the next links and the prediction (default 0.5). */
+  threshold?: number;
 }
 
-/** A classifier chain of L2-regularised logistic regressions (order: seeded random, or given). */
-export class ClassifierChain {
-  private chain: { label: number; beta: Float64Array }[] = [];
-  private d = 0;
-  private q = 0;
-  constructor(
-    readonly options: { lambda?: number; order?: readonly number[]; seed?: number; threshold?: number } = {},
-  ) {}
+/** One link of the chain: its label and the logistic coefficients [w over x..., w over earlier labels..., b]. */
+export interface ChainLink {
+  label: number;
+  beta: Float64Array;
+}
 
-  fit(x: Matrix, y: Matrix): this {
-    const fn = 'ClassifierChain.fit';
-    checkFeatures(fn, x);
-    const yy = checkLabels(fn, y, x.rows);
-    const lambda = this.options.lambda ?? 1;
-    checkPositive(fn, 'lambda', lambda);
-    const q = yy.cols;
-    const order = this.options.order
-      ? [...this.options.order]
-      : Array.from(new Rng(this.options.seed ?? 0).permutation(q));
-    if (
-      order.length !== q ||
-      new Set(order).size !== q ||
-      order.some((j) => !Number.isInteger(j) || j < 0 || j >= q)
-    ) {
-      throw new DomainError(`${fn}: order must be a permutation of 0..${q - 1}`);
-    }
-    this.d = x.cols;
-    this.q = q;
-    this.chain = [];
-    order.forEach((label, pos) => {
-      const prev = order.slice(0, pos);
-      const xa = new Matrix(x.rows, x.cols + prev.length);
-      for (let i = 0; i < x.rows; i++) {
-        for (let j = 0; j < x.cols; j++) xa.data[i * xa.cols + j] = x.get(i, j);
-        prev.forEach((l, k) => {
-          xa.data[i * xa.cols + x.cols + k] = yy.get(i, l);
-        });
-      }
-      this.chain.push({
-        label,
-        beta: fitLogistic(
-          xa,
-          Float64Array.from({ length: x.rows }, (_, i) => yy.get(i, label)),
-          lambda,
-        ),
-      });
-    });
-    return this;
+/** Serialized {@link ClassifierChainModel}. */
+export interface ClassifierChainModelJson {
+  features: number;
+  threshold: number;
+  chain: { label: number; beta: number[] }[];
+}
+
+/** Serialized {@link ClassifierChain}. */
+export type ClassifierChainJson = LearnerJson<ClassifierChainOptions, ClassifierChainModelJson>;
+
+/** A trained classifier chain. */
+export class ClassifierChainModel extends ThresholdModel<ClassifierChainModelJson> {
+  constructor(
+    /** Number of features d. */
+    readonly features: number,
+    /** The links in chain order. */
+    readonly chain: readonly ChainLink[],
+    /** Threshold between links and for the predictions. */
+    readonly threshold: number,
+  ) {
+    super();
   }
 
   /** Chain probabilities (each link fed with the 0/1 predictions of the links before it). */
   decisionFunction(x: Matrix): Matrix {
-    if (this.chain.length === 0) throw new NotFittedError('ClassifierChain: call fit first');
-    checkFeatures('ClassifierChain.decisionFunction', x, this.d);
-    const t = this.options.threshold ?? 0.5;
-    const out = new Matrix(x.rows, this.q);
+    checkFeatures('ClassifierChain.decisionFunction', x, this.features);
+    const d = this.features;
+    const q = this.chain.length;
+    const out = new Matrix(x.rows, q);
     for (let i = 0; i < x.rows; i++) {
       const predicted: number[] = [];
       for (const { label, beta } of this.chain) {
         let f = beta[beta.length - 1]!;
-        for (let j = 0; j < this.d; j++) f += beta[j]! * x.get(i, j);
+        for (let j = 0; j < d; j++) f += beta[j]! * x.get(i, j);
         predicted.forEach((v, k) => {
-          f += beta[this.d + k]! * v;
+          f += beta[d + k]! * v;
         });
         const p = sigmoid(f);
-        out.data[i * this.q + label] = p;
-        predicted.push(p > t ? 1 : 0);
+        out.data[i * q + label] = p;
+        predicted.push(p > this.threshold ? 1 : 0);
       }
     }
     return out;
   }
 
-  predict(x: Matrix): Matrix {
-    return thresholdFixed(this.decisionFunction(x), this.options.threshold ?? 0.5);
+  toJSON(): ClassifierChainModelJson {
+    return {
+      features: this.features,
+      threshold: this.threshold,
+      chain: this.chain.map(({ label, beta }) => ({ label, beta: Array.from(beta) })),
+    };
+  }
+
+  /** @throws FormatError for malformed fields */
+  static fromJSON(json: ClassifierChainModelJson): ClassifierChainModel {
+    const where = 'ClassifierChain.fromJSON';
+    const d = json?.features;
+    if (!Number.isInteger(d) || d < 0 || !Array.isArray(json.chain) || typeof json.threshold !== 'number')
+      throw new FormatError(`${where}: expected features (an integer), threshold and chain`);
+    const q = json.chain.length;
+    const labels = json.chain.map((l) => l?.label);
+    if (new Set(labels).size !== q || labels.some((l) => !Number.isInteger(l) || l < 0 || l >= q))
+      throw new FormatError(`${where}: the chain labels must be a permutation of 0..${q - 1}`);
+    const chain = json.chain.map((link, pos) => ({
+      label: link.label,
+      beta: vectorFromJSON(link.beta, d + pos + 1, `${where}: chain[${pos}].beta`),
+    }));
+    return new ClassifierChainModel(d, chain, json.threshold);
+  }
+}
+
+/** Fits a classifier chain of L2-regularised logistic regressions (order: seeded random, or given). */
+export function fitClassifierChain(
+  x: Matrix,
+  y: Matrix,
+  options: ClassifierChainOptions = {},
+): ClassifierChainModel {
+  const fn = 'fitClassifierChain';
+  const yy = checkTrainingSet(fn, x, y);
+  const { lambda, threshold } = penaltyAndThreshold(fn, options);
+  const q = yy.cols;
+  const order = options.order ? [...options.order] : Array.from(new Rng(options.seed ?? 0).permutation(q));
+  if (
+    order.length !== q ||
+    new Set(order).size !== q ||
+    order.some((j) => !Number.isInteger(j) || j < 0 || j >= q)
+  )
+    throw new DomainError(`${fn}: order must be a permutation of 0..${q - 1}`);
+  const chain = order.map((label, pos) => {
+    const prev = order.slice(0, pos);
+    const xa = new Matrix(x.rows, x.cols + prev.length);
+    for (let i = 0; i < x.rows; i++) {
+      for (let j = 0; j < x.cols; j++) xa.data[i * xa.cols + j] = x.get(i, j);
+      prev.forEach((l, k) => {
+        xa.data[i * xa.cols + x.cols + k] = yy.get(i, l);
+      });
+    }
+    const target = Float64Array.from({ length: x.rows }, (_, i) => yy.get(i, label));
+    return { label, beta: fitLogistic(xa, target, lambda) };
+  });
+  return new ClassifierChainModel(x.cols, chain, threshold);
+}
+
+/** A classifier chain as a learner object. See {@link fitClassifierChain}. */
+export class ClassifierChain extends Learner<
+  ClassifierChainOptions,
+  ClassifierChainModel,
+  Matrix,
+  ClassifierChainModelJson
+> {
+  constructor(options: ClassifierChainOptions = {}) {
+    super(options, {
+      format: 'numts.multilabel.ClassifierChain',
+      train: fitClassifierChain,
+      restore: ClassifierChainModel.fromJSON,
+    });
   }
 }

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { gemm, type Matrix, syrk } from '@numts/core';
+import type { Matrix } from '@numts/core';
+import { gemm, syrk } from '@numts/core';
 
 /** The s-th largest value of v (as numpy's partition(v, len − s)[len − s]). */
 function kthLargest(v: Float64Array, s: number): number {

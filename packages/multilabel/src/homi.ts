@@ -7,7 +7,21 @@
  * @module
  */
 
-import { DomainError, FormatError, gemm, Matrix, NotFittedError, Rng, ShapeError, syrk } from '@numts/core';
+import type { LearnerJson, MatrixJson } from '@numts/core';
+import {
+  addRowVector,
+  assertFiniteScalar,
+  assertPositive,
+  DomainError,
+  FormatError,
+  gemm,
+  Learner,
+  Matrix,
+  Rng,
+  ShapeError,
+  syrk,
+  vectorFromJSON,
+} from '@numts/core';
 import {
   cholesky,
   choleskySolve,
@@ -18,7 +32,8 @@ import {
   tridiagonal,
 } from '@numts/decompositions';
 import { instanceGraph, laplacianGram } from './graph.js';
-import { checkFeatures, checkLabels, checkPositive } from './validate.js';
+import { ThresholdModel } from './threshold-model.js';
+import { checkFeatures, checkTrainingSet } from './validate.js';
 
 /** Options of HOMI, with the authors' defaults. */
 export interface HomiOptions {
@@ -74,14 +89,13 @@ function frob(m: ArrayLike<number>): number {
 export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiModel {
   const fn = 'fitHomi';
   const o = { ...DEFAULTS, ...options };
-  checkFeatures(fn, x);
-  const yy = checkLabels(fn, y, x.rows);
-  checkPositive(fn, 'beta', o.beta, { allowZero: true });
-  checkPositive(fn, 'gamma', o.gamma, { allowZero: true });
-  checkPositive(fn, 'lambda', o.lambda);
-  checkPositive(fn, 's', o.s, { integer: true });
-  checkPositive(fn, 'maxIter', o.maxIter, { integer: true });
-  checkPositive(fn, 'tol', o.tol, { allowZero: true });
+  const yy = checkTrainingSet(fn, x, y);
+  assertPositive(fn, 'beta', o.beta, { allowZero: true });
+  assertPositive(fn, 'gamma', o.gamma, { allowZero: true });
+  assertPositive(fn, 'lambda', o.lambda);
+  assertPositive(fn, 's', o.s, { integer: true });
+  assertPositive(fn, 'maxIter', o.maxIter, { integer: true });
+  assertPositive(fn, 'tol', o.tol, { allowZero: true });
   const n = x.rows;
   const d = x.cols;
   const q = yy.cols;
@@ -219,26 +233,78 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
 /** Real-valued outputs O = (XW + 1zᵀ)B + 1tᵀ. */
 export function homiScores(model: HomiModel, x: Matrix): Matrix {
   checkFeatures('homiScores', x, model.w.rows);
-  const h = gemm(x, model.w);
-  const q = model.z.length;
-  for (let i = 0; i < h.rows; i++)
-    for (let j = 0; j < q; j++) h.data[i * q + j] = h.data[i * q + j]! + model.z[j]!;
-  const out = gemm(h, model.b);
-  for (let i = 0; i < out.rows; i++)
-    for (let j = 0; j < q; j++) out.data[i * q + j] = out.data[i * q + j]! + model.t[j]!;
-  return out;
+  return addRowVector(gemm(addRowVector(gemm(x, model.w), model.z), model.b), model.t);
 }
 
-/** The serialised form of {@link Homi}. */
-export interface HomiJson {
-  format: 'numts.multilabel.Homi';
-  version: 1;
-  options: Required<Omit<HomiOptions, 'init'>>;
-  w: { rows: number; cols: number; data: number[] };
-  b: { rows: number; cols: number; data: number[] };
+/** Serialized {@link HomiPredictor}. */
+export interface HomiPredictorJson {
+  w: MatrixJson;
+  b: MatrixJson;
   z: number[];
   t: number[];
   iterations: number;
+  threshold: number;
+}
+
+/** Serialized {@link Homi}. */
+export type HomiJson = LearnerJson<Omit<HomiOptions, 'init'>, HomiPredictorJson>;
+
+/** A trained HOMI classifier: the fitted parameters and the prediction threshold. */
+export class HomiPredictor extends ThresholdModel<HomiPredictorJson> {
+  constructor(
+    /** The fitted parameters W, z, B, t. */
+    readonly params: HomiModel,
+    /** Threshold on the real-valued output for `predict`. */
+    readonly threshold: number,
+  ) {
+    super();
+  }
+
+  /** Real-valued label scores O = (XW + 1zᵀ)B + 1tᵀ. */
+  decisionFunction(x: Matrix): Matrix {
+    return homiScores(this.params, x);
+  }
+
+  toJSON(): HomiPredictorJson {
+    const m = this.params;
+    return {
+      w: m.w.toJSON(),
+      b: m.b.toJSON(),
+      z: Array.from(m.z),
+      t: Array.from(m.t),
+      iterations: m.iterations,
+      threshold: this.threshold,
+    };
+  }
+
+  /** @throws FormatError for malformed or inconsistent fields */
+  static fromJSON(json: HomiPredictorJson): HomiPredictor {
+    const where = 'Homi.fromJSON';
+    const w = Matrix.fromJSON(json?.w, `${where}: w`);
+    const b = Matrix.fromJSON(json.b, `${where}: b`);
+    const q = w.cols;
+    if (b.rows !== q || b.cols !== q)
+      throw new FormatError(`${where}: b must be ${q}x${q} like the columns of w (got ${b.rows}x${b.cols})`);
+    const params: HomiModel = {
+      w,
+      b,
+      z: vectorFromJSON(json.z, q, `${where}: z`),
+      t: vectorFromJSON(json.t, q, `${where}: t`),
+      iterations: Number(json.iterations),
+      objective: new Float64Array(0),
+    };
+    return new HomiPredictor(
+      params,
+      typeof json.threshold === 'number' ? json.threshold : DEFAULTS.threshold,
+    );
+  }
+}
+
+/** Fits HOMI and keeps the prediction threshold: the `train` step of {@link Homi}. */
+function trainHomi(x: Matrix, y: Matrix, options: HomiOptions): HomiPredictor {
+  const threshold = options.threshold ?? DEFAULTS.threshold;
+  assertFiniteScalar('Homi.fit', 'threshold', threshold);
+  return new HomiPredictor(fitHomi(x, y, options), threshold);
 }
 
 /**
@@ -251,76 +317,36 @@ export interface HomiJson {
  * const predicted = model.predict(xTest); // 0/1 matrix
  * ```
  */
-export class Homi {
-  readonly options: Required<Omit<HomiOptions, 'init'>>;
-  private model: HomiModel | null = null;
-  private readonly init: HomiOptions['init'];
-
+export class Homi extends Learner<HomiOptions, HomiPredictor, Matrix, HomiPredictorJson> {
   constructor(options: HomiOptions = {}) {
-    const { init, ...rest } = options;
-    this.options = { ...DEFAULTS, ...rest };
-    this.init = init;
-  }
-
-  /** Fits the model; returns this. */
-  fit(x: Matrix, y: Matrix): this {
-    this.model = fitHomi(x, y, this.init ? { ...this.options, init: this.init } : this.options);
-    return this;
-  }
-
-  /** The fitted parameters. @throws NotFittedError before fit */
-  get fitted(): HomiModel {
-    if (!this.model) throw new NotFittedError('Homi: call fit before using the model');
-    return this.model;
-  }
-
-  /** Real-valued label scores. */
-  decisionFunction(x: Matrix): Matrix {
-    return homiScores(this.fitted, x);
-  }
-
-  /** 0/1 predictions: scores above the threshold. */
-  predict(x: Matrix): Matrix {
-    const o = this.decisionFunction(x);
-    return new Matrix(
-      o.rows,
-      o.cols,
-      o.data.map((v) => (v > this.options.threshold ? 1 : 0)),
-    );
-  }
-
-  toJSON(): HomiJson {
-    const m = this.fitted;
-    return {
+    super(options, {
       format: 'numts.multilabel.Homi',
-      version: 1,
-      options: this.options,
-      w: { rows: m.w.rows, cols: m.w.cols, data: Array.from(m.w.data) },
-      b: { rows: m.b.rows, cols: m.b.cols, data: Array.from(m.b.data) },
-      z: Array.from(m.z),
-      t: Array.from(m.t),
-      iterations: m.iterations,
-    };
+      train: trainHomi,
+      restore: HomiPredictor.fromJSON,
+      upgrade,
+    });
   }
 
-  /** Restores a model saved with toJSON. @throws FormatError for another format or version */
-  static fromJSON(json: HomiJson): Homi {
-    if (json?.format !== 'numts.multilabel.Homi' || json.version !== 1) {
-      throw new FormatError(
-        `Homi.fromJSON: not a numts HOMI model (format ${JSON.stringify(json?.format)}, version ${json?.version})`,
-      );
-    }
-    const h = new Homi(json.options);
-    h.model = {
-      w: new Matrix(json.w.rows, json.w.cols, Float64Array.from(json.w.data)),
-      b: new Matrix(json.b.rows, json.b.cols, Float64Array.from(json.b.data)),
-      z: Float64Array.from(json.z),
-      t: Float64Array.from(json.t),
-      iterations: json.iterations,
-      objective: new Float64Array(0),
-    };
-    return h;
+  /** The fitted parameters (W, z, B, t, iterations, objective). @throws NotFittedError before fit */
+  get fitted(): HomiModel {
+    return this.model.params;
   }
+}
+
+/** The layout Homi wrote before it kept the learner contract: the parameters beside the options. */
+function upgrade(json: unknown): unknown {
+  const old = json as
+    | (HomiPredictorJson & { format?: string; version?: number; options?: HomiOptions })
+    | null;
+  if (old?.format !== 'numts.multilabel.Homi' || old.version !== 1 || !('w' in old) || 'model' in old)
+    return json;
+  const { format, version, options, ...model } = old;
+  return {
+    format,
+    version,
+    options,
+    model: { ...model, threshold: options?.threshold ?? DEFAULTS.threshold },
+  };
 }
 
 /** Solves A·X = B for symmetric A: Cholesky when A is positive definite, LU otherwise. */

@@ -4,20 +4,52 @@
  * @packageDocumentation
  */
 
-/** Re-exported from `@numts/core` (it used to live here). */
-export { takeRows } from '@numts/core';
-export { BinaryRelevanceLogistic, BinaryRelevanceRidge, fitLogistic } from './binary-relevance.js';
-export { ClassifierChain } from './classifier-chain.js';
-export { instanceGraph, laplacianGram } from './graph.js';
-export { fitHomi, Homi, type HomiJson, type HomiModel, type HomiOptions, homiScores } from './homi.js';
+/** Re-exported from `@numts/core` (they used to live here, or are its learner contract). */
+export { type LearnerJson, takeRows } from '@numts/core';
 export {
+  type BinaryRelevanceJson,
+  BinaryRelevanceLogistic,
+  type BinaryRelevanceOptions,
+  BinaryRelevanceRidge,
+  fitBinaryRelevanceLogistic,
+  fitBinaryRelevanceRidge,
+  fitLogistic,
+} from './binary-relevance.js';
+export {
+  type ChainLink,
+  ClassifierChain,
+  type ClassifierChainJson,
+  ClassifierChainModel,
+  type ClassifierChainModelJson,
+  type ClassifierChainOptions,
+  fitClassifierChain,
+} from './classifier-chain.js';
+export { instanceGraph, laplacianGram } from './graph.js';
+export {
+  fitHomi,
+  Homi,
+  type HomiJson,
+  type HomiModel,
+  type HomiOptions,
+  HomiPredictor,
+  type HomiPredictorJson,
+  homiScores,
+} from './homi.js';
+export {
+  LinearMultiLabelModel,
+  type LinearMultiLabelModelJson,
+  type ScoreLink,
+  sigmoid,
+  withIntercept,
+} from './linear-model.js';
+export {
+  fitLlsf,
   Llsf,
   type LlsfOptions,
   labelDissimilarity,
   sparseCorrelatedLeastSquares,
-  withIntercept,
 } from './llsf.js';
-export { Lsml, type LsmlOptions } from './lsml.js';
+export { fitLsml, Lsml, LsmlModel, type LsmlModelJson, type LsmlOptions } from './lsml.js';
 export {
   applyThresholds,
   evaluateMultiLabel,
@@ -27,7 +59,14 @@ export {
   thresholdTopK,
   tuneThresholdsF1,
 } from './metrics.js';
-export { MlKnn } from './mlknn.js';
+export {
+  fitMlKnn,
+  MlKnn,
+  type MlKnnJson,
+  MlKnnModel,
+  type MlKnnModelJson,
+  type MlKnnOptions,
+} from './mlknn.js';
 export { NumpyRandomState } from './mt19937.js';
 export { type PcaWhitenOptions, pcaWhiten, standardize } from './preprocess.js';
 export { type Fold, type HomiInit, homiPreprocess, numpyFoldsAndInits } from './protocol.js';

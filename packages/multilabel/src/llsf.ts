@@ -4,10 +4,15 @@
  *
  * @module
  */
-import { gemm, Matrix, NotFittedError } from '@numts/core';
+import { assertPositive, gemm, Learner, Matrix } from '@numts/core';
 import { eigh } from '@numts/decompositions';
-import { thresholdFixed } from './metrics.js';
-import { checkFeatures, checkLabels, checkPositive } from './validate.js';
+import {
+  fromInterceptRow,
+  LinearMultiLabelModel,
+  type LinearMultiLabelModelJson,
+  withIntercept,
+} from './linear-model.js';
+import { checkTrainingSet, thresholdOption } from './validate.js';
 
 /** Options of {@link Llsf} (our defaults; the paper tunes α, β per data set). */
 export interface LlsfOptions {
@@ -21,17 +26,6 @@ export interface LlsfOptions {
   tol?: number;
   /** Prediction threshold on the scores (default 0.5). */
   threshold?: number;
-}
-
-/** [X 1]: the features with a ones column appended (for an intercept). */
-export function withIntercept(x: Matrix): Matrix {
-  const d = x.cols + 1;
-  const xa = new Matrix(x.rows, d);
-  for (let i = 0; i < x.rows; i++) {
-    for (let j = 0; j < d - 1; j++) xa.data[i * d + j] = x.get(i, j);
-    xa.data[i * d + d - 1] = 1;
-  }
-  return xa;
 }
 
 /** R = 1 − cosine similarity of the label columns, from YᵀY (a label with no positive is dissimilar to all). */
@@ -97,46 +91,38 @@ export function sparseCorrelatedLeastSquares(
 }
 
 /**
- * min_W ½‖[X 1]W − Y‖² + (α/2)·tr(R WᵀW) + β‖W‖₁ (the intercept row is not shrunk), by FISTA with
- * step 1/L, L = λ_max(XᵀX) + α·λ_max(R).
+ * LLSF: min_W ½‖[X 1]W − Y‖² + (α/2)·tr(R WᵀW) + β‖W‖₁ (the intercept row is not shrunk), by FISTA
+ * with step 1/L, L = λ_max(XᵀX) + α·λ_max(R); scores [X 1]W, predictions scores > threshold.
  */
-export class Llsf {
-  private w: Matrix | null = null;
-  constructor(readonly options: LlsfOptions = {}) {}
+export function fitLlsf(x: Matrix, y: Matrix, options: LlsfOptions = {}): LinearMultiLabelModel {
+  const fn = 'fitLlsf';
+  const yy = checkTrainingSet(fn, x, y);
+  const { alpha = 1, beta = 0.1, maxIter = 200, tol = 1e-6 } = options;
+  assertPositive(fn, 'alpha', alpha, { allowZero: true });
+  assertPositive(fn, 'beta', beta, { allowZero: true });
+  const threshold = thresholdOption(fn, options.threshold);
+  const xa = withIntercept(x);
+  const xtx = gemm(xa, xa, { transA: true });
+  const r = labelDissimilarity(gemm(yy, yy, { transA: true }));
+  const w = sparseCorrelatedLeastSquares(
+    xtx,
+    gemm(xa, yy, { transA: true }),
+    r,
+    alpha,
+    beta,
+    new Matrix(xa.cols, yy.cols),
+    { maxIter, tol },
+  );
+  return fromInterceptRow('Llsf', w, 'identity', threshold);
+}
 
-  fit(x: Matrix, y: Matrix): this {
-    const fn = 'Llsf.fit';
-    checkFeatures(fn, x);
-    const yy = checkLabels(fn, y, x.rows);
-    const alpha = this.options.alpha ?? 1;
-    const beta = this.options.beta ?? 0.1;
-    checkPositive(fn, 'alpha', alpha, { allowZero: true });
-    checkPositive(fn, 'beta', beta, { allowZero: true });
-    const xa = withIntercept(x);
-    const xtx = gemm(xa, xa, { transA: true });
-    const r = labelDissimilarity(gemm(yy, yy, { transA: true }));
-    this.w = sparseCorrelatedLeastSquares(
-      xtx,
-      gemm(xa, yy, { transA: true }),
-      r,
-      alpha,
-      beta,
-      new Matrix(xa.cols, yy.cols),
-      {
-        maxIter: this.options.maxIter ?? 200,
-        tol: this.options.tol ?? 1e-6,
-      },
-    );
-    return this;
-  }
-
-  decisionFunction(x: Matrix): Matrix {
-    if (!this.w) throw new NotFittedError('Llsf: call fit first');
-    checkFeatures('Llsf.decisionFunction', x, this.w.rows - 1);
-    return gemm(withIntercept(x), this.w);
-  }
-
-  predict(x: Matrix): Matrix {
-    return thresholdFixed(this.decisionFunction(x), this.options.threshold ?? 0.5);
+/** LLSF as a learner object. See {@link fitLlsf}. */
+export class Llsf extends Learner<LlsfOptions, LinearMultiLabelModel, Matrix, LinearMultiLabelModelJson> {
+  constructor(options: LlsfOptions = {}) {
+    super(options, {
+      format: 'numts.multilabel.Llsf',
+      train: fitLlsf,
+      restore: (json) => LinearMultiLabelModel.fromJSON(json, 'Llsf.fromJSON'),
+    });
   }
 }

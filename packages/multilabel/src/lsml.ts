@@ -8,11 +8,17 @@
  *
  * @module
  */
-import { gemm, Matrix, NotFittedError } from '@numts/core';
+import type { MatrixJson } from '@numts/core';
+import { assertIntegerInRange, assertPositive, FormatError, gemm, Learner, Matrix } from '@numts/core';
 import { solve } from '@numts/decompositions';
-import { labelDissimilarity, sparseCorrelatedLeastSquares, withIntercept } from './llsf.js';
-import { thresholdFixed } from './metrics.js';
-import { checkFeatures, checkLabels, checkPositive } from './validate.js';
+import {
+  fromInterceptRow,
+  LinearMultiLabelModel,
+  type LinearMultiLabelModelJson,
+  withIntercept,
+} from './linear-model.js';
+import { labelDissimilarity, sparseCorrelatedLeastSquares } from './llsf.js';
+import { checkTrainingSet, thresholdOption } from './validate.js';
 
 /** Options of {@link Lsml} (our defaults). */
 export interface LsmlOptions {
@@ -30,53 +36,77 @@ export interface LsmlOptions {
   threshold?: number;
 }
 
+/** Serialized {@link LsmlModel}. */
+export interface LsmlModelJson extends LinearMultiLabelModelJson {
+  c: MatrixJson;
+}
+
+/** A trained LSML model: the linear scorer and the learned label-correlation matrix C (q×q). */
+export class LsmlModel extends LinearMultiLabelModel {
+  constructor(
+    linear: LinearMultiLabelModel,
+    readonly c: Matrix,
+  ) {
+    super(linear.method, linear.w, linear.b, linear.link, linear.threshold);
+  }
+
+  override toJSON(): LsmlModelJson {
+    return { ...super.toJSON(), c: this.c.toJSON() };
+  }
+
+  /** @throws FormatError for malformed fields */
+  static override fromJSON(json: LsmlModelJson, where = 'Lsml.fromJSON'): LsmlModel {
+    const linear = LinearMultiLabelModel.fromJSON(json, where);
+    const c = Matrix.fromJSON(json.c, `${where}: c`);
+    if (c.rows !== linear.w.cols || c.cols !== linear.w.cols)
+      throw new FormatError(
+        `${where}: c must be ${linear.w.cols}x${linear.w.cols} (got ${c.rows}x${c.cols})`,
+      );
+    return new LsmlModel(linear, c);
+  }
+}
+
 /**
- * min_{W,C} ½‖[X 1]W − YC‖² + (λ₁/2)‖YC − Y‖² + (λ₂/2)‖C‖² + (α/2)tr(RWᵀW) + β‖W‖₁; scores [X 1]W.
+ * LSML: min_{W,C} ½‖[X 1]W − YC‖² + (λ₁/2)‖YC − Y‖² + (λ₂/2)‖C‖² + (α/2)tr(RWᵀW) + β‖W‖₁;
+ * scores [X 1]W, predictions scores > threshold.
  */
-export class Lsml {
-  private w: Matrix | null = null;
-  /** The learned label-correlation matrix C (q×q). */
-  c: Matrix | null = null;
-  constructor(readonly options: LsmlOptions = {}) {}
-
-  fit(x: Matrix, y: Matrix): this {
-    const fn = 'Lsml.fit';
-    checkFeatures(fn, x);
-    const yy = checkLabels(fn, y, x.rows);
-    const o = { lambda1: 1, lambda2: 1, alpha: 1, beta: 0.1, outerIter: 10, ...this.options };
-    for (const k of ['lambda1', 'lambda2', 'alpha', 'beta'] as const)
-      checkPositive(fn, k, o[k], { allowZero: k !== 'lambda2' });
-    const xa = withIntercept(x);
-    const q = yy.cols;
-    const xtx = gemm(xa, xa, { transA: true });
-    const xty = gemm(xa, yy, { transA: true });
-    const yty = gemm(yy, yy, { transA: true });
-    const r = labelDissimilarity(yty);
-    let c = new Matrix(q, q);
-    for (let i = 0; i < q; i++) c.data[i * q + i] = 1;
-    let w = new Matrix(xa.cols, q);
-    const a = yty.clone();
-    for (let i = 0; i < q * q; i++) a.data[i] = (1 + o.lambda1) * a.data[i]!;
-    for (let i = 0; i < q; i++) a.data[i * q + i] = a.data[i * q + i]! + o.lambda2;
-    for (let it = 0; it < o.outerIter; it++) {
-      w = sparseCorrelatedLeastSquares(xtx, gemm(xty, c), r, o.alpha, o.beta, w, { maxIter: 100, tol: 1e-6 });
-      // ((1 + λ₁)YᵀY + λ₂I) C = Yᵀ[X 1]W + λ₁YᵀY
-      const rhs = gemm(xty, w, { transA: true });
-      for (let i = 0; i < q * q; i++) rhs.data[i] = rhs.data[i]! + o.lambda1 * yty.data[i]!;
-      c = solve(a, rhs, { assume: 'spd' });
-    }
-    this.w = w;
-    this.c = c;
-    return this;
+export function fitLsml(x: Matrix, y: Matrix, options: LsmlOptions = {}): LsmlModel {
+  const fn = 'fitLsml';
+  const yy = checkTrainingSet(fn, x, y);
+  const o = { lambda1: 1, lambda2: 1, alpha: 1, beta: 0.1, outerIter: 10, ...options };
+  for (const k of ['lambda1', 'lambda2', 'alpha', 'beta'] as const)
+    assertPositive(fn, k, o[k], { allowZero: k !== 'lambda2' });
+  assertIntegerInRange(fn, 'outerIter', o.outerIter, 1, 1e6);
+  const threshold = thresholdOption(fn, options.threshold);
+  const xa = withIntercept(x);
+  const q = yy.cols;
+  const xtx = gemm(xa, xa, { transA: true });
+  const xty = gemm(xa, yy, { transA: true });
+  const yty = gemm(yy, yy, { transA: true });
+  const r = labelDissimilarity(yty);
+  let c = new Matrix(q, q);
+  for (let i = 0; i < q; i++) c.data[i * q + i] = 1;
+  let w = new Matrix(xa.cols, q);
+  const a = yty.clone();
+  for (let i = 0; i < q * q; i++) a.data[i] = (1 + o.lambda1) * a.data[i]!;
+  for (let i = 0; i < q; i++) a.data[i * q + i] = a.data[i * q + i]! + o.lambda2;
+  for (let it = 0; it < o.outerIter; it++) {
+    w = sparseCorrelatedLeastSquares(xtx, gemm(xty, c), r, o.alpha, o.beta, w, { maxIter: 100, tol: 1e-6 });
+    // ((1 + λ₁)YᵀY + λ₂I) C = Yᵀ[X 1]W + λ₁YᵀY
+    const rhs = gemm(xty, w, { transA: true });
+    for (let i = 0; i < q * q; i++) rhs.data[i] = rhs.data[i]! + o.lambda1 * yty.data[i]!;
+    c = solve(a, rhs, { assume: 'spd' });
   }
+  return new LsmlModel(fromInterceptRow('Lsml', w, 'identity', threshold), c);
+}
 
-  decisionFunction(x: Matrix): Matrix {
-    if (!this.w) throw new NotFittedError('Lsml: call fit first');
-    checkFeatures('Lsml.decisionFunction', x, this.w.rows - 1);
-    return gemm(withIntercept(x), this.w);
-  }
-
-  predict(x: Matrix): Matrix {
-    return thresholdFixed(this.decisionFunction(x), this.options.threshold ?? 0.5);
+/** LSML as a learner object (the learned C is `learner.model.c`). See {@link fitLsml}. */
+export class Lsml extends Learner<LsmlOptions, LsmlModel, Matrix, LsmlModelJson> {
+  constructor(options: LsmlOptions = {}) {
+    super(options, {
+      format: 'numts.multilabel.Lsml',
+      train: fitLsml,
+      restore: (json) => LsmlModel.fromJSON(json),
+    });
   }
 }

@@ -1,23 +1,25 @@
 /**
- * Argument checks of the multi-label learners: finite features (NonFiniteError), 0/1 labels with
- * at least one row and one label (ShapeError, DomainError), positive options (DomainError).
+ * Argument checks of the multi-label learners: finite features (NonFiniteError with the shared
+ * message of `@numts/core`'s `assertFiniteMatrix`), 0/1 labels with at least one row and one label
+ * (ShapeError, DomainError). Options are checked with core's `assertPositive`.
  *
  * @module
  */
-import { DomainError, Matrix, NonFiniteError, ShapeError } from '@numts/core';
+import {
+  assertFiniteMatrix,
+  assertFiniteScalar,
+  assertPositive,
+  DomainError,
+  Matrix,
+  ShapeError,
+} from '@numts/core';
 
 /** Checks a feature matrix: a finite Matrix (optionally with a given width). */
 export function checkFeatures(fn: string, x: unknown, width?: number): Matrix {
   if (!(x instanceof Matrix)) throw new TypeError(`${fn}: x must be a Matrix`);
   if (width !== undefined && x.cols !== width)
     throw new ShapeError(`${fn}: x must have ${width} columns like the training data (got ${x.cols})`);
-  for (let i = 0; i < x.rows; i++) {
-    for (let j = 0; j < x.cols; j++) {
-      const v = x.get(i, j);
-      if (!Number.isFinite(v))
-        throw new NonFiniteError(`${fn}: x must be finite (row ${i}, column ${j} is ${v})`, i * x.cols + j);
-    }
-  }
+  assertFiniteMatrix(fn, 'x', x);
   return x;
 }
 
@@ -38,16 +40,29 @@ export function checkLabels(fn: string, y: unknown, rows: number): Matrix {
   return y.clone();
 }
 
-/** Checks a positive-number option. */
-export function checkPositive(
+/** Checks the training pair of a learner: finite x, 0/1 y with as many rows; returns a copy of y. */
+export function checkTrainingSet(fn: string, x: Matrix, y: Matrix): Matrix {
+  checkFeatures(fn, x);
+  return checkLabels(fn, y, x.rows);
+}
+
+/** The prediction threshold option (default 0.5), checked to be finite. */
+export function thresholdOption(fn: string, threshold: number | undefined): number {
+  const t = threshold ?? 0.5;
+  assertFiniteScalar(fn, 'threshold', t);
+  return t;
+}
+
+/**
+ * The options of the logistic and ridge learners: λ (default 1; > 0, or ≥ 0 with `allowZero`)
+ * and the prediction threshold (default 0.5).
+ */
+export function penaltyAndThreshold(
   fn: string,
-  name: string,
-  v: number,
-  { allowZero = false, integer = false } = {},
-): void {
-  const ok = Number.isFinite(v) && (allowZero ? v >= 0 : v > 0) && (!integer || Number.isInteger(v));
-  if (!ok)
-    throw new DomainError(
-      `${fn}: ${name} must be a ${integer ? 'integer' : 'number'} ${allowZero ? '≥' : '>'} 0 (got ${v})`,
-    );
+  options: { lambda?: number; threshold?: number },
+  allowZero = false,
+): { lambda: number; threshold: number } {
+  const lambda = options.lambda ?? 1;
+  assertPositive(fn, 'lambda', lambda, { allowZero });
+  return { lambda, threshold: thresholdOption(fn, options.threshold) };
 }

@@ -84,13 +84,13 @@ describe('baselines learn a synthetic task', () => {
 
   it('reject mismatched inputs', () => {
     expect(() => new MlKnn().fit(train.x, takeRows(train.y, [0, 1]))).toThrow(
-      'MlKnn.fit: x and y must have the same number of rows (got 200 and 2)',
+      'fitMlKnn: x and y must have the same number of rows (got 200 and 2)',
     );
     expect(() => new MlKnn({ k: 500 }).fit(train.x, train.y)).toThrow(
-      'MlKnn.fit: k must be smaller than the number of training instances (k = 500, n = 200)',
+      'fitMlKnn: k must be smaller than the number of training instances (k = 500, n = 200)',
     );
     expect(() => new ClassifierChain({ order: [0, 0, 1] }).fit(train.x, train.y)).toThrow(
-      'ClassifierChain.fit: order must be a permutation of 0..2',
+      'fitClassifierChain: order must be a permutation of 0..2',
     );
   });
 });

@@ -103,8 +103,13 @@ describe('HOMI on synthetic data', () => {
     const copy = Homi.fromJSON(JSON.parse(JSON.stringify(model.toJSON())) as HomiJson);
     expect(Array.from(copy.predict(xt).data)).toEqual(Array.from(model.predict(xt).data));
     expect(() => Homi.fromJSON({ format: 'other', version: 1 } as unknown as HomiJson)).toThrow(
-      /Homi.fromJSON: not a numts HOMI model/,
+      'Homi.fromJSON: expected format numts.multilabel.Homi version 1, got "other" version 1',
     );
+    // The layout written before Homi kept the learner contract still loads.
+    const saved = model.toJSON();
+    const legacy = { format: saved.format, version: 1, options: saved.options, ...saved.model };
+    const old = Homi.fromJSON(JSON.parse(JSON.stringify(legacy)));
+    expect(Array.from(old.predict(xt).data)).toEqual(Array.from(model.predict(xt).data));
   });
 
   it('handles d ≥ n (where the authors’ code inverts a singular matrix) with finite output', () => {
@@ -129,7 +134,7 @@ describe('HOMI on synthetic data', () => {
     const x2 = x.clone();
     x2.set(5, 2, Number.NaN);
     expect(() => fitHomi(x2, y)).toThrow('fitHomi: x must be finite (row 5, column 2 is NaN)');
-    expect(() => fitHomi(x, y, { lambda: 0 })).toThrow('fitHomi: lambda must be a number > 0 (got 0)');
+    expect(() => fitHomi(x, y, { lambda: 0 })).toThrow('fitHomi: lambda must be a finite number > 0 (got 0)');
     expect(() => new Homi().fit(x, y).decisionFunction(new Matrix(2, 3))).toThrow(
       'homiScores: x must have 8 columns like the training data (got 3)',
     );

@@ -53,8 +53,8 @@ export interface LowRankFactors {
 export abstract class Adapter extends LayerAdapter {
   /** The method name. */
   abstract readonly method: AdapterMethod;
-  /** False for adapters whose output is not a function of one weight (parallel adapter). */
-  abstract readonly mergeable: boolean;
+  /** False for adapters whose output is not a function of one weight (the parallel adapter overrides it). */
+  readonly mergeable: boolean = true;
   /** The wrapped layer (its weight is frozen by {@link markOnlyAdaptersTrainable}). */
   readonly layer: AdaptedLayer;
   #merged: Buf | null = null;

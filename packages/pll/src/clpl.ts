@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { ConvergenceError, gemm, Matrix } from '@numts/core';
-import { Learner, type LearnerJson } from './learner.js';
+import type { LearnerJson } from '@numts/core';
+import { assertIntegerInRange, assertPositive, ConvergenceError, gemm, Matrix } from '@numts/core';
+import { Learner } from './learner.js';
 import { LinearPllModel, type LinearPllModelJson } from './linear.js';
-import { checkInteger, checkNonNegative, checkTrainingSet } from './validate.js';
+import { checkTrainingSet } from './validate.js';
 
 /** Options of {@link fitClpl}. */
 export interface ClplOptions {
@@ -35,12 +36,10 @@ export interface ClplOptions {
 export function fitClpl(x: Matrix, candidates: Matrix, options: ClplOptions = {}): LinearPllModel {
   const fn = 'fitClpl';
   const { x: xt, y } = checkTrainingSet(fn, x, candidates);
-  const lambda = options.lambda ?? 1e-3;
-  const maxIter = options.maxIter ?? 2000;
-  const tol = options.tol ?? 1e-10;
-  checkNonNegative(fn, 'lambda', lambda, true);
-  checkInteger(fn, 'maxIter', maxIter, 1, 1e9);
-  checkNonNegative(fn, 'tol', tol);
+  const { lambda = 1e-3, maxIter = 2000, tol = 1e-10 } = options;
+  assertPositive(fn, 'lambda', lambda);
+  assertIntegerInRange(fn, 'maxIter', maxIter, 1, 1e9);
+  assertPositive(fn, 'tol', tol, { allowZero: true });
   const n = xt.rows;
   const d = xt.cols;
   const l = y.cols;
@@ -153,16 +152,8 @@ export function minimizeSmooth(
 export type ClplJson = LearnerJson<ClplOptions, LinearPllModelJson>;
 
 /** Linear CLPL as a learner object. See {@link fitClpl}. */
-export class Clpl extends Learner<ClplOptions, LinearPllModel, LinearPllModelJson> {
-  protected readonly formatName = 'numts.pll.Clpl';
+export class Clpl extends Learner<ClplOptions, LinearPllModel, Int32Array, LinearPllModelJson> {
   constructor(options: ClplOptions = {}) {
-    super(options);
-  }
-  protected train(x: Matrix, candidates: Matrix): LinearPllModel {
-    return fitClpl(x, candidates, this.options);
-  }
-  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
-  static fromJSON(json: ClplJson): Clpl {
-    return Learner.restoreInto(new Clpl(json?.options ?? {}), json, LinearPllModel.fromJSON);
+    super(options, { format: 'numts.pll.Clpl', train: fitClpl, restore: LinearPllModel.fromJSON });
   }
 }

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type Matrix, squaredDistances } from '@numts/core';
+import type { Matrix } from '@numts/core';
+import { squaredDistances } from '@numts/core';
 import { projectCandidateSimplex } from './simplex.js';
 
 /** The k nearest neighbours of every row (Euclidean on the row-normalised rows, self excluded, ties → lower index). */

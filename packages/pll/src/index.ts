@@ -4,10 +4,12 @@
  * @packageDocumentation
  */
 
+/** The learner contract lives in `@numts/core`; re-exported here for convenience. */
+export { Learner, type LearnerJson } from '@numts/core';
 export { Clpl, type ClplJson, type ClplOptions, fitClpl } from './clpl.js';
 export { fitIpal, Ipal, type IpalJson, IpalModel, type IpalModelJson, type IpalOptions } from './ipal.js';
 export { KernelExpansion, type KernelExpansionJson } from './kernel.js';
-export { Learner, type LearnerJson, type PllModel } from './learner.js';
+export type { PllLearner, PllModel } from './learner.js';
 export { LinearPllModel, type LinearPllModelJson } from './linear.js';
 export {
   fitPlAggd,
@@ -31,7 +33,14 @@ export {
   type PlcpModelJson,
   type PlcpOptions,
 } from './plcp.js';
-export { PlKnn, type PlKnnJson, type PlKnnOptions } from './plknn.js';
+export {
+  fitPlKnn,
+  PlKnn,
+  type PlKnnJson,
+  PlKnnModel,
+  type PlKnnModelJson,
+  type PlKnnOptions,
+} from './plknn.js';
 export { fitPlSvm, PlSvm, type PlSvmJson, type PlSvmOptions } from './plsvm.js';
 export { zscore } from './preprocess.js';
 export {

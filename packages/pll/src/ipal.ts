@@ -5,10 +5,17 @@
  *
  * @module
  */
-import { argmax, DomainError, FormatError, Matrix, squaredDistances } from '@numts/core';
+import type { LearnerJson, MatrixJson } from '@numts/core';
+import {
+  assertInRange,
+  assertIntegerInRange,
+  assertSavedFormat,
+  Matrix,
+  squaredDistances,
+} from '@numts/core';
 import { nearestRows, reconstructionWeights } from './graph.js';
-import { Learner, type LearnerJson } from './learner.js';
-import { checkInteger, checkTestSet, checkTrainingSet } from './validate.js';
+import { ArgmaxModel, Learner } from './learner.js';
+import { checkTestSet, checkTrainingSet } from './validate.js';
 
 /** Options of {@link fitIpal}. */
 export interface IpalOptions {
@@ -25,7 +32,7 @@ export interface IpalModelJson {
   format: 'numts.pll.IpalModel';
   version: 1;
   k: number;
-  x: { rows: number; cols: number; data: number[] };
+  x: MatrixJson;
   labels: number;
   disambiguated: number[];
 }
@@ -35,14 +42,16 @@ export interface IpalModelJson {
  * reconstructed from its k nearest training rows with simplex weights w, and gets the label c that
  * minimises ‖x − Σ_{j: ŷ_j = c} w_j x_j‖ (labels with no neighbour are never chosen).
  */
-export class IpalModel {
+export class IpalModel extends ArgmaxModel<IpalModelJson> {
   constructor(
     readonly k: number,
     readonly x: Matrix,
     readonly labels: number,
     /** Disambiguated training labels ŷ. */
     readonly disambiguated: Int32Array,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Decision values: −(reconstruction error) per label, −∞ for labels absent among the neighbours. */
   decisionFunction(xq: Matrix): Matrix {
@@ -73,17 +82,12 @@ export class IpalModel {
     return out;
   }
 
-  /** Predicted labels (first index on ties). */
-  predict(xq: Matrix): Int32Array {
-    return argmax(this.decisionFunction(xq), 1);
-  }
-
   toJSON(): IpalModelJson {
     return {
       format: 'numts.pll.IpalModel',
       version: 1,
       k: this.k,
-      x: { rows: this.x.rows, cols: this.x.cols, data: Array.from(this.x.data) },
+      x: this.x.toJSON(),
       labels: this.labels,
       disambiguated: Array.from(this.disambiguated),
     };
@@ -91,13 +95,10 @@ export class IpalModel {
 
   /** @throws FormatError for another format or version */
   static fromJSON(json: IpalModelJson): IpalModel {
-    if (json?.format !== 'numts.pll.IpalModel' || json.version !== 1)
-      throw new FormatError(
-        `IpalModel.fromJSON: expected format numts.pll.IpalModel version 1, got ${JSON.stringify(json?.format)} version ${json?.version}`,
-      );
+    assertSavedFormat('IpalModel.fromJSON', json, 'numts.pll.IpalModel');
     return new IpalModel(
       json.k,
-      new Matrix(json.x.rows, json.x.cols, Float64Array.from(json.x.data)),
+      Matrix.fromJSON(json.x, 'IpalModel.fromJSON: x'),
       json.labels,
       Int32Array.from(json.disambiguated),
     );
@@ -123,9 +124,9 @@ export function fitIpal(x: Matrix, candidates: Matrix, options: IpalOptions = {}
   const k = options.k ?? 10;
   const alpha = options.alpha ?? 0.95;
   const iterations = options.iterations ?? 100;
-  checkInteger(fn, 'k', k, 1, n - 1);
-  checkInteger(fn, 'iterations', iterations, 0, 1e7);
-  if (!(alpha >= 0 && alpha < 1)) throw new DomainError(`${fn}: alpha must be in [0, 1), got ${alpha}`);
+  assertIntegerInRange(fn, 'k', k, 1, n - 1);
+  assertIntegerInRange(fn, 'iterations', iterations, 0, 1e7);
+  assertInRange(fn, 'alpha', alpha, 0, 1, { maxOpen: true });
   const nb = nearestRows(squaredDistances(xt, xt), k, true);
   const w = reconstructionWeights(xt, xt, nb, k);
   const p0 = new Float64Array(n * l);
@@ -179,16 +180,8 @@ export function fitIpal(x: Matrix, candidates: Matrix, options: IpalOptions = {}
 export type IpalJson = LearnerJson<IpalOptions, IpalModelJson>;
 
 /** IPAL as a learner object. See {@link fitIpal}. */
-export class Ipal extends Learner<IpalOptions, IpalModel, IpalModelJson> {
-  protected readonly formatName = 'numts.pll.Ipal';
+export class Ipal extends Learner<IpalOptions, IpalModel, Int32Array, IpalModelJson> {
   constructor(options: IpalOptions = {}) {
-    super(options);
-  }
-  protected train(x: Matrix, candidates: Matrix): IpalModel {
-    return fitIpal(x, candidates, this.options);
-  }
-  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
-  static fromJSON(json: IpalJson): Ipal {
-    return Learner.restoreInto(new Ipal(json?.options ?? {}), json, IpalModel.fromJSON);
+    super(options, { format: 'numts.pll.Ipal', train: fitIpal, restore: IpalModel.fromJSON });
   }
 }

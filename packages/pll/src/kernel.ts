@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { FormatError, gemm, Matrix, NotFittedError, squaredDistances } from '@numts/core';
+import type { MatrixJson } from '@numts/core';
+import { addRowVector, FormatError, gemm, Matrix, NotFittedError, squaredDistances } from '@numts/core';
 import { type CholeskyResult, cholesky, choleskySolve } from '@numts/decompositions';
 
 /** mean(pdist) from a square matrix of squared distances (upper triangle read). */
@@ -104,8 +105,8 @@ export class KernelRidge {
 /** Serialized form of a {@link KernelExpansion}. */
 export interface KernelExpansionJson {
   sigma: number;
-  xTrain: { rows: number; cols: number; data: number[] };
-  coef: { rows: number; cols: number; data: number[] };
+  xTrain: MatrixJson;
+  coef: MatrixJson;
   bias: number[];
 }
 
@@ -127,26 +128,21 @@ export class KernelExpansion {
 
   /** Decision values for rows of x (already validated, m×d): m×l. */
   evaluate(x: Matrix): Matrix {
-    const o = gemm(rbfKernel(x, this.xTrain, this.sigma), this.coef);
-    const l = o.cols;
-    for (let i = 0; i < o.rows; i++)
-      for (let c = 0; c < l; c++) o.data[i * l + c] = o.data[i * l + c]! + this.bias[c]!;
-    return o;
+    return addRowVector(gemm(rbfKernel(x, this.xTrain, this.sigma), this.coef), this.bias);
   }
 
   toJSON(): KernelExpansionJson {
-    const enc = (m: Matrix) => ({ rows: m.rows, cols: m.cols, data: Array.from(m.data) });
-    return { sigma: this.sigma, xTrain: enc(this.xTrain), coef: enc(this.coef), bias: Array.from(this.bias) };
+    return {
+      sigma: this.sigma,
+      xTrain: this.xTrain.toJSON(),
+      coef: this.coef.toJSON(),
+      bias: Array.from(this.bias),
+    };
   }
 
   static fromJSON(json: KernelExpansionJson, where: string): KernelExpansion {
-    const dec = (m: { rows: number; cols: number; data: number[] }, name: string) => {
-      if (!m || !Array.isArray(m.data) || m.data.length !== m.rows * m.cols)
-        throw new FormatError(`${where}: ${name} is not a ${m?.rows}x${m?.cols} matrix`);
-      return new Matrix(m.rows, m.cols, Float64Array.from(m.data));
-    };
-    const x = dec(json.xTrain, 'xTrain');
-    const coef = dec(json.coef, 'coef');
+    const x = Matrix.fromJSON(json?.xTrain, `${where}: xTrain`);
+    const coef = Matrix.fromJSON(json.coef, `${where}: coef`);
     if (coef.rows !== x.rows || json.bias?.length !== coef.cols)
       throw new FormatError(
         `${where}: coef (${coef.rows}x${coef.cols}) and bias do not match xTrain (${x.rows} rows)`,

@@ -1,75 +1,29 @@
 /**
- * The learner-object shell shared by every PLL method: options in the constructor, `fit` trains a
- * model, `predict`/`decisionFunction` delegate to it, `toJSON`/`fromJSON` save options and model.
+ * The PLL learners keep the numts learner contract of `@numts/core`: a learner object is options
+ * plus a recipe (format name, fit function, model decoder); `predict` gives 0-based labels.
  *
  * @module
  */
-import { FormatError, type Matrix, NotFittedError } from '@numts/core';
+import { argmax, Learner, type Matrix, type TrainedModel } from '@numts/core';
 
-/** What a trained PLL model offers. */
-export interface PllModel<J> {
-  decisionFunction(x: Matrix): Matrix;
-  predict(x: Matrix): Int32Array;
-  toJSON(): J;
-}
+export type { LearnerJson } from '@numts/core';
+/** The learner base class of `@numts/core`, which every PLL learner object extends. */
+export { Learner };
 
-/** Serialized learner: format name, version, options, model (null before fit). */
-export interface LearnerJson<O, J> {
-  format: string;
-  version: 1;
-  options: O;
-  model: J | null;
-}
+/** What a trained PLL model offers: decision values (m×l) and 0-based labels (first index on ties). */
+export type PllModel<J> = TrainedModel<Int32Array, J>;
 
-/** Base class of the learner objects (PlCl, PlAggd, Plcp, Clpl, PlSvm, Ipal). */
-export abstract class Learner<O extends object, M extends PllModel<J>, J> {
-  protected fitted: M | null = null;
-  constructor(readonly options: O) {}
-  protected abstract readonly formatName: string;
-  protected abstract train(x: Matrix, candidates: Matrix): M;
+/** A PLL learner object: `new PlCl(options).fit(x, candidates).predict(xTest)`. */
+export type PllLearner<O extends object, M extends PllModel<J>, J> = Learner<O, M, Int32Array, J>;
 
-  /** Trains on x (n×d) and the n×l 0/1 candidate matrix; returns this. */
-  fit(x: Matrix, candidates: Matrix): this {
-    this.fitted = this.train(x, candidates);
-    return this;
-  }
-
-  /** The trained model. @throws NotFittedError before fit */
-  get model(): M {
-    if (!this.fitted) throw new NotFittedError(`${this.constructor.name}: call fit before using the model`);
-    return this.fitted;
-  }
-
+/** Base of the PLL models: a subclass gives decision values; the label is their argmax (first index on ties). */
+export abstract class ArgmaxModel<J> implements PllModel<J> {
   /** Decision values (m×l); larger = more likely. */
-  decisionFunction(x: Matrix): Matrix {
-    return this.model.decisionFunction(x);
-  }
+  abstract decisionFunction(x: Matrix): Matrix;
+  abstract toJSON(): J;
 
-  /** Predicted labels (0-based; first index on ties). */
+  /** Predicted labels: argmax of {@link decisionFunction} over all l labels (first index on ties). */
   predict(x: Matrix): Int32Array {
-    return this.model.predict(x);
-  }
-
-  /** Options (callbacks dropped) and the trained model. */
-  toJSON(): LearnerJson<O, J> {
-    const options = Object.fromEntries(
-      Object.entries(this.options).filter(([, v]) => typeof v !== 'function'),
-    ) as O;
-    return { format: this.formatName, version: 1, options, model: this.fitted ? this.fitted.toJSON() : null };
-  }
-
-  /** Restores `learner` from json after checking format and version. @internal */
-  static restoreInto<L extends Learner<object, PllModel<unknown>, unknown>>(
-    learner: L,
-    json: LearnerJson<unknown, unknown>,
-    decode: (model: never) => PllModel<unknown>,
-  ): L {
-    const format = learner.formatName;
-    if (json?.format !== format || json.version !== 1)
-      throw new FormatError(
-        `${learner.constructor.name}.fromJSON: expected format ${format} version 1, got ${JSON.stringify(json?.format)} version ${json?.version}`,
-      );
-    learner.fitted = json.model ? decode(json.model as never) : null;
-    return learner;
+    return argmax(this.decisionFunction(x), 1);
   }
 }

@@ -5,7 +5,15 @@
  *
  * @module
  */
-import { argmax, DomainError, FormatError, Matrix, squaredDistances } from '@numts/core';
+import type { LearnerJson } from '@numts/core';
+import {
+  assertIntegerInRange,
+  assertPositive,
+  assertSavedFormat,
+  Matrix,
+  ShapeError,
+  squaredDistances,
+} from '@numts/core';
 import { solveConfidence } from './confidence.js';
 import { featureGrams, graphWeights, neighbours, normalizeRows } from './graph.js';
 import {
@@ -15,8 +23,8 @@ import {
   meanOfDistances,
   rbfFromDistances,
 } from './kernel.js';
-import { Learner, type LearnerJson } from './learner.js';
-import { checkInteger, checkNonNegative, checkTestSet, checkTrainingSet } from './validate.js';
+import { ArgmaxModel, Learner } from './learner.js';
+import { checkTestSet, checkTrainingSet } from './validate.js';
 
 /** Hyper-parameters of {@link fitPlcl}; defaults are those of the authors' demo (spec §A.2). */
 export interface PlclOptions {
@@ -59,7 +67,7 @@ export interface PlclModelJson {
 }
 
 /** A trained PL-CL / PL-AGGD model: the ordinary kernel classifier (the complementary one is not used at test time). */
-export class PlclModel {
+export class PlclModel extends ArgmaxModel<PlclModelJson> {
   constructor(
     /** The ordinary classifier F(x) = K(x, X)·coef + bias. */
     readonly classifier: KernelExpansion,
@@ -67,7 +75,9 @@ export class PlclModel {
     readonly confidence?: Matrix,
     /** Final complementary confidence Q (n×l; 1 on non-candidates); absent after fromJSON. */
     readonly complementary?: Matrix,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Number of labels. */
   get labels(): number {
@@ -86,21 +96,13 @@ export class PlclModel {
     );
   }
 
-  /** Predicted labels: argmax of {@link decisionFunction} over all l labels (first index on ties). */
-  predict(x: Matrix): Int32Array {
-    return argmax(this.decisionFunction(x), 1);
-  }
-
   toJSON(): PlclModelJson {
     return { format: 'numts.pll.PlclModel', version: 1, classifier: this.classifier.toJSON() };
   }
 
   /** @throws FormatError for another format or version, or inconsistent shapes */
   static fromJSON(json: PlclModelJson): PlclModel {
-    if (json?.format !== 'numts.pll.PlclModel' || json.version !== 1)
-      throw new FormatError(
-        `PlclModel.fromJSON: not a numts PL-CL model (format ${JSON.stringify(json?.format)}, version ${json?.version})`,
-      );
+    assertSavedFormat('PlclModel.fromJSON', json, 'numts.pll.PlclModel');
     return new PlclModel(KernelExpansion.fromJSON(json.classifier, 'PlclModel.fromJSON'));
   }
 }
@@ -148,22 +150,19 @@ export class PlclState {
       beta: options.beta ?? PLCL_DEFAULTS.beta,
     };
     if (n < 3)
-      throw new DomainError(
+      throw new ShapeError(
         `${fn}: need at least 3 training instances (k ≥ 1 neighbours plus self), got ${n}`,
       );
-    if (!Number.isInteger(o.k) || o.k < 1 || o.k > n - 1)
-      throw new DomainError(
-        `${fn}: k must be an integer in [1, n − 1] = [1, ${n - 1}] (n = ${n} training instances), got ${o.k}`,
-      );
-    checkInteger(fn, 'maxIter', o.maxIter, 0, 1e6);
-    checkNonNegative(fn, 'gamma', o.gamma);
-    checkNonNegative(fn, 'mu', o.mu, true);
-    checkNonNegative(fn, 'lambda', o.lambda, true);
-    checkNonNegative(fn, 'alpha', o.alpha);
-    checkNonNegative(fn, 'beta', o.beta);
+    assertIntegerInRange(fn, 'k (at most n − 1 neighbours)', o.k, 1, n - 1);
+    assertIntegerInRange(fn, 'maxIter', o.maxIter, 0, 1e6);
+    assertPositive(fn, 'gamma', o.gamma, { allowZero: true });
+    assertPositive(fn, 'mu', o.mu);
+    assertPositive(fn, 'lambda', o.lambda);
+    assertPositive(fn, 'alpha', o.alpha, { allowZero: true });
+    assertPositive(fn, 'beta', o.beta, { allowZero: true });
     const dist = squaredDistances(xt, xt);
     const sigma = options.sigma ?? meanOfDistances(dist);
-    checkNonNegative(fn, 'sigma', sigma, true);
+    assertPositive(fn, 'sigma', sigma);
     this.o = o;
     this.x = xt;
     this.y = y;
@@ -291,31 +290,15 @@ export function fitPlAggd(x: Matrix, candidates: Matrix, options: PlAggdOptions 
 export type PlclJson = LearnerJson<Omit<PlclOptions, 'onIteration'>, PlclModelJson>;
 
 /** PL-CL as a learner object: `new PlCl(options).fit(X, candidates).predict(Xt)`. See {@link fitPlcl}. */
-export class PlCl extends Learner<PlclOptions, PlclModel, PlclModelJson> {
-  protected readonly formatName = 'numts.pll.PlCl';
+export class PlCl extends Learner<PlclOptions, PlclModel, Int32Array, PlclModelJson> {
   constructor(options: PlclOptions = {}) {
-    super(options);
-  }
-  protected train(x: Matrix, candidates: Matrix): PlclModel {
-    return fitPlcl(x, candidates, this.options);
-  }
-  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
-  static fromJSON(json: PlclJson): PlCl {
-    return Learner.restoreInto(new PlCl(json?.options ?? {}), json, PlclModel.fromJSON);
+    super(options, { format: 'numts.pll.PlCl', train: fitPlcl, restore: PlclModel.fromJSON });
   }
 }
 
 /** PL-AGGD as a learner object. See {@link fitPlAggd}. */
-export class PlAggd extends Learner<PlAggdOptions, PlclModel, PlclModelJson> {
-  protected readonly formatName = 'numts.pll.PlAggd';
+export class PlAggd extends Learner<PlAggdOptions, PlclModel, Int32Array, PlclModelJson> {
   constructor(options: PlAggdOptions = {}) {
-    super(options);
-  }
-  protected train(x: Matrix, candidates: Matrix): PlclModel {
-    return fitPlAggd(x, candidates, this.options);
-  }
-  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
-  static fromJSON(json: PlclJson): PlAggd {
-    return Learner.restoreInto(new PlAggd(json?.options ?? {}), json, PlclModel.fromJSON);
+    super(options, { format: 'numts.pll.PlAggd', train: fitPlAggd, restore: PlclModel.fromJSON });
   }
 }

@@ -8,12 +8,20 @@
  *
  * @module
  */
-import { argmax, DomainError, FormatError, Matrix } from '@numts/core';
+import type { LearnerJson } from '@numts/core';
+import {
+  assertInRange,
+  assertIntegerInRange,
+  assertOneOf,
+  assertPositive,
+  assertSavedFormat,
+  Matrix,
+} from '@numts/core';
 import { KernelExpansion, type KernelExpansionJson, KernelRidge } from './kernel.js';
-import { Learner, type LearnerJson } from './learner.js';
+import { ArgmaxModel, Learner } from './learner.js';
 import { PLCL_DEFAULTS, type PlclModel, type PlclOptions, PlclState } from './plcl.js';
 import { projectComplementSimplex } from './simplex.js';
-import { checkInteger, checkNonNegative, checkTestSet } from './validate.js';
+import { checkTestSet } from './validate.js';
 
 /** Hyper-parameters of {@link fitPlcp}; defaults are those of the authors' demo (spec §B.1). */
 export interface PlcpOptions {
@@ -74,7 +82,7 @@ export interface PlcpModelJson {
  * A trained PLCP model. It predicts with the partner (as the authors' reported number):
  * ŷ = argmax_c (1 − Ĥ_c(x)), Ĥ the partner's non-candidate confidence.
  */
-export class PlcpModel {
+export class PlcpModel extends ArgmaxModel<PlcpModelJson> {
   constructor(
     /** The partner classifier Ĥ(x) = K(x, X)·coef + bias. */
     readonly partner: KernelExpansion,
@@ -82,7 +90,9 @@ export class PlcpModel {
     readonly firstRoundBase?: PlclModel,
     /** The base learner after the last round; absent after fromJSON. */
     readonly finalBase?: PlclModel,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Decision values 1 − Ĥ(x) (m×l): larger = more likely the label. */
   decisionFunction(x: Matrix): Matrix {
@@ -91,21 +101,13 @@ export class PlcpModel {
     return h;
   }
 
-  /** Predicted labels (first index on ties). */
-  predict(x: Matrix): Int32Array {
-    return argmax(this.decisionFunction(x), 1);
-  }
-
   toJSON(): PlcpModelJson {
     return { format: 'numts.pll.PlcpModel', version: 1, partner: this.partner.toJSON() };
   }
 
   /** @throws FormatError for another format or version */
   static fromJSON(json: PlcpModelJson): PlcpModel {
-    if (json?.format !== 'numts.pll.PlcpModel' || json.version !== 1)
-      throw new FormatError(
-        `PlcpModel.fromJSON: not a numts PLCP model (format ${JSON.stringify(json?.format)}, version ${json?.version})`,
-      );
+    assertSavedFormat('PlcpModel.fromJSON', json, 'numts.pll.PlcpModel');
     return new PlcpModel(KernelExpansion.fromJSON(json.partner, 'PlcpModel.fromJSON'));
   }
 }
@@ -144,21 +146,19 @@ function blurRows(s: Float64Array, y: Float64Array, n: number, l: number, kp: nu
 export function fitPlcp(x: Matrix, candidates: Matrix, options: PlcpOptions = {}): PlcpModel {
   const fn = 'fitPlcp';
   const base = options.base ?? 'pl-aggd';
-  if (base !== 'pl-aggd' && base !== 'pl-cl')
-    throw new DomainError(`${fn}: base must be "pl-aggd" or "pl-cl", got ${JSON.stringify(base)}`);
+  assertOneOf(fn, 'base', base, ['pl-aggd', 'pl-cl']);
   const averaging = options.averaging ?? PLCP_DEFAULTS.averaging;
   const ga = options.collaboration ?? PLCP_DEFAULTS.collaboration;
   const kp = options.blur ?? PLCP_DEFAULTS.blur;
   const partnerLambda = options.partnerLambda ?? PLCP_DEFAULTS.partnerLambda;
   const rounds = options.rounds ?? PLCP_DEFAULTS.rounds;
   const partnerIterations = options.partnerIterations ?? PLCP_DEFAULTS.partnerIterations;
-  if (!(averaging >= 0 && averaging <= 1))
-    throw new DomainError(`${fn}: averaging must be in [0, 1], got ${averaging}`);
-  checkNonNegative(fn, 'collaboration', ga);
-  checkNonNegative(fn, 'blur', kp);
-  checkNonNegative(fn, 'partnerLambda', partnerLambda, true);
-  checkInteger(fn, 'rounds', rounds, 1, 1e6);
-  checkInteger(fn, 'partnerIterations', partnerIterations, 1, 1e6);
+  assertInRange(fn, 'averaging', averaging, 0, 1);
+  assertPositive(fn, 'collaboration', ga, { allowZero: true });
+  assertPositive(fn, 'blur', kp, { allowZero: true });
+  assertPositive(fn, 'partnerLambda', partnerLambda);
+  assertIntegerInRange(fn, 'rounds', rounds, 1, 1e6);
+  assertIntegerInRange(fn, 'partnerIterations', partnerIterations, 1, 1e6);
   const baseDefaults = base === 'pl-aggd' ? PLCP_AGGD_DEFAULTS : PLCL_DEFAULTS;
   const baseOptions: PlclOptions = { ...baseDefaults, ...options.baseOptions };
   if (options.sigma !== undefined) baseOptions.sigma = options.sigma;
@@ -223,16 +223,8 @@ export function fitPlcp(x: Matrix, candidates: Matrix, options: PlcpOptions = {}
 export type PlcpJson = LearnerJson<Omit<PlcpOptions, 'onRound'>, PlcpModelJson>;
 
 /** PLCP as a learner object: `new Plcp(options).fit(X, candidates).predict(Xt)`. See {@link fitPlcp}. */
-export class Plcp extends Learner<PlcpOptions, PlcpModel, PlcpModelJson> {
-  protected readonly formatName = 'numts.pll.Plcp';
+export class Plcp extends Learner<PlcpOptions, PlcpModel, Int32Array, PlcpModelJson> {
   constructor(options: PlcpOptions = {}) {
-    super(options);
-  }
-  protected train(x: Matrix, candidates: Matrix): PlcpModel {
-    return fitPlcp(x, candidates, this.options);
-  }
-  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
-  static fromJSON(json: PlcpJson): Plcp {
-    return Learner.restoreInto(new Plcp(json?.options ?? {}), json, PlcpModel.fromJSON);
+    super(options, { format: 'numts.pll.Plcp', train: fitPlcp, restore: PlcpModel.fromJSON });
   }
 }

@@ -4,9 +4,11 @@
  *
  * @module
  */
-import { argmax, FormatError, Matrix, NotFittedError, squaredDistances } from '@numts/core';
+import type { LearnerJson, MatrixJson } from '@numts/core';
+import { assertIntegerInRange, Matrix, squaredDistances } from '@numts/core';
 import { nearestRows } from './graph.js';
-import { checkInteger, checkTestSet, checkTrainingSet } from './validate.js';
+import { ArgmaxModel, Learner } from './learner.js';
+import { checkTestSet, checkTrainingSet } from './validate.js';
 
 /** Options of {@link PlKnn}. */
 export interface PlKnnOptions {
@@ -14,53 +16,38 @@ export interface PlKnnOptions {
   k?: number;
 }
 
-/** Serialized {@link PlKnn}. */
-export interface PlKnnJson {
-  format: 'numts.pll.PlKnn';
-  version: 1;
+/** Serialized {@link PlKnnModel}: the stored training set. */
+export interface PlKnnModelJson {
   k: number;
-  x: { rows: number; cols: number; data: number[] } | null;
-  candidates: { rows: number; cols: number; data: number[] } | null;
+  x: MatrixJson;
+  candidates: MatrixJson;
 }
 
+/** Serialized {@link PlKnn}. */
+export type PlKnnJson = LearnerJson<PlKnnOptions, PlKnnModelJson>;
+
 /**
- * PL-KNN: score_c(x) = Σ_{j ∈ N_k(x)} w_j·[c ∈ S_j] with w_j = 1/(‖x − x_j‖ + δ), δ = 1e-12 times the
- * mean neighbour distance (our choice of weight; the paper allows any decreasing weight). Ties in
- * the neighbour order go to the lower training index; ties in the vote to the lower label.
- *
- * Cost: O(m·n·d) per prediction (exact search).
- * @example
- * ```ts
- * const knn = new PlKnn({ k: 10 }).fit(xTrain, candidates);
- * const labels = knn.predict(xTest);
- * ```
+ * A trained PL-KNN: the validated training set and k. score_c(x) = Σ_{j ∈ N_k(x)} w_j·[c ∈ S_j]
+ * with w_j = 1/(‖x − x_j‖ + δ), δ = 1e-12 times the mean neighbour distance (our choice of weight;
+ * the paper allows any decreasing weight). Ties in the neighbour order go to the lower training
+ * index; ties in the vote to the lower label.
  */
-export class PlKnn {
-  readonly k: number;
-  private x: Matrix | null = null;
-  private y: Matrix | null = null;
-
-  constructor(options: PlKnnOptions = {}) {
-    this.k = options.k ?? 10;
-    checkInteger('PlKnn', 'k', this.k, 1, 1e9);
-  }
-
-  /** Stores the training set (validated); returns this. */
-  fit(x: Matrix, candidates: Matrix): this {
-    const t = checkTrainingSet('PlKnn.fit', x, candidates);
-    this.x = t.x;
-    this.y = t.y;
-    return this;
-  }
-
-  private get train(): { x: Matrix; y: Matrix } {
-    if (!this.x || !this.y) throw new NotFittedError('PlKnn: call fit before using the model');
-    return { x: this.x, y: this.y };
+export class PlKnnModel extends ArgmaxModel<PlKnnModelJson> {
+  constructor(
+    /** Neighbours used per prediction (clipped to the training size). */
+    readonly k: number,
+    /** Training features (n×d). */
+    readonly x: Matrix,
+    /** Training candidate sets (n×l, 0/1). */
+    readonly candidates: Matrix,
+  ) {
+    super();
   }
 
   /** Weighted candidate votes (m×l). */
   decisionFunction(x: Matrix): Matrix {
-    const { x: xt, y } = this.train;
+    const xt = this.x;
+    const y = this.candidates;
     const xq = checkTestSet('PlKnn.decisionFunction', x, xt.cols);
     const d = squaredDistances(xq, xt);
     const n = xt.rows;
@@ -82,28 +69,60 @@ export class PlKnn {
     return out;
   }
 
-  /** Predicted labels. */
-  predict(x: Matrix): Int32Array {
-    return argmax(this.decisionFunction(x), 1);
+  toJSON(): PlKnnModelJson {
+    return { k: this.k, x: this.x.toJSON(), candidates: this.candidates.toJSON() };
   }
 
-  toJSON(): PlKnnJson {
-    const enc = (m: Matrix | null) => (m ? { rows: m.rows, cols: m.cols, data: Array.from(m.data) } : null);
-    return { format: 'numts.pll.PlKnn', version: 1, k: this.k, x: enc(this.x), candidates: enc(this.y) };
+  /** @throws FormatError for malformed matrices, or the errors of fitPlKnn for an invalid training set */
+  static fromJSON(json: PlKnnModelJson): PlKnnModel {
+    const where = 'PlKnn.fromJSON';
+    return fitPlKnn(
+      Matrix.fromJSON(json?.x, `${where}: x`),
+      Matrix.fromJSON(json?.candidates, `${where}: candidates`),
+      { k: json?.k },
+    );
   }
+}
 
-  /** @throws FormatError for another format or version */
-  static fromJSON(json: PlKnnJson): PlKnn {
-    if (json?.format !== 'numts.pll.PlKnn' || json.version !== 1)
-      throw new FormatError(
-        `PlKnn.fromJSON: expected format numts.pll.PlKnn version 1, got ${JSON.stringify(json?.format)} version ${json?.version}`,
-      );
-    const m = new PlKnn({ k: json.k });
-    if (json.x && json.candidates)
-      m.fit(
-        new Matrix(json.x.rows, json.x.cols, Float64Array.from(json.x.data)),
-        new Matrix(json.candidates.rows, json.candidates.cols, Float64Array.from(json.candidates.data)),
-      );
-    return m;
+/**
+ * PL-KNN (validated): stores the training set; prediction is a distance-weighted vote of the k
+ * nearest training instances over their candidate sets.
+ *
+ * Cost: O(m·n·d) per prediction (exact search).
+ * @example
+ * ```ts
+ * const model = fitPlKnn(xTrain, candidates, { k: 10 });
+ * const labels = model.predict(xTest);
+ * ```
+ */
+export function fitPlKnn(x: Matrix, candidates: Matrix, options: PlKnnOptions = {}): PlKnnModel {
+  const k = options.k ?? 10;
+  assertIntegerInRange('fitPlKnn', 'k', k, 1, 1e9);
+  const t = checkTrainingSet('fitPlKnn', x, candidates);
+  return new PlKnnModel(k, t.x, t.y);
+}
+
+/** PL-KNN as a learner object: `new PlKnn({ k: 10 }).fit(x, candidates).predict(xTest)`. See {@link fitPlKnn}. */
+export class PlKnn extends Learner<PlKnnOptions, PlKnnModel, Int32Array, PlKnnModelJson> {
+  constructor(options: PlKnnOptions = {}) {
+    super(options, { format: 'numts.pll.PlKnn', train: fitPlKnn, restore: PlKnnModel.fromJSON, upgrade });
   }
+}
+
+/** The layout PlKnn wrote before it kept the learner contract: `{format, version, k, x, candidates}`. */
+function upgrade(json: unknown): unknown {
+  const old = json as {
+    format?: string;
+    version?: number;
+    k?: number;
+    x?: MatrixJson | null;
+    candidates?: MatrixJson | null;
+  };
+  if (old?.format !== 'numts.pll.PlKnn' || old.version !== 1 || 'options' in old) return json;
+  return {
+    format: old.format,
+    version: 1,
+    options: { k: old.k },
+    model: old.x && old.candidates ? { k: old.k, x: old.x, candidates: old.candidates } : null,
+  };
 }

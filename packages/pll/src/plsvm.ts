@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { Matrix, Rng } from '@numts/core';
-import { Learner, type LearnerJson } from './learner.js';
+import type { LearnerJson } from '@numts/core';
+import { assertIntegerInRange, assertPositive, Matrix, Rng } from '@numts/core';
+import { Learner } from './learner.js';
 import { LinearPllModel, type LinearPllModelJson } from './linear.js';
-import { checkInteger, checkNonNegative, checkTrainingSet } from './validate.js';
+import { checkTrainingSet } from './validate.js';
 
 /** Options of {@link fitPlSvm}. */
 export interface PlSvmOptions {
@@ -34,11 +35,9 @@ export interface PlSvmOptions {
 export function fitPlSvm(x: Matrix, candidates: Matrix, options: PlSvmOptions = {}): LinearPllModel {
   const fn = 'fitPlSvm';
   const { x: xt, y } = checkTrainingSet(fn, x, candidates);
-  const lambda = options.lambda ?? 1e-3;
-  const epochs = options.epochs ?? 50;
-  const seed = options.seed ?? 0;
-  checkNonNegative(fn, 'lambda', lambda, true);
-  checkInteger(fn, 'epochs', epochs, 1, 1e9);
+  const { lambda = 1e-3, epochs = 50, seed = 0 } = options;
+  assertPositive(fn, 'lambda', lambda);
+  assertIntegerInRange(fn, 'epochs', epochs, 1, 1e9);
   const n = xt.rows;
   const d = xt.cols;
   const l = y.cols;
@@ -112,16 +111,8 @@ export function fitPlSvm(x: Matrix, candidates: Matrix, options: PlSvmOptions = 
 export type PlSvmJson = LearnerJson<PlSvmOptions, LinearPllModelJson>;
 
 /** Linear PL-SVM as a learner object. See {@link fitPlSvm}. */
-export class PlSvm extends Learner<PlSvmOptions, LinearPllModel, LinearPllModelJson> {
-  protected readonly formatName = 'numts.pll.PlSvm';
+export class PlSvm extends Learner<PlSvmOptions, LinearPllModel, Int32Array, LinearPllModelJson> {
   constructor(options: PlSvmOptions = {}) {
-    super(options);
-  }
-  protected train(x: Matrix, candidates: Matrix): LinearPllModel {
-    return fitPlSvm(x, candidates, this.options);
-  }
-  /** Restores a learner saved with toJSON. @throws FormatError for another format or version */
-  static fromJSON(json: PlSvmJson): PlSvm {
-    return Learner.restoreInto(new PlSvm(json?.options ?? {}), json, LinearPllModel.fromJSON);
+    super(options, { format: 'numts.pll.PlSvm', train: fitPlSvm, restore: LinearPllModel.fromJSON });
   }
 }

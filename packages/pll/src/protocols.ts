@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { DomainError, Matrix, Rng, ShapeError } from '@numts/core';
-import { checkInteger } from './validate.js';
+import { assertIntegerInRange, DomainError, Matrix, Rng, ShapeError } from '@numts/core';
 
 /** Options of {@link generateCandidates}. */
 export type CandidateConfig =
@@ -44,7 +43,7 @@ export function generateCandidates(
   config: CandidateConfig,
 ): Matrix {
   const fn = 'generateCandidates';
-  checkInteger(fn, 'labels', labels, 2, 1e7);
+  assertIntegerInRange(fn, 'labels', labels, 2, 1e7);
   const n = truth.length;
   for (let i = 0; i < n; i++) {
     const t = truth[i]!;
@@ -62,7 +61,7 @@ export function generateCandidates(
     }
   };
   if (config.kind === 'uniform') {
-    checkInteger(fn, 'r', config.r, 1, labels - 1);
+    assertIntegerInRange(fn, 'r', config.r, 1, labels - 1);
     if (!(config.p >= 0 && config.p <= 1))
       throw new DomainError(`${fn}: p must be in [0, 1], got ${config.p}`);
     const count = Math.floor(config.p * n + 0.5);
@@ -101,7 +100,7 @@ export interface Split {
 
 /** k-fold cross-validation splits of n rows, shuffled with a seed; fold sizes differ by at most 1. */
 export function kFoldSplits(n: number, folds: number, seed: number): Split[] {
-  checkInteger('kFoldSplits', 'folds', folds, 2, n);
+  assertIntegerInRange('kFoldSplits', 'folds', folds, 2, n);
   const perm = new Rng(seed).permutation(n);
   const fold = new Int32Array(n);
   for (let a = 0; a < n; a++) fold[perm[a]!] = a % folds;
@@ -113,7 +112,7 @@ export function kFoldSplits(n: number, folds: number, seed: number): Split[] {
 
 /** `repeats` random hold-out splits with ⌈trainFraction·n⌉ training rows each (default 50/50). */
 export function holdoutSplits(n: number, repeats: number, seed: number, trainFraction = 0.5): Split[] {
-  checkInteger('holdoutSplits', 'repeats', repeats, 1, 1e6);
+  assertIntegerInRange('holdoutSplits', 'repeats', repeats, 1, 1e6);
   if (!(trainFraction > 0 && trainFraction < 1))
     throw new DomainError(`holdoutSplits: trainFraction must be in (0, 1), got ${trainFraction}`);
   const rng = new Rng(seed);

@@ -1,21 +1,12 @@
 /**
  * Argument checks shared by every PLL learner: finite features, a 0/1 candidate matrix with no
- * empty candidate set, matching row counts.
+ * empty candidate set, matching row counts. Option checks use `@numts/core`'s
+ * `assertIntegerInRange` / `assertPositive`.
  *
  * @module
  */
-import { DomainError, type Matrix, NonFiniteError, ShapeError } from '@numts/core';
-
-/** Throws unless every entry of `x` is finite; names the argument and the first bad entry. */
-export function checkFinite(fn: string, name: string, x: Matrix): void {
-  const d = x.data;
-  for (let i = 0; i < x.rows; i++)
-    for (let j = 0; j < x.cols; j++) {
-      const v = d[i * x.cols + j]!;
-      if (!Number.isFinite(v))
-        throw new NonFiniteError(`${fn}: ${name}[${i}][${j}] must be finite, got ${v}`, i * x.cols + j);
-    }
-}
+import type { Matrix } from '@numts/core';
+import { assertFiniteMatrix, DomainError, ShapeError } from '@numts/core';
 
 /**
  * Validates a training pair: x (n×d, finite, n ≥ 2) and candidates (n×l, entries 0 or 1, every row
@@ -31,7 +22,7 @@ export function checkTrainingSet(fn: string, x: Matrix, candidates: Matrix): { x
     throw new ShapeError(`${fn}: candidates must have at least 2 label columns, got ${candidates.cols}`);
   const xc = x.clone();
   const y = candidates.clone();
-  checkFinite(fn, 'x', xc);
+  assertFiniteMatrix(fn, 'x', xc);
   const l = y.cols;
   for (let i = 0; i < y.rows; i++) {
     let count = 0;
@@ -53,18 +44,6 @@ export function checkTestSet(fn: string, x: Matrix, d: number): Matrix {
   if (x.cols !== d)
     throw new ShapeError(`${fn}: x has ${x.cols} columns but the model was trained on ${d} features`);
   const xc = x.clone();
-  checkFinite(fn, 'x', xc);
+  assertFiniteMatrix(fn, 'x', xc);
   return xc;
-}
-
-/** Throws unless `value` is an integer in [lo, hi]. */
-export function checkInteger(fn: string, name: string, value: number, lo: number, hi: number): void {
-  if (!Number.isInteger(value) || value < lo || value > hi)
-    throw new DomainError(`${fn}: ${name} must be an integer in [${lo}, ${hi}], got ${value}`);
-}
-
-/** Throws unless `value` is finite and ≥ 0 (or > 0 when `strict`). */
-export function checkNonNegative(fn: string, name: string, value: number, strict = false): void {
-  if (!Number.isFinite(value) || value < 0 || (strict && value === 0))
-    throw new DomainError(`${fn}: ${name} must be a finite number ${strict ? '> 0' : '≥ 0'}, got ${value}`);
 }

@@ -46,16 +46,18 @@ describe('bad input gets a clear error', () => {
   it('NaN features, in training and at prediction', () => {
     const bad = x.clone();
     bad.data[7] = Number.NaN;
-    expect(() => fitPlcl(bad, y)).toThrow('fitPlcl: x[3][1] must be finite, got NaN');
+    expect(() => fitPlcl(bad, y)).toThrow('fitPlcl: x must be finite (row 3, column 1 is NaN)');
     const model = fitPlcl(x, y, { k: 3, maxIter: 1 });
-    expect(() => model.predict(bad)).toThrow('PlclModel.decisionFunction: x[3][1] must be finite, got NaN');
+    expect(() => model.predict(bad)).toThrow(
+      'PlclModel.decisionFunction: x must be finite (row 3, column 1 is NaN)',
+    );
   });
 
   it('fewer instances than k + 1', () => {
     expect(() => fitPlcl(x, y, { k: 12 })).toThrow(
-      'fitPlcl: k must be an integer in [1, n − 1] = [1, 11] (n = 12 training instances), got 12',
+      'fitPlcl: k (at most n − 1 neighbours) must be an integer in [1, 11] (got 12)',
     );
-    expect(() => fitIpal(x, y, { k: 20 })).toThrow('fitIpal: k must be an integer in [1, 11], got 20');
+    expect(() => fitIpal(x, y, { k: 20 })).toThrow('fitIpal: k must be an integer in [1, 11] (got 20)');
   });
 
   it('a test matrix of the wrong width, and mismatched rows', () => {
@@ -72,15 +74,17 @@ describe('bad input gets a clear error', () => {
   });
 
   it('options out of range, unknown formats, use before fit', () => {
-    expect(() => fitPlcl(x, y, { lambda: 0 })).toThrow('fitPlcl: lambda must be a finite number > 0, got 0');
+    expect(() => fitPlcl(x, y, { lambda: 0 })).toThrow('fitPlcl: lambda must be a finite number > 0 (got 0)');
     expect(() => fitPlcp(x, y, { base: 'svm' as 'pl-cl' })).toThrow(
-      'fitPlcp: base must be "pl-aggd" or "pl-cl", got "svm"',
+      'fitPlcp: base must be one of "pl-aggd", "pl-cl" (got "svm")',
     );
     expect(() => new PlCl().predict(x)).toThrow('PlCl: call fit before using the model');
     expect(() => PlCl.fromJSON({ format: 'numts.pll.Plcp', version: 1, options: {}, model: null })).toThrow(
       'PlCl.fromJSON: expected format numts.pll.PlCl version 1, got "numts.pll.Plcp" version 1',
     );
-    expect(() => PlclModel.fromJSON({} as never)).toThrow('PlclModel.fromJSON: not a numts PL-CL model');
+    expect(() => PlclModel.fromJSON({} as never)).toThrow(
+      'PlclModel.fromJSON: expected format numts.pll.PlclModel version 1, got undefined version undefined',
+    );
     expect(() => accuracy([1, 2], [1])).toThrow('accuracy: predicted has 2 entries but truth has 1');
   });
 });

@@ -173,3 +173,11 @@ export const SHARED_REMEDY =
 export function announceSkip(what: string, missing: string, remedy: string): void {
   console.warn(`skipped: ${what}: ${missing} is absent (${remedy})`);
 }
+
+export {
+  type ContractLearner,
+  type ContractLearnerClass,
+  type ContractTask,
+  describeLearnerContract,
+  type LearnerCase,
+} from './learner-contract.js';

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Matrix, takeRows } from '@numts/core';
+import { applyStandardization, type Matrix, standardizeColumns, takeRows } from '@numts/core';
 import { loadMulan, loadPllMat, parseArff, parseMulanXml } from '@numts/io';
 import {
   BinaryRelevanceRidge,
@@ -165,25 +165,14 @@ export function pllEval(
   return 0;
 }
 
+/** Standardises the training rows (population std, constant columns only centred) and the test rows with the training statistics. */
 function zscoreSplit(
   x: Matrix,
   trainIdx: ArrayLike<number>,
   testIdx: ArrayLike<number>,
 ): { train: Matrix; test: Matrix } {
-  const train = takeRows(x, trainIdx);
-  const test = takeRows(x, testIdx);
-  const d = x.cols;
-  for (let j = 0; j < d; j++) {
-    let m = 0;
-    for (let i = 0; i < train.rows; i++) m += train.get(i, j);
-    m /= train.rows;
-    let s = 0;
-    for (let i = 0; i < train.rows; i++) s += (train.get(i, j) - m) ** 2;
-    s = Math.sqrt(s / train.rows) || 1;
-    for (let i = 0; i < train.rows; i++) train.set(i, j, (train.get(i, j) - m) / s);
-    for (let i = 0; i < test.rows; i++) test.set(i, j, (test.get(i, j) - m) / s);
-  }
-  return { train, test };
+  const { x: train, mean, std } = standardizeColumns(takeRows(x, trainIdx));
+  return { train, test: applyStandardization(takeRows(x, testIdx), mean, std) };
 }
 
 /**

@@ -11,6 +11,7 @@ import { EPS } from './input.js';
 import { accumulateRows, rowDots, subtractOuter } from './level2.js';
 import { qrFormQ } from './qr-kernel.js';
 import { RotationSequence } from './rotations.js';
+import { swapRows } from './rows.js';
 
 /**
  * Reduces the contiguous m×n array (m ≥ n) in place to upper bidiagonal form. Returns the diagonal
@@ -75,20 +76,6 @@ export function bidiagonalUTransposed(
   const ut = new Matrix(q, m);
   for (let i = 0; i < m; i++) for (let j = 0; j < q; j++) ut.data[j * m + i] = u.data[i * q + j]!;
   return ut;
-}
-
-/** Vᵀ (n×n, rows are the columns of P) from the right reflectors of {@link bidiagonalize}. */
-export function bidiagonalVTransposed(a: Float64Array, n: number, taup: Float64Array): Matrix {
-  const vt = new Matrix(n, n);
-  if (n === 0) return vt;
-  vt.data[0] = 1;
-  if (n === 1) return vt;
-  const s = n - 1;
-  const vs = new Float64Array(s * s);
-  for (let k = 0; k < s; k++) for (let i = k + 1; i < s; i++) vs[i * s + k] = a[k * n + i + 1]!;
-  const p1 = qrFormQ(vs, s, s, taup, s);
-  for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) vt.data[(j + 1) * n + i + 1] = p1.data[i * s + j]!;
-  return vt;
 }
 
 /** Applies the plane rotation [c s; −s c] to rows i and j (length len) of a row-major array. */
@@ -262,15 +249,5 @@ export function bidiagonalQr(
         p--;
       }
     }
-  }
-}
-
-function swapRows(x: Float64Array, len: number, i: number, j: number): void {
-  const ri = i * len;
-  const rj = j * len;
-  for (let k = 0; k < len; k++) {
-    const t = x[ri + k]!;
-    x[ri + k] = x[rj + k]!;
-    x[rj + k] = t;
   }
 }

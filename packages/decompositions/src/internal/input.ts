@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Matrix, NonFiniteError, ShapeError } from '@numts/core';
+import { assertFiniteMatrix, assertIntegerInRange, Matrix, ShapeError } from '@numts/core';
 
 /** Validates a matrix argument and returns a contiguous working copy of its elements. */
 export function workingCopy(fn: string, name: string, a: unknown, { square = false } = {}): Matrix {
@@ -17,22 +17,7 @@ export function workingCopy(fn: string, name: string, a: unknown, { square = fal
   return a.clone();
 }
 
-/** Throws NonFiniteError naming the first NaN/±Infinity element (row, column). */
-export function assertFiniteMatrix(fn: string, name: string, a: Matrix): void {
-  for (let i = 0; i < a.rows; i++) {
-    for (let j = 0, p = a.offset + i * a.rowStride; j < a.cols; j++, p += a.colStride) {
-      const v = a.data[p]!;
-      if (v - v !== 0) {
-        throw new NonFiniteError(
-          `${fn}: ${name} must be finite (element (${i}, ${j}) is ${v})`,
-          i * a.cols + j,
-        );
-      }
-    }
-  }
-}
-
-/** Validates an integer rank-like argument in [min, max]. */
+/** Validates an integer rank-like argument in [min, max] (a ShapeError: it sizes the result). */
 export function assertIntegerIn(
   fn: string,
   name: string,
@@ -40,9 +25,7 @@ export function assertIntegerIn(
   min: number,
   max: number,
 ): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ShapeError(`${fn}: ${name} must be an integer in [${min}, ${max}] (got ${String(value)})`);
-  }
+  assertIntegerInRange(fn, name, value, min, max, ShapeError);
 }
 
 /** Validates a right-hand side: a Matrix with `rows` rows, or a Float64Array of that length. */

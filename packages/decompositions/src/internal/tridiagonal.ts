@@ -5,11 +5,10 @@
  *
  * @module
  */
-import { ConvergenceError, Matrix } from '@numts/core';
+import { ConvergenceError } from '@numts/core';
 import { hypot2, makeReflector } from './householder.js';
 import { EPS } from './input.js';
 import { rowDots, subtractOuter2 } from './level2.js';
-import { qrFormQ } from './qr-kernel.js';
 import { RotationSequence } from './rotations.js';
 
 /**
@@ -52,24 +51,6 @@ export function tridiagonalize(
   }
   if (n > 0) d[n - 1] = a[(n - 1) * n + n - 1]!;
   return { d, e, tau };
-}
-
-/**
- * Qᵀ (n×n, rows are the columns of Q) of a {@link tridiagonalize} reduction, formed with the
- * blocked reflector code of QR.
- */
-export function tridiagonalQTransposed(a: Float64Array, n: number, tau: Float64Array): Matrix {
-  const qt = new Matrix(n, n);
-  if (n === 0) return qt;
-  qt.data[0] = 1;
-  if (n === 1) return qt;
-  const s = n - 1;
-  // Column k of `vs` holds v_k on rows k.. (shifted by one index): vs(i, k) = a[k, i+1] for i > k.
-  const vs = new Float64Array(s * s);
-  for (let k = 0; k < s; k++) for (let i = k + 1; i < s; i++) vs[i * s + k] = a[k * n + i + 1]!;
-  const q1 = qrFormQ(vs, s, s, tau, s); // Q(1.., 1..)
-  for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) qt.data[(j + 1) * n + i + 1] = q1.data[i * s + j]!;
-  return qt;
 }
 
 /**

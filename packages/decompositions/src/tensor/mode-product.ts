@@ -3,8 +3,15 @@
  *
  * @module
  */
-import { DomainError, gemm, Matrix, ShapeError, type Tensor, type TensorLike } from '@numts/core';
-import { assertFiniteMatrix } from '../internal/input.js';
+import {
+  assertFiniteMatrix,
+  DomainError,
+  gemm,
+  Matrix,
+  ShapeError,
+  type Tensor,
+  type TensorLike,
+} from '@numts/core';
 import { assertMode, type DenseTensor, denseCopy, splitAt, toTensor } from './dense.js';
 
 /**

@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { Matrix, norm2, ShapeError, type Tensor, type TensorLike } from '@numts/core';
-import { assertFiniteMatrix } from '../internal/input.js';
+import { assertFiniteMatrix, Matrix, norm2, ShapeError, type Tensor, type TensorLike } from '@numts/core';
 import { denseCopy } from './dense.js';
 
 /**

@@ -20,16 +20,19 @@ import { Module } from './module.js';
 
 /** RMS norm over the last dimension of size `features` with a learnable scale (LLaMA's RMSNorm). */
 export class RMSNorm extends Module {
+  /** Size of the normalised last dimension. */
+  readonly features: number;
+  /** Added to the mean square before the root (default 1e-6, as LLaMA's `rms_norm_eps`). */
+  readonly eps: number;
+  /** The learnable scale (ones at init). */
   readonly weight: Variable;
-  constructor(
-    readonly features: number,
-    readonly eps = 1e-6,
-  ) {
+  constructor(features: number, eps = 1e-6) {
     super();
     assertSize('RMSNorm', 'features', features);
-    const w = Variable.zeros([features]);
-    w.data.fill(1);
-    this.weight = this.param('weight', w);
+    this.features = features;
+    this.eps = eps;
+    this.weight = this.param('weight', Variable.zeros([features]));
+    this.weight.data.fill(1);
   }
   forward(x: Variable): Variable {
     return rmsNorm(x, this.features, this.weight, this.eps);

@@ -8,6 +8,7 @@
 import { DomainError, ShapeError } from '@numts/core';
 import { alloc, assertVariable, gradOf, record, Variable } from '../variable.js';
 import { sigmoidValue } from './activations.js';
+import { logSumExp } from './softmax.js';
 
 /** How per-element losses are combined. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -81,11 +82,7 @@ export function crossEntropy(
           `${fn}: target ${pos} is ${y}, outside [0, ${c}) and not the ignore index ${ignore}`,
         );
       const base = i * c * inner + s;
-      let mx = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < c; k++) mx = Math.max(mx, d[base + k * inner]!);
-      let se = 0;
-      for (let k = 0; k < c; k++) se += Math.exp(d[base + k * inner]! - mx);
-      const lse = mx + Math.log(se);
+      const lse = logSumExp(d, base, c, inner);
       let smooth = 0;
       for (let k = 0; k < c; k++) {
         const l = d[base + k * inner]! - lse;

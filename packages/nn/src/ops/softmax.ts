@@ -18,6 +18,18 @@ function plan(fn: string, x: Variable, axis: number): { outer: number; len: numb
   };
 }
 
+/**
+ * log Σ_k exp(d[base + k·stride]) over `len` strided entries, with the maximum subtracted first
+ * (no overflow; −∞ when every entry is −∞).
+ */
+export function logSumExp(d: ArrayLike<number>, base: number, len: number, stride: number): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < len; k++) m = Math.max(m, d[base + k * stride]!);
+  let s = 0;
+  for (let k = 0; k < len; k++) s += Math.exp(d[base + k * stride]! - m);
+  return m + Math.log(s);
+}
+
 /** log softmax along `axis` (default the last). */
 export function logSoftmax(x: Variable, axis = -1): Variable {
   assertVariable('logSoftmax', 'x', x);
@@ -27,11 +39,7 @@ export function logSoftmax(x: Variable, axis = -1): Variable {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * len * inner + i;
-      let m = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < len; k++) m = Math.max(m, d[base + k * inner]!);
-      let s = 0;
-      for (let k = 0; k < len; k++) s += Math.exp(d[base + k * inner]! - m);
-      const lse = m + Math.log(s);
+      const lse = logSumExp(d, base, len, inner);
       for (let k = 0; k < len; k++) out[base + k * inner] = d[base + k * inner]! - lse;
     }
   }

@@ -13,7 +13,7 @@ import { Rng } from '@numts/core';
 import { add, affine, dropout, linear, type Variable } from '@numts/nn';
 import { type AdaptedLayer, Adapter, denseShape, type LowRankFactors } from '../adapter.js';
 import { filled, matmulRaw, normalVar } from '../init.js';
-import { checkLowRankOptions } from './lora.js';
+import { checkDenseLowRank } from './lora.js';
 
 /** Options of {@link CoreLoraAdapter}. */
 export interface CoreLoraOptions {
@@ -27,7 +27,6 @@ export interface CoreLoraOptions {
 /** MoSLoRA or linear FLoRA on a Linear layer: y = base(x) + s·((drop(x)·Aᵀ)·Gᵀ)·Bᵀ. */
 export class CoreLoraAdapter extends Adapter {
   readonly method: 'moslora' | 'flora';
-  readonly mergeable = true;
   readonly rank: number;
   readonly scaling: number;
   readonly dropoutP: number;
@@ -38,8 +37,7 @@ export class CoreLoraAdapter extends Adapter {
   private readonly rng: Rng;
 
   constructor(layer: AdaptedLayer, method: 'moslora' | 'flora', options: CoreLoraOptions) {
-    const [out, inn] = denseShape(method, layer);
-    checkLowRankOptions(method, layer, options);
+    const [out, inn] = checkDenseLowRank(method, layer, options);
 
     super(layer);
     const r = options.rank;

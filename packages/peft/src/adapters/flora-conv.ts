@@ -55,7 +55,6 @@ function modeProduct(x: Variable, p: Variable, mode: number): Variable {
 /** FLoRA on a Conv2d layer. */
 export class FloraConvAdapter extends Adapter {
   readonly method = 'flora';
-  readonly mergeable = true;
   readonly ranks: [number, number, number, number];
   readonly scale: number;
   readonly dropoutP: number;

@@ -23,7 +23,7 @@ import {
   reshape,
   type Variable,
 } from '@numts/nn';
-import { type AdaptedLayer, Adapter, type LowRankFactors, layerKind } from '../adapter.js';
+import { type AdaptedLayer, Adapter, denseShape, type LowRankFactors, layerKind } from '../adapter.js';
 import { filled, kaimingUniform, matmulRaw, normalVar, toMatrix } from '../init.js';
 
 /** How LoRA's factors start (HF `init_lora_weights`). */
@@ -65,7 +65,6 @@ export function maxRank(layer: AdaptedLayer): number {
 /** LoRA: y = base(x) + s·(drop(x)·Aᵀ)·Bᵀ. */
 export class LoraAdapter extends Adapter {
   readonly method: 'lora' | 'pissa' | 'milora' | 'dora' | 'lora-dash';
-  readonly mergeable: boolean = true;
   readonly rank: number;
   readonly alpha: number;
   readonly useRslora: boolean;
@@ -268,6 +267,17 @@ export function checkLowRankOptions(
     throw new DomainError(`${fn}: alpha must be a positive finite number (got ${String(alpha)})`);
   if (dropout !== undefined && !(typeof dropout === 'number' && dropout >= 0 && dropout < 1))
     throw new DomainError(`${fn}: dropout must lie in [0, 1) (got ${String(dropout)})`);
+}
+
+/** The [out, in] shape of a dense layer after {@link checkLowRankOptions} (adapters on Linear/Conv1D only). */
+export function checkDenseLowRank(
+  fn: string,
+  layer: AdaptedLayer,
+  options: { rank: unknown; alpha?: unknown; dropout?: unknown },
+): [out: number, inn: number] {
+  const shape = denseShape(fn, layer);
+  checkLowRankOptions(fn, layer, options);
+  return shape;
 }
 
 /** Validates the rank of a LoRA-family adapter for a layer. */

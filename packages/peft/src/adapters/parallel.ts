@@ -7,9 +7,9 @@
  */
 import { DomainError, Rng } from '@numts/core';
 import { add, dropout, linear, relu, type Variable } from '@numts/nn';
-import { type AdaptedLayer, Adapter, denseShape, type LowRankFactors } from '../adapter.js';
+import { type AdaptedLayer, Adapter, type LowRankFactors } from '../adapter.js';
 import { filled, kaimingUniform } from '../init.js';
-import { checkLowRankOptions } from './lora.js';
+import { checkDenseLowRank } from './lora.js';
 
 /** Options of {@link ParallelAdapter}. */
 export interface ParallelOptions {
@@ -22,7 +22,7 @@ export interface ParallelOptions {
 /** Parallel adapter (= MPCn) on a Linear layer. */
 export class ParallelAdapter extends Adapter {
   readonly method = 'parallel';
-  readonly mergeable = false;
+  override readonly mergeable = false;
   readonly rank: number;
   readonly loraA: Variable;
   readonly loraB: Variable;
@@ -30,8 +30,7 @@ export class ParallelAdapter extends Adapter {
   private readonly rng: Rng;
 
   constructor(layer: AdaptedLayer, options: ParallelOptions) {
-    const [out, inn] = denseShape('parallel', layer);
-    checkLowRankOptions('parallel', layer, options);
+    const [out, inn] = checkDenseLowRank('parallel', layer, options);
 
     super(layer);
     const rng = new Rng(options.seed ?? 0);

@@ -20,7 +20,6 @@ import { filled } from '../init.js';
 /** peft's IA3 on one Linear layer. */
 export class PeftIa3Adapter extends Adapter {
   readonly method = 'peft-ia3' as const;
-  readonly mergeable = true;
   /** [out, 1] for an attention-type target, [1, in] for a feed-forward one (peft's shapes). */
   readonly ia3L: Variable;
   constructor(

@@ -12,7 +12,6 @@ import { constant, matmulRaw, toMatrix } from '../init.js';
 /** SAM-PARSER on a Linear layer. */
 export class SamParserAdapter extends Adapter {
   readonly method = 'sam-parser';
-  readonly mergeable = true;
   /** σ' (trainable). */
   readonly singularValues: Variable;
   /** Vᵀ (k×in, constant). */

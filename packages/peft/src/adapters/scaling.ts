@@ -24,7 +24,6 @@ export type ScalingMethod = 'ssl' | 'ssb' | 'ia3';
 /** SSL, SSB or (IA)³ on a Linear or Conv2d layer. */
 export class ScalingAdapter extends Adapter {
   readonly method: ScalingMethod;
-  readonly mergeable = true;
   /** l_in (SSL, SSB), or undefined. */
   readonly scaleIn: Variable | undefined;
   /** l_out (SSB, (IA)³), or undefined. */

@@ -8,12 +8,11 @@ import { Rng } from '@numts/core';
 import { add, linear, mul, type Variable } from '@numts/nn';
 import { type AdaptedLayer, Adapter, denseShape, type LowRankFactors } from '../adapter.js';
 import { filled, kaimingUniform, matmulRaw } from '../init.js';
-import { checkLowRankOptions } from './lora.js';
+import { checkDenseLowRank } from './lora.js';
 
 /** TriLoRA on a Linear layer. */
 export class TriLoraAdapter extends Adapter {
   readonly method = 'trilora';
-  readonly mergeable = true;
   readonly rank: number;
   readonly loraA: Variable;
   readonly loraB: Variable;
@@ -21,8 +20,7 @@ export class TriLoraAdapter extends Adapter {
   readonly loraE: Variable;
 
   constructor(layer: AdaptedLayer, options: { rank: number; seed?: number }) {
-    const [out, inn] = denseShape('trilora', layer);
-    checkLowRankOptions('trilora', layer, options);
+    const [out, inn] = checkDenseLowRank('trilora', layer, options);
 
     super(layer);
     const r = options.rank;
