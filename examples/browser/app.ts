@@ -2,7 +2,7 @@
  * The browser example: an SVD with its verification and a partial-label classifier, computed in the
  * page by the numts packages (bundled by examples/browser/build.ts).
  */
-import { Matrix, Rng } from '@numts/core';
+import { gemm, getBackend, Matrix, Rng } from '@numts/core';
 import { svd, verifySvd } from '@numts/decompositions';
 import { accuracy, fitPlcl } from '@numts/pll';
 
@@ -13,6 +13,10 @@ function show(id: string, text: string): void {
 
 function run(): void {
   const rng = new Rng(7);
+  const g = rng.normalMatrix(256, 256);
+  const tg = performance.now();
+  gemm(g, g);
+  show('backend', `${getBackend()} (a 256×256 product in ${(performance.now() - tg).toFixed(1)} ms)`);
   const a = rng.normalMatrix(120, 80);
   const t0 = performance.now();
   const f = svd(a);

@@ -70,11 +70,21 @@ are z-scored with statistics of the training folds. Prints the accuracy per fold
 Example: numts pll eval --data lost.mat --method plcl --opt k=15 --opt alpha=0.3`;
 
 /** `--help` text of the command. */
-export const MULTILABEL_HELP = `usage: numts multilabel eval --data <file.arff> --labels <file.xml> [--method homi|br|cc|mlknn] [--folds k] [--seed s] [--json]
+export const MULTILABEL_HELP = `usage: numts multilabel eval --data <file.arff> --labels <file.xml> [--method homi|br|brlogistic|cc|mlknn|llsf|lsml] [--opt key=value]... [--folds k] [--seed s] [--json]
 
 k-fold cross-validation (default 5 folds, method homi) on a MULAN data set (ARFF + XML label file).
 Features are PCA-whitened; prints Hamming loss, ranking loss, one-error, coverage and average
-precision per fold and their means.`;
+precision per fold and their means.
+
+--opt key=value (repeatable) sets an option of the learner:
+  homi        s, maxIter, seed (integers); beta, gamma, lambda, tol, threshold (numbers)
+  br          lambda, threshold (numbers)
+  brlogistic  lambda, threshold (numbers)
+  cc          seed (integer); lambda, threshold (numbers)
+  mlknn       k (integer); smoothing (number)
+  llsf        maxIter (integer); alpha, beta, tol, threshold (numbers)
+  lsml        outerIter (integer); lambda1, lambda2, alpha, beta, threshold (numbers)
+Example: numts multilabel eval --data emotions.arff --labels emotions.xml --method mlknn --opt k=7`;
 
 /** `--help` text of the command. */
 export const PEFT_HELP = `usage: numts peft inspect <adapter_dir> [--base <weights.safetensors>] [--directions s] [--json]

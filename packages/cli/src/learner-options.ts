@@ -84,6 +84,7 @@ export function optionRangeError(
   e: unknown,
   method: string,
   given: Readonly<Record<string, number | string>>,
+  command = 'pll eval',
 ): CliError | undefined {
   if (!(e instanceof DomainError)) return undefined;
   const key = Object.keys(given).find((k) => new RegExp(`(^|[\\s:])${k} must\\b`).test(e.message));
@@ -91,6 +92,6 @@ export function optionRangeError(
   return new CliError(
     `--opt ${key}=${given[key]}: ${e.message}`,
     EXIT_USAGE,
-    `${method} refuses this value; see numts pll eval --help`,
+    `${method} refuses this value; see numts ${command} --help`,
   );
 }

@@ -158,15 +158,8 @@ export async function main(argv: string[]): Promise<number> {
       subcommand(command, a.positionals[0], 'eval');
       const { opt, ...values } = a.values as Record<string, string | undefined> & { opt?: string[] };
       const { multilabelEval, pllEval } = await import('./commands/eval.js');
-      if (command === 'pll')
-        return pllEval(opt === undefined ? values : { ...values, opt }, !!a.values.json, !!a.values.quiet);
-      if (opt !== undefined)
-        throw new CliError(
-          '--opt is not available for multilabel eval yet',
-          EXIT_USAGE,
-          MULTILABEL_HELP.split('\n')[0],
-        );
-      return multilabelEval(values, !!a.values.json, !!a.values.quiet);
+      const withOpt = opt === undefined ? values : { ...values, opt };
+      return (command === 'pll' ? pllEval : multilabelEval)(withOpt, !!a.values.json, !!a.values.quiet);
     }
     case 'peft': {
       const a = parse(rest, { base: { type: 'string' }, directions: { type: 'string' } }, PEFT_HELP);

@@ -32,6 +32,8 @@ describe('browser example (examples/browser)', () => {
         );
         expect(errors).toEqual([]);
         expect(await page.textContent('#status')).toBe('done');
+        // Chromium has WebAssembly SIMD, so the page runs on the wasm backend by default.
+        expect(await page.textContent('#backend')).toMatch(/^wasm \(a 256×256 product in [\d.]+ ms\)$/);
         expect(await page.textContent('#svd')).toMatch(
           /verification passed \(max scaled residual \d+\.\d\d\)/,
         );

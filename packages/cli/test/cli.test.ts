@@ -194,6 +194,26 @@ describe('numts', () => {
     );
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out).mean.average_precision).toBeGreaterThan(0.8);
+    const pair = ['--data', join(dir, 'toy.arff'), '--labels', join(dir, 'toy.xml')];
+    const knn = numts(
+      'multilabel',
+      'eval',
+      ...pair,
+      '--method',
+      'mlknn',
+      '--opt',
+      'k=5',
+      '--folds',
+      '3',
+      '--json',
+    );
+    expect(knn.code, knn.err).toBe(0);
+    expect(JSON.parse(knn.out).options).toEqual({ k: 5 });
+    expect(JSON.parse(knn.out).mean.average_precision).toBeGreaterThan(0.8);
+    const zero = numts('multilabel', 'eval', ...pair, '--method', 'mlknn', '--opt', 'k=0');
+    expect(zero.code).toBe(2);
+    expect(zero.err).toContain('--opt k=0: fitMlKnn: k must be an integer > 0 (got 0)');
+    expect(zero.err).toContain('see numts multilabel eval --help');
     writeFileSync(
       join(dir, 'wrong.xml'),
       '<?xml version="1.0"?>\n<labels xmlns="http://mulan.sourceforge.net/labels"><label name="zz"></label></labels>\n',

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLL_METHODS } from '../src/commands/eval.js';
-import { PLL_HELP } from '../src/help.js';
+import { MULTILABEL_METHODS, PLL_METHODS } from '../src/commands/eval.js';
+import { MULTILABEL_HELP, PLL_HELP } from '../src/help.js';
 import { parseLearnerOptions } from '../src/learner-options.js';
 import { FIX, runNumts } from './run-numts.js';
 
@@ -41,19 +41,25 @@ describe('parseLearnerOptions', () => {
     expect(() => parseLearnerOptions('m', schema, ['=3'])).toThrow('--opt must be key=value');
   });
 
-  it('the pll eval help lists every option of every method', () => {
-    for (const [method, { options }] of Object.entries(PLL_METHODS)) {
-      const line = PLL_HELP.split('\n').findIndex((l) => l.trimStart().startsWith(`${method} `));
-      expect(line, method).toBeGreaterThan(0);
-      // A method's entry may continue on indented lines that do not start a new method.
-      const lines = [PLL_HELP.split('\n')[line]!];
-      for (const l of PLL_HELP.split('\n').slice(line + 1)) {
-        if (!/^ {10}\S/.test(l)) break;
-        lines.push(l);
+  it('the eval helps list every method and every option of it', () => {
+    for (const [help, methods] of [
+      [PLL_HELP, PLL_METHODS],
+      [MULTILABEL_HELP, MULTILABEL_METHODS],
+    ] as const) {
+      const helpLines = help.split('\n');
+      for (const [method, { options }] of Object.entries(methods)) {
+        const line = helpLines.findIndex((l) => /^ {2}\S/.test(l) && l.trimStart().startsWith(`${method} `));
+        expect(line, method).toBeGreaterThan(0);
+        // A method's entry may continue on deeper-indented lines that do not start a new method.
+        const lines = [helpLines[line]!];
+        for (const l of helpLines.slice(line + 1)) {
+          if (!/^ {4,}\S/.test(l)) break;
+          lines.push(l);
+        }
+        const text = lines.join(' ');
+        for (const key of Object.keys(options))
+          expect(text, `${method} ${key}`).toMatch(new RegExp(`\\b${key}\\b`));
       }
-      const text = lines.join(' ');
-      for (const key of Object.keys(options))
-        expect(text, `${method} ${key}`).toMatch(new RegExp(`\\b${key}\\b`));
     }
   });
 });
@@ -89,8 +95,20 @@ describe('numts pll eval --opt', () => {
     expect(range.code).toBe(2);
     expect(range.err).toContain('--opt lambda=-1: fitPlcl: lambda must be a finite number > 0 (got -1)');
     expect(range.err).toContain('hint: plcl refuses this value');
-    const ml = runNumts(dir, 'multilabel', 'eval', '--data', 'x.arff', '--labels', 'x.xml', '--opt', 'k=1');
+    const ml = runNumts(
+      dir,
+      'multilabel',
+      'eval',
+      '--data',
+      'x.arff',
+      '--labels',
+      'x.xml',
+      '--method',
+      'mlknn',
+      '--opt',
+      'depth=3',
+    );
     expect(ml.code).toBe(2);
-    expect(ml.err).toContain('--opt is not available for multilabel eval yet');
+    expect(ml.err).toContain('--opt: mlknn has no option "depth"; valid options: k, smoothing');
   });
 });

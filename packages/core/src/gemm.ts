@@ -4,11 +4,14 @@
  *
  * @module
  */
+
+import { getBackend } from './backend.js';
 import { DomainError, ShapeError } from './errors.js';
 import { gemmKernel } from './kernels/gemm.js';
 import { gemmKernel as gemmKernel32 } from './kernels/gemm-f32.generated.js';
 import { type FloatArray, Matrix, Matrix32 } from './matrix.js';
 import { assertFiniteScalar } from './validate.js';
+import { gemmKernelWasm, gemmKernelWasm32 } from './wasm/gemm-wasm.js';
 
 /** Options of {@link gemm} and {@link gemm32}. */
 export interface GemmOptions<M> {
@@ -143,7 +146,7 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions<Matrix> = {}): M
   const c = cGiven ?? new Matrix(p.m, p.n);
   const aliased = cGiven !== undefined && (mayOverlap(c, a) || mayOverlap(c, b));
   const target = aliased ? c.clone() : c;
-  gemmKernel(
+  (getBackend() === 'wasm' ? gemmKernelWasm : gemmKernel)(
     p.m,
     p.n,
     p.k,
@@ -167,8 +170,10 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions<Matrix> = {}): M
 }
 
 /**
- * Float32 version of {@link gemm} (same options and rules). Products are accumulated in double
- * precision and rounded once when stored, so results can differ from a Float32 BLAS in the last bit.
+ * Float32 version of {@link gemm} (same options and rules). On the `'js'` backend, and for small
+ * products (m·n·k ≤ 24³) on either backend, products are accumulated in double precision and
+ * rounded once when stored. On the `'wasm'` backend larger products accumulate in float32 SIMD
+ * lanes, as a BLAS sgemm does: each element is within k·2⁻²⁴·Σ|α·aᵢₚ·bₚⱼ| of the exact value.
  */
 export function gemm32(a: Matrix32, b: Matrix32, options: GemmOptions<Matrix32> = {}): Matrix32 {
   if (!(a instanceof Matrix32)) throw new TypeError('gemm32: a must be a Matrix32 (use gemm for Matrix)');
@@ -180,7 +185,7 @@ export function gemm32(a: Matrix32, b: Matrix32, options: GemmOptions<Matrix32> 
   const c = cGiven ?? new Matrix32(p.m, p.n);
   const aliased = cGiven !== undefined && (mayOverlap(c, a) || mayOverlap(c, b));
   const target = aliased ? c.clone() : c;
-  gemmKernel32(
+  (getBackend() === 'wasm' ? gemmKernelWasm32 : gemmKernel32)(
     p.m,
     p.n,
     p.k,

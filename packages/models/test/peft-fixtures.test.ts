@@ -148,7 +148,10 @@ describe.skipIf(!available)('stock peft adapters on numts models', () => {
     expect(losses.at(-1)!).toBeLessThan(0.7 * losses[0]!);
     const unmerged = llamaLogitsOf(model, batch);
     mergeAdapters(model);
-    expect(maxAbsDiff(llamaLogitsOf(model, batch), unmerged)).toBeLessThan(2e-5);
+    // float32 forward passes through two different weight sums: agreement to a few float32 ulps of
+    // the largest logit (float32 accumulation in the wasm backend's sgemm, double in the js one).
+    const scale = Math.max(...Array.from(unmerged, Math.abs));
+    expect(maxAbsDiff(llamaLogitsOf(model, batch), unmerged)).toBeLessThan(2 ** -20 * Math.max(1, scale) * 8);
   });
 
   it("files numts writes for LoRA, rsLoRA, DoRA, Conv1D LoRA, modules_to_save and IA3 have peft's config fields, keys, shapes and dtypes", () => {

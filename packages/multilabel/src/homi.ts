@@ -1,7 +1,7 @@
 /**
  * HOMI (Si et al., TKDE 2024): a linear map followed by a full q×q label-correlation map, learned
  * jointly with a manifold term over an instance graph. Implemented from the authors' code as
- * specified in `specs/multilabel.md` §A, by the efficient route of §A.10 (d×d algebra, a
+ * described in docs/methods/homi.md, by an efficient route (d×d algebra, a
  * generalised symmetric eigenproblem for the W-step; no n×n product in the loop).
  *
  * @module

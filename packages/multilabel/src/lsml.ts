@@ -2,7 +2,7 @@
  * LSML (Huang et al., 2019): LLSF with a learned label-correlation matrix C (Y ≈ YC), fitted by
  * alternating a ridge step for C and the LLSF proximal-gradient step for W.
  *
- * This is our reconstruction from the method's one-line description in `specs/multilabel.md` §E
+ * This is our reconstruction from the method's one-line description (LLSF with a learned label correlation C, Y ≈ YC; see docs/methods/homi.md)
  * ("as LLSF but learns a label-correlation matrix C (Y ≈ YC) jointly"); the paper's exact
  * objective and defaults were not available to us.
  *

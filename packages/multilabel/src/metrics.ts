@@ -1,7 +1,7 @@
 /**
  * Multi-label evaluation metrics, with standard definitions by default and, with
  * `convention: 'homi'`, the exact conventions of the HOMI authors' measure.py
- * (`specs/multilabel.md` §B.2).
+ * (docs/methods/homi.md, and the authors' measure.py).
  *
  * Notation: Y, P ∈ {0,1}^{n×q} (truth, predictions), O ∈ ℝ^{n×q} (scores); Yᵢ the relevant set of
  * row i; rankᵢ(j) the position of label j when row i of O is sorted by decreasing score (1 = top;

@@ -1,7 +1,7 @@
 /**
  * PL-CL (Jia, Si, Zhang, KDD 2023): partial-label learning with a complementary classifier, and
  * PL-AGGD (Wang, Li, Zhang, KDD 2019) as its α = β = 0 special case. Implements the algorithm of
- * the authors' code as specified in `shared/specs/pll.md` §A (our own port, not their code).
+ * the authors' code as described in docs/methods/pl-cl.md (our own port, not their code).
  *
  * @module
  */
@@ -26,7 +26,7 @@ import {
 import { ArgmaxModel, Learner } from './learner.js';
 import { checkTestSet, checkTrainingSet } from './validate.js';
 
-/** Hyper-parameters of {@link fitPlcl}; defaults are those of the authors' demo (spec §A.2). */
+/** Hyper-parameters of {@link fitPlcl}; defaults are those of the authors' demo (docs/methods/pl-cl.md). */
 export interface PlclOptions {
   /** Neighbours in the graph (default 10; must be < n). */
   k?: number;
@@ -48,7 +48,7 @@ export interface PlclOptions {
   onIteration?: (iteration: number, model: PlclModel) => void;
 }
 
-/** Defaults of PL-CL (the authors' demo call, spec §A.2). */
+/** Defaults of PL-CL (the authors' demo call; docs/methods/pl-cl.md). */
 export const PLCL_DEFAULTS = {
   k: 10,
   maxIter: 8,

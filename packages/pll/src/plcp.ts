@@ -2,7 +2,7 @@
  * PLCP / Appeal, "partial-label learning with a partner classifier" (SJTU-DeepVisionLab): a partner
  * kernel ridge classifier trained on the non-candidate labels, coupled with a base PLL learner by
  * mutual supervision through moving averages and a blurring softmax. Algorithm as in the authors'
- * code, spec `shared/specs/pll.md` §B.3 (our own port). Base learners: PL-AGGD (as the authors'
+ * code, as described in docs/methods/plcp.md (our own port). Base learners: PL-AGGD (as the authors'
  * code) or PL-CL (the abstracts say PLCP was coupled with other learners too; their settings are
  * unverified, so the PL-CL base uses PL-CL's own defaults).
  *
@@ -23,13 +23,13 @@ import { PLCL_DEFAULTS, type PlclModel, type PlclOptions, PlclState } from './pl
 import { projectComplementSimplex } from './simplex.js';
 import { checkTestSet } from './validate.js';
 
-/** Hyper-parameters of {@link fitPlcp}; defaults are those of the authors' demo (spec §B.1). */
+/** Hyper-parameters of {@link fitPlcp}; defaults are those of the authors' demo (docs/methods/plcp.md). */
 export interface PlcpOptions {
   /** Base learner (default 'pl-aggd', as the authors' code). */
   base?: 'pl-aggd' | 'pl-cl';
   /**
    * Base learner options; `maxIter` is the number of base iterations per round. Defaults for
-   * 'pl-aggd': k = 10, maxIter = 10, γ = 1, μ = 1, λ = 0.05 (spec §B.1); for 'pl-cl': PL-CL's.
+   * 'pl-aggd': k = 10, maxIter = 10, γ = 1, μ = 1, λ = 0.05 (docs/methods/plcp.md); for 'pl-cl': PL-CL's.
    */
   baseOptions?: Omit<PlclOptions, 'onIteration'>;
   /** Moving-average factor of both classifiers' outputs (default 0.5). */
@@ -50,7 +50,7 @@ export interface PlcpOptions {
   onRound?: (round: number, partner: PlcpModel, base: PlclModel) => void;
 }
 
-/** Defaults of PLCP (spec §B.1). */
+/** Defaults of PLCP (docs/methods/plcp.md). */
 export const PLCP_DEFAULTS = {
   averaging: 0.5,
   collaboration: 2,
@@ -60,7 +60,7 @@ export const PLCP_DEFAULTS = {
   partnerIterations: 30,
 } as const;
 
-/** Base-learner defaults of PLCP's PL-AGGD (spec §B.1, `PLCP.m:4-9`). */
+/** Base-learner defaults of PLCP's PL-AGGD (the authors' `PLCP.m`, lines 4–9; docs/methods/plcp.md). */
 export const PLCP_AGGD_DEFAULTS = {
   k: 10,
   maxIter: 10,

@@ -26,8 +26,8 @@ export type CandidateConfig =
     };
 
 /**
- * Builds n×l candidate sets from true labels (the controlled UCI protocol of Cour et al. 2011, as
- * in spec §C.2). The true label is always a candidate. Exactly ⌊p·n + 0.5⌋ instances, chosen
+ * Builds n×l candidate sets from true labels (the controlled UCI protocol of Cour et al., JMLR 2011,
+ * as in docs/methods/pl-cl.md). The true label is always a candidate. Exactly ⌊p·n + 0.5⌋ instances, chosen
  * uniformly, are partially labeled in the 'uniform' configuration; in 'cooccurrence' the coupling
  * label of class c is drawn uniformly among the other classes once per call.
  *

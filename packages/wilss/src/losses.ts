@@ -1,5 +1,5 @@
 /**
- * The losses of WILSON (spec §B) on `@numts/nn` Variables:
+ * The losses of WILSON (Cermelli et al., AAAI 2022; packages/wilss/README.md, "Methods and their losses") on `@numts/nn` Variables:
  *
  * - ℓ_CLS: normalised global weighted pooling (nGWP, ε = 1) plus the focal penalty
  *   (1 − mean m)^γ·log(λ + mean m), γ = 3, λ = 0.01, as image-level logits of the new classes,

@@ -1,5 +1,5 @@
 /**
- * Segmentation metrics from a confusion matrix accumulated over all test pixels (spec §D.7):
+ * Segmentation metrics from a confusion matrix accumulated over all test pixels (packages/wilss/README.md, "The problem and the protocol"):
  * per-class IoU, mIoU of old foreground classes, new classes and all classes (background
  * included), pixel accuracy.
  *

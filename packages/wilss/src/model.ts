@@ -1,5 +1,5 @@
 /**
- * The tiny segmenter ("DeepLab-lite", spec §D.3) and WILSON's localizer, on `@numts/nn`.
+ * The tiny segmenter ("DeepLab-lite"; packages/wilss/README.md, "Network") and WILSON's localizer, on `@numts/nn`.
  *
  * Segmenter: e1 conv3×3 3→8 · e2 conv3×3 8→16 /2 · e3 conv3×3 16→16 · e4 conv3×3 16→24 /2 ·
  * e5 ("body") conv3×3 24→24 dilation 2 · d1 conv1×1 24→16, ×2 bilinear, + e3 · d2 conv3×3 16→16 ·

@@ -1,5 +1,5 @@
 /**
- * Incremental settings and the data of each step (spec §D.2): the base set (old classes, pixel
+ * Incremental settings and the data of each step (packages/wilss/README.md, "The problem and the protocol"): the base set (old classes, pixel
  * masks), step sets (new classes, image labels only; old objects may appear and a look-alike old
  * partner is placed touching a new object with probability 0.5), and a mixed test set.
  *

@@ -1,6 +1,6 @@
 /**
- * Pseudo-supervision of a weak step: WILSON's targets (spec §B.4, Eq. 5–7, with the code's
- * details) and TME-lite (spec §A.6 — OUR reconstruction; the TME paper's equations are not
+ * Pseudo-supervision of a weak step: WILSON's targets (Cermelli et al., AAAI 2022, Eq. 5–7, with the code's
+ * details) and TME-lite (docs/methods/tme.md — OUR reconstruction; the TME paper's equations are not
  * public), computed on plain arrays without gradients.
  *
  * Channel layout of every map: 0 = background, 1…kOld−1 = old classes, kOld…k−1 = new classes.

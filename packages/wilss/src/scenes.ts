@@ -1,5 +1,5 @@
 /**
- * Procedural scenes of the Shapes-WILSS benchmark (spec §D.1): 32×32 RGB images with a smooth
+ * Procedural scenes of the Shapes-WILSS benchmark (packages/wilss/README.md, "The problem and the protocol"): 32×32 RGB images with a smooth
  * textured background, 1–3 anti-aliased shapes with random colour and fill, their pixel masks and
  * image-level labels; optionally a look-alike partner object placed touching a given object (the
  * conflict generator). Everything is a function of the seed.

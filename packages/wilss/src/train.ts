@@ -1,6 +1,6 @@
 /**
  * Training of the base model (step 0, pixel masks) and of one incremental step with each method
- * of spec §D.4: FT-pixel, FT-weak (offline CAM), CAM+old, WILSON, TME-lite (with ablation
+ * of packages/wilss/README.md ("Methods and their losses"): FT-pixel, FT-weak (offline CAM), CAM+old, WILSON, TME-lite (with ablation
  * switches) and Joint; plus evaluation.
  *
  * @module

@@ -6,10 +6,13 @@
 import { applyStandardization, type Matrix, standardizeColumns, takeRows } from '@numts/core';
 import { loadMulan, loadPllMat, parseArff, parseMulanXml } from '@numts/io';
 import {
+  BinaryRelevanceLogistic,
   BinaryRelevanceRidge,
   ClassifierChain,
   evaluateMultiLabel,
   Homi,
+  Llsf,
+  Lsml,
   MlKnn,
   pcaWhiten,
 } from '@numts/multilabel';
@@ -204,9 +207,59 @@ function checkLabelsComplete(arff: Uint8Array, labels: string[], dataPath: strin
     );
 }
 
+/** A multi-label learner of `numts multilabel eval`: its `--opt` schema and how to build it. */
+interface MultiLabelMethod {
+  options: OptionSchema;
+  make: (options: Record<string, number | string>) => {
+    fit(x: Matrix, y: Matrix): { decisionFunction(x: Matrix): Matrix; predict(x: Matrix): Matrix };
+  };
+}
+
+/** The learners of `numts multilabel eval`, with the options `--opt` may set. */
+export const MULTILABEL_METHODS: Readonly<Record<string, MultiLabelMethod>> = {
+  homi: {
+    options: {
+      beta: 'number',
+      gamma: 'number',
+      lambda: 'number',
+      s: 'integer',
+      maxIter: 'integer',
+      tol: 'number',
+      threshold: 'number',
+      seed: 'integer',
+    },
+    make: (o) => new Homi(o),
+  },
+  br: { options: { lambda: 'number', threshold: 'number' }, make: (o) => new BinaryRelevanceRidge(o) },
+  brlogistic: {
+    options: { lambda: 'number', threshold: 'number' },
+    make: (o) => new BinaryRelevanceLogistic(o),
+  },
+  cc: {
+    options: { lambda: 'number', seed: 'integer', threshold: 'number' },
+    make: (o) => new ClassifierChain(o),
+  },
+  mlknn: { options: { k: 'integer', smoothing: 'number' }, make: (o) => new MlKnn(o) },
+  llsf: {
+    options: { alpha: 'number', beta: 'number', maxIter: 'integer', tol: 'number', threshold: 'number' },
+    make: (o) => new Llsf(o),
+  },
+  lsml: {
+    options: {
+      lambda1: 'number',
+      lambda2: 'number',
+      alpha: 'number',
+      beta: 'number',
+      outerIter: 'integer',
+      threshold: 'number',
+    },
+    make: (o) => new Lsml(o),
+  },
+};
+
 /** Runs `numts multilabel eval`. */
 export function multilabelEval(
-  opts: { data?: string; labels?: string; method?: string; folds?: string; seed?: string },
+  opts: { data?: string; labels?: string; method?: string; folds?: string; seed?: string; opt?: string[] },
   json: boolean,
   quiet: boolean,
 ): number {
@@ -217,12 +270,14 @@ export function multilabelEval(
       'see numts multilabel eval --help',
     );
   const method = opts.method ?? 'homi';
-  const methods = ['homi', 'br', 'cc', 'mlknn'];
-  if (!methods.includes(method))
+  const methods = Object.keys(MULTILABEL_METHODS);
+  const learner = Object.hasOwn(MULTILABEL_METHODS, method) ? MULTILABEL_METHODS[method] : undefined;
+  if (learner === undefined)
     throw new CliError(
       `--method must be one of ${methods.join(', ')} (got ${JSON.stringify(method)})`,
       EXIT_USAGE,
     );
+  const learnerOptions = parseLearnerOptions(method, learner.options, opts.opt);
   const arff = readInput(opts.data);
   const xml = readInput(opts.labels);
   // Each file's own errors name that file.
@@ -250,14 +305,7 @@ export function multilabelEval(
       const xt = takeRows(x, f.train);
       const yt = takeRows(data.y, f.train);
       const xs = takeRows(x, f.test);
-      const model =
-        method === 'homi'
-          ? new Homi().fit(xt, yt)
-          : method === 'br'
-            ? new BinaryRelevanceRidge().fit(xt, yt)
-            : method === 'cc'
-              ? new ClassifierChain().fit(xt, yt)
-              : new MlKnn().fit(xt, yt);
+      const model = learner.make(learnerOptions).fit(xt, yt);
       const m = evaluateMultiLabel(takeRows(data.y, f.test), model.decisionFunction(xs), model.predict(xs));
       rows.push({
         hamming_loss: m.hamming_loss,
@@ -270,13 +318,26 @@ export function multilabelEval(
     });
   } catch (e) {
     bar.done();
-    throw asInputError(e, `multilabel eval (${method})`);
+    throw (
+      optionRangeError(e, method, learnerOptions, 'multilabel eval') ??
+      asInputError(e, `multilabel eval (${method})`)
+    );
   }
   bar.done();
   const keys = Object.keys(rows[0]!);
   const means = Object.fromEntries(keys.map((key) => [key, mean(rows.map((r) => r[key]!))]));
   if (json)
-    console.log(JSON.stringify({ method, folds: k, n, labels: data.y.cols, perFold: rows, mean: means }));
+    console.log(
+      JSON.stringify({
+        method,
+        options: learnerOptions,
+        folds: k,
+        n,
+        labels: data.y.cols,
+        perFold: rows,
+        mean: means,
+      }),
+    );
   else {
     console.log(
       textTable(

@@ -1,0 +1,116 @@
+/**
+ * The gemm micro-kernels of the wasm backend, written with the emitter: one exported function per
+ * element type that multiplies a packed block of A by a packed block of B into a block of C in
+ * wasm memory, a register tile of `mr` rows × two v128 vectors per row at a time.
+ *
+ * Per tile and step p: two vectors of the packed B row, then for each of the mr rows one splat of
+ * the packed A value, a multiply and an add per vector (no fused multiply-add: SIMD128 has none,
+ * and a separate rounding keeps the result bit-identical to the JavaScript kernel, which sums each
+ * element of a k-block in a local from zero in the same order and adds it to C once).
+ *
+ * @module
+ */
+import { encodeModule, FunctionBuilder, type Local, ValType } from './emitter.js';
+
+/** Layout of one micro-kernel: element size and the tile it keeps in registers. */
+export interface TileShape {
+  /** Bytes per element: 8 (f64x2) or 4 (f32x4). */
+  elementBytes: 8 | 4;
+  /** Rows of the register tile. */
+  mr: number;
+}
+
+/** Columns of a tile: two v128 vectors. */
+export function tileColumns(shape: TileShape): number {
+  return 2 * (16 / shape.elementBytes);
+}
+
+/**
+ * `block(mc, nc, kc, pa, pb, pc, ldc)`: C[0..mc, 0..nc] += A·B for packed A (mc/mr panels of
+ * kc×mr, k-major) at byte address pa, packed B (nc/nr panels of kc×nr) at pb and C at pc with ldc
+ * bytes between rows. mc and nc must be multiples of the tile, kc ≥ 1; nothing is checked.
+ */
+export function blockKernel(name: string, shape: TileShape): FunctionBuilder {
+  const { elementBytes: eb, mr } = shape;
+  const nr = tileColumns(shape);
+  const i32 = ValType.i32;
+  const f = new FunctionBuilder(name, [i32, i32, i32, i32, i32, i32, i32]);
+  const [mc, nc, kc, pa, pb, pc, ldc] = f.params as [Local, Local, Local, Local, Local, Local, Local];
+  const jr = f.local(i32);
+  const ir = f.local(i32);
+  const p = f.local(i32);
+  const aPtr = f.local(i32);
+  const bPtr = f.local(i32);
+  const row = f.local(i32);
+  const acc = Array.from({ length: 2 * mr }, () => f.local(ValType.v128));
+  const av = f.local(ValType.v128);
+  const b0 = f.local(ValType.v128);
+  const b1 = f.local(ValType.v128);
+  const add = () => (eb === 8 ? f.f64x2Add() : f.f32x4Add());
+  const mul = () => (eb === 8 ? f.f64x2Mul() : f.f32x4Mul());
+  const splat = (offset: number) => (eb === 8 ? f.v128Load64Splat(offset) : f.v128Load32Splat(offset));
+
+  f.i32(0).set(jr);
+  f.loop((columns) => {
+    f.i32(0).set(ir);
+    f.loop((rows) => {
+      // aPtr = pa + ir·kc·eb, bPtr = pb + jr·kc·eb
+      f.get(pa).get(ir).get(kc).i32Mul().i32(eb).i32Mul().i32Add().set(aPtr);
+      f.get(pb).get(jr).get(kc).i32Mul().i32(eb).i32Mul().i32Add().set(bPtr);
+      for (const a of acc) f.v128Zero().set(a);
+      f.get(kc).set(p);
+      f.loop((steps) => {
+        f.get(bPtr).v128Load(0).set(b0);
+        f.get(bPtr).v128Load(16).set(b1);
+        for (let i = 0; i < mr; i++) {
+          f.get(aPtr)
+            .call(() => splat(i * eb))
+            .set(av);
+          f.get(acc[2 * i]!)
+            .get(av)
+            .get(b0)
+            .call(mul)
+            .call(add)
+            .set(acc[2 * i]!);
+          f.get(acc[2 * i + 1]!)
+            .get(av)
+            .get(b1)
+            .call(mul)
+            .call(add)
+            .set(acc[2 * i + 1]!);
+        }
+        f.addTo(aPtr, mr * eb).addTo(bPtr, nr * eb);
+        f.get(p).i32(1).i32Sub().tee(p).brIf(steps);
+      });
+      // row = pc + ir·ldc + jr·eb; C rows += the tile
+      f.get(pc).get(ir).get(ldc).i32Mul().i32Add().get(jr).i32(eb).i32Mul().i32Add().set(row);
+      for (let i = 0; i < mr; i++) {
+        for (const [v, offset] of [
+          [0, 0],
+          [1, 16],
+        ] as const) {
+          f.get(row)
+            .get(row)
+            .v128Load(offset)
+            .get(acc[2 * i + v]!)
+            .call(add)
+            .v128Store(offset);
+        }
+        if (i < mr - 1) f.addTo(row, ldc);
+      }
+      f.addTo(ir, mr).get(ir).get(mc).i32LtU().brIf(rows);
+    });
+    f.addTo(jr, nr).get(jr).get(nc).i32LtU().brIf(columns);
+  });
+  return f;
+}
+
+/** The f64 tile of the backend: 4 rows × 4 columns (8 accumulators, fits x64's 16 vector registers). */
+export const F64_TILE: TileShape = { elementBytes: 8, mr: 4 };
+/** The f32 tile: 4 rows × 8 columns. */
+export const F32_TILE: TileShape = { elementBytes: 4, mr: 4 };
+
+/** The bytes of the backend's module: `gemmF64` and `gemmF32` block kernels and one memory. */
+export function gemmModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F32_TILE): Uint8Array {
+  return encodeModule([blockKernel('gemmF64', f64), blockKernel('gemmF32', f32)], 1);
+}

@@ -1,0 +1,240 @@
+/**
+ * The wasm-backend gemm: the GotoBLAS loop nest of the JavaScript kernel (jc → pc → ic), with the
+ * packing in JavaScript straight into wasm memory and every block product (jr → ir → p) in the
+ * SIMD kernel of `gemm-module.ts`. C is copied into wasm memory (rows padded to the tile), updated
+ * block by block and copied back.
+ *
+ * Float64: same blocking (KC), same packing of α·A and the same per-element summation order as the
+ * JavaScript kernel, so the two backends give **bit-identical** results (a property test checks
+ * it). Float32: the kernel accumulates in float32 (f32x4 lanes, as a BLAS sgemm), where the
+ * JavaScript kernel accumulates in double and rounds once; the two agree to within the float32
+ * dot-product bound k·2⁻²⁴·Σ|α·a·b| per element.
+ *
+ * @module
+ */
+import * as js64 from '../kernels/gemm.js';
+import * as js32 from '../kernels/gemm-f32.generated.js';
+import { F32_TILE, F64_TILE, gemmModuleBytes, type TileShape, tileColumns } from './gemm-module.js';
+
+/** The part of the WebAssembly JS API used here (core compiles without DOM or Node typings). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+type BlockKernel = (
+  mc: number,
+  nc: number,
+  kc: number,
+  pa: number,
+  pb: number,
+  pc: number,
+  ldc: number,
+) => void;
+
+interface WasmGemm {
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  gemmF64: BlockKernel;
+  gemmF32: BlockKernel;
+}
+
+let instance: WasmGemm | null | undefined;
+
+/** Compiles the module once; null when the runtime has no WebAssembly SIMD. */
+export function loadWasmGemm(): WasmGemm | null {
+  if (instance !== undefined) return instance;
+  try {
+    const bytes = gemmModuleBytes();
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    instance =
+      wasm?.validate(bytes) === true
+        ? (new wasm.Instance(new wasm.Module(bytes), {}).exports as unknown as WasmGemm)
+        : null;
+  } catch {
+    instance = null;
+  }
+  return instance;
+}
+
+type FloatArray = Float64Array | Float32Array;
+
+/** One element type: its tile, its typed-array view of wasm memory, its wasm and JS kernels. */
+interface Flavor {
+  tile: TileShape;
+  view: (buffer: ArrayBuffer) => FloatArray;
+  kernel: (w: WasmGemm) => BlockKernel;
+  scaleBlock: typeof js64.scaleBlock;
+  gemmSmall: typeof js64.gemmSmall;
+}
+
+const F64: Flavor = {
+  tile: F64_TILE,
+  view: (buffer) => new Float64Array(buffer),
+  kernel: (w) => w.gemmF64,
+  scaleBlock: js64.scaleBlock,
+  gemmSmall: js64.gemmSmall,
+};
+
+const F32: Flavor = {
+  tile: F32_TILE,
+  view: (buffer) => new Float32Array(buffer),
+  kernel: (w) => w.gemmF32,
+  scaleBlock: js32.scaleBlock as unknown as typeof js64.scaleBlock,
+  gemmSmall: js32.gemmSmall as unknown as typeof js64.gemmSmall,
+};
+
+const { KC, MC, NC, SMALL_GEMM_WORK } = js64;
+
+/** Packs α times the mc×kc block of A at (i0, p0) into mr-tall row panels, k-major, zero-padded. */
+function packA(
+  mr: number,
+  mc: number,
+  kc: number,
+  alpha: number,
+  a: FloatArray,
+  aOff: number,
+  aRs: number,
+  aCs: number,
+  i0: number,
+  p0: number,
+  out: FloatArray,
+  at: number,
+): void {
+  let w = at;
+  for (let ir = 0; ir < mc; ir += mr) {
+    const rows = Math.min(mr, mc - ir);
+    const base = aOff + (i0 + ir) * aRs + p0 * aCs;
+    for (let p = 0; p < kc; p++, w += mr) {
+      const q = base + p * aCs;
+      for (let i = 0; i < mr; i++) out[w + i] = i < rows ? alpha * a[q + i * aRs]! : 0;
+    }
+  }
+}
+
+/** Packs the kc×nc block of B at (p0, j0) into nr-wide column panels, k-major, zero-padded. */
+function packB(
+  nr: number,
+  kc: number,
+  nc: number,
+  b: FloatArray,
+  bOff: number,
+  bRs: number,
+  bCs: number,
+  p0: number,
+  j0: number,
+  out: FloatArray,
+  at: number,
+): void {
+  let w = at;
+  for (let jr = 0; jr < nc; jr += nr) {
+    const cols = Math.min(nr, nc - jr);
+    const base = bOff + p0 * bRs + (j0 + jr) * bCs;
+    for (let p = 0; p < kc; p++, w += nr) {
+      const q = base + p * bRs;
+      for (let j = 0; j < nr; j++) out[w + j] = j < cols ? b[q + j * bCs]! : 0;
+    }
+  }
+}
+
+/** C ← α·A·B + β·C with the block products in wasm (C already validated, m, n, k > 0). */
+function gemmPackedWasm(
+  flavor: Flavor,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: FloatArray,
+  aOff: number,
+  aRs: number,
+  aCs: number,
+  b: FloatArray,
+  bOff: number,
+  bRs: number,
+  bCs: number,
+  c: FloatArray,
+  cOff: number,
+  cRs: number,
+  cCs: number,
+): void {
+  const w = loadWasmGemm()!;
+  const eb = flavor.tile.elementBytes;
+  const mr = flavor.tile.mr;
+  const nr = tileColumns(flavor.tile);
+  const mPad = Math.ceil(m / mr) * mr;
+  const nPad = Math.ceil(n / nr) * nr;
+  // Layout in elements: packed A (MC padded × KC) | packed B (KC × NC padded) | C (mPad × nPad).
+  const aAt = 0;
+  const bAt = aAt + Math.ceil(MC / mr) * mr * KC;
+  const cAt = bAt + KC * Math.ceil(Math.min(n, NC) / nr) * nr;
+  const missing = (cAt + mPad * nPad) * eb - w.memory.buffer.byteLength;
+  if (missing > 0) w.memory.grow(Math.ceil(missing / 65536));
+  const mem = flavor.view(w.memory.buffer);
+  for (let i = 0; i < mPad; i++) {
+    const row = cAt + i * nPad;
+    if (i >= m) {
+      mem.fill(0, row, row + nPad);
+      continue;
+    }
+    for (let j = 0, q = cOff + i * cRs; j < n; j++, q += cCs) mem[row + j] = c[q]!;
+    mem.fill(0, row + n, row + nPad);
+  }
+  const block = flavor.kernel(w);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = Math.min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = Math.min(KC, k - pc);
+      packB(nr, kc, nc, b, bOff, bRs, bCs, pc, jc, mem, bAt);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = Math.min(MC, m - ic);
+        packA(mr, mc, kc, alpha, a, aOff, aRs, aCs, ic, pc, mem, aAt);
+        const rows = Math.ceil(mc / mr) * mr;
+        const cols = Math.ceil(nc / nr) * nr;
+        block(rows, cols, kc, aAt * eb, bAt * eb, (cAt + ic * nPad + jc) * eb, nPad * eb);
+      }
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    const row = cAt + i * nPad;
+    for (let j = 0, q = cOff + i * cRs; j < n; j++, q += cCs) c[q] = mem[row + j]!;
+  }
+}
+
+function kernelFor(flavor: Flavor) {
+  return (
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: FloatArray,
+    aOff: number,
+    aRs: number,
+    aCs: number,
+    b: FloatArray,
+    bOff: number,
+    bRs: number,
+    bCs: number,
+    beta: number,
+    c: FloatArray,
+    cOff: number,
+    cRs: number,
+    cCs: number,
+  ): void => {
+    if (m === 0 || n === 0) return;
+    flavor.scaleBlock(m, n, beta, c as Float64Array, cOff, cRs, cCs);
+    if (alpha === 0 || k === 0) return;
+    if (m * n * k <= SMALL_GEMM_WORK) {
+      const [a64, b64, c64] = [a, b, c] as Float64Array[];
+      flavor.gemmSmall(m, n, k, alpha, a64!, aOff, aRs, aCs, b64!, bOff, bRs, bCs, c64!, cOff, cRs, cCs);
+    } else gemmPackedWasm(flavor, m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, cCs);
+  };
+}
+
+/**
+ * C ← α·A·B + β·C on strided Float64 storage (the contract of the JavaScript `gemmKernel`), with
+ * the block products in wasm SIMD. Unchecked; the caller ensures {@link loadWasmGemm} is non-null.
+ */
+export const gemmKernelWasm: typeof js64.gemmKernel = kernelFor(F64);
+
+/** The Float32 counterpart of {@link gemmKernelWasm} (float32 accumulation). */
+export const gemmKernelWasm32: typeof js32.gemmKernel = kernelFor(F32) as unknown as typeof js32.gemmKernel;

@@ -1,0 +1,215 @@
+/**
+ * The two compute backends: the backend API, the wasm emitter's encodings, and gemm on the wasm
+ * backend bit-for-bit equal to the pure TypeScript kernel on the packed path (random shapes,
+ * strides, transposes, α, β, and hostile entries). The core and decompositions suites run on both
+ * backends through the `[js backend]` projects of vitest.config.ts.
+ */
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hostile, naiveGemm, stridedViewArb, wellScaled } from '../../testing/src/index.js';
+import {
+  type Backend,
+  DomainError,
+  gemm,
+  gemm32,
+  getBackend,
+  Matrix,
+  Matrix32,
+  setBackend,
+  wasmSimdSupported,
+} from '../src/index.js';
+import { KC, MC, NC } from '../src/kernels/gemm.js';
+import { sleb, uleb } from '../src/wasm/emitter.js';
+import { gemmModuleBytes } from '../src/wasm/gemm-module.js';
+
+const initial = getBackend();
+afterAll(() => setBackend(initial));
+
+function onBackend<T>(backend: Backend, f: () => T): T {
+  const before = getBackend();
+  setBackend(backend);
+  try {
+    return f();
+  } finally {
+    setBackend(before);
+  }
+}
+
+describe('backend selection', () => {
+  it('reports the backend in use and rejects unknown names with the rule', () => {
+    expect(['js', 'wasm']).toContain(getBackend());
+    expect(() => setBackend('gpu' as Backend)).toThrow(DomainError);
+    expect(() => setBackend('gpu' as Backend)).toThrow(
+      'setBackend: backend must be "js" or "wasm" (got "gpu")',
+    );
+    onBackend('js', () => expect(getBackend()).toBe('js'));
+  });
+
+  it('NUMTS_BACKEND chooses the backend of a test project', () => {
+    const env = process.env.NUMTS_BACKEND;
+    if (env === 'js' || env === 'wasm') expect(initial).toBe(env);
+    else expect(initial).toBe(wasmSimdSupported() ? 'wasm' : 'js');
+  });
+});
+
+describe('the wasm emitter', () => {
+  it('encodes LEB128 as the WebAssembly spec', () => {
+    // Examples of the LEB128 definition (DWARF 4, §7.6) and its signed edge cases.
+    expect(uleb(0)).toEqual([0x00]);
+    expect(uleb(127)).toEqual([0x7f]);
+    expect(uleb(128)).toEqual([0x80, 0x01]);
+    expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(sleb(-1)).toEqual([0x7f]);
+    expect(sleb(63)).toEqual([0x3f]);
+    expect(sleb(64)).toEqual([0xc0, 0x00]);
+    expect(sleb(-64)).toEqual([0x40]);
+    expect(sleb(-65)).toEqual([0xbf, 0x7f]);
+    expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+  });
+
+  it('writes a module the runtime validates, the same bytes every time', () => {
+    const bytes = gemmModuleBytes();
+    expect(Array.from(bytes.subarray(0, 8))).toEqual([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    const wasm = (globalThis as { WebAssembly?: { validate(b: Uint8Array): boolean } }).WebAssembly;
+    expect(wasm?.validate(bytes)).toBe(true);
+    expect(Array.from(gemmModuleBytes())).toEqual(Array.from(bytes));
+  });
+});
+
+const supported = wasmSimdSupported();
+if (!supported) console.log('skipping the wasm-vs-js comparisons: this runtime has no WebAssembly SIMD');
+
+describe.skipIf(!supported)('gemm: wasm backend bit-identical to the TypeScript kernel', () => {
+  const bits = (m: Matrix) => Array.from(m.clone().data, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+  const both = (run: () => Matrix) => [onBackend('js', run), onBackend('wasm', run)] as const;
+
+  it('random shapes on the packed path, strided views, transposes, α and β', () => {
+    const dims = fc.record({
+      m: fc.integer({ min: 1, max: 70 }),
+      n: fc.integer({ min: 1, max: 70 }),
+      k: fc.integer({ min: 25, max: 70 }),
+    });
+    fc.assert(
+      fc.property(
+        dims.chain(({ m, n, k }) =>
+          fc.record({
+            transA: fc.boolean(),
+            transB: fc.boolean(),
+            alpha: wellScaled,
+            beta: fc.oneof(fc.constant(0), wellScaled),
+            m: fc.constant(m),
+            n: fc.constant(n),
+            k: fc.constant(k),
+            seed: fc.nat(),
+          }),
+        ),
+        fc.gen(),
+        (o, gen) => {
+          const a = gen(() => (o.transA ? stridedViewArb(o.k, o.m) : stridedViewArb(o.m, o.k)));
+          const b = gen(() => (o.transB ? stridedViewArb(o.n, o.k) : stridedViewArb(o.k, o.n)));
+          const c0 = gen(() => stridedViewArb(o.m, o.n));
+          const opts = { transA: o.transA, transB: o.transB, alpha: o.alpha, beta: o.beta };
+          const [js, wasm] = both(() => {
+            const c = c0.clone();
+            return gemm(a, b, { ...opts, c });
+          });
+          expect(bits(wasm)).toEqual(bits(js));
+          // and both are right: within the dot-product bound of a naive loop
+          const expected = naiveGemm(a, b, { ...opts, c: c0 });
+          const err = Math.max(
+            ...wasm.toArray().flatMap((r, i) => r.map((v, j) => Math.abs(v - expected[i]![j]!))),
+          );
+          expect(err).toBeLessThanOrEqual(
+            4 * (o.k + 1) ** 2 * 100 * 2 ** -52 * (1 + Math.abs(o.alpha)) + 1e-300,
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('sizes straddling the blocking (MC, KC, NC) and the tile', () => {
+    for (const [m, n, k] of [
+      [MC + 3, 5, KC + 1],
+      [2 * MC + 1, NC + 3, 3],
+      [7, 9, 2 * KC + 5],
+      [MC, NC + 1, 40],
+    ] as const) {
+      const a = Matrix.view(
+        m,
+        k,
+        Float64Array.from({ length: m * k }, (_, i) => Math.sin(i)),
+        0,
+        k,
+        1,
+      );
+      const b = Matrix.view(
+        k,
+        n,
+        Float64Array.from({ length: k * n }, (_, i) => Math.cos(0.3 * i)),
+        0,
+        n,
+        1,
+      );
+      const [js, wasm] = both(() => gemm(a, b, { alpha: 0.75 }));
+      expect(bits(wasm), `${m}x${n}x${k}`).toEqual(bits(js));
+    }
+  });
+
+  it('hostile entries: subnormals, ±0, 2^±1000 scales, NaN and ±Infinity propagate identically', () => {
+    fc.assert(
+      fc.property(
+        fc.array(hostile, { minLength: 30 * 40, maxLength: 30 * 40 }),
+        fc.array(hostile, { minLength: 40 * 30, maxLength: 40 * 30 }),
+        fc.constantFrom(0, 1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** -1000, 2 ** 1000),
+        (av, bv, poison) => {
+          const a = new Matrix(30, 40, Float64Array.from(av));
+          const b = new Matrix(40, 30, Float64Array.from(bv));
+          a.set(3, 7, poison);
+          const [js, wasm] = both(() => gemm(a, b));
+          expect(bits(wasm)).toEqual(bits(js));
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
+
+describe.skipIf(!supported)('gemm32 on the wasm backend: float32 accumulation within its bound', () => {
+  it('agrees with the exact (float64) product to k·2⁻²⁴·Σ|α·a·b| on random shapes and strides', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          m: fc.integer({ min: 1, max: 60 }),
+          n: fc.integer({ min: 1, max: 60 }),
+          k: fc.integer({ min: 30, max: 300 }),
+          transA: fc.boolean(),
+          alpha: wellScaled,
+          seed: fc.nat(),
+        }),
+        ({ m, n, k, transA, alpha, seed }) => {
+          let s = seed;
+          const rnd = () => {
+            s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+            return Math.fround((s % 2001) / 100 - 10);
+          };
+          const a = new Matrix(transA ? k : m, transA ? m : k, Float64Array.from({ length: m * k }, rnd));
+          const b = new Matrix(k, n, Float64Array.from({ length: k * n }, rnd));
+          const exact = gemm(a, b, { transA, alpha: Math.fround(alpha) });
+          const abs = gemm(absMatrix(a), absMatrix(b), { transA, alpha: Math.abs(Math.fround(alpha)) });
+          const out = onBackend('wasm', () => gemm32(a.toFloat32(), b.toFloat32(), { transA, alpha }));
+          expect(out).toBeInstanceOf(Matrix32);
+          for (let i = 0; i < m * n; i++) {
+            const bound = (k + 2) * 2 ** -24 * abs.data[i]! + 2 ** -126;
+            expect(Math.abs(out.data[i]! - exact.data[i]!)).toBeLessThanOrEqual(bound);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+function absMatrix(x: Matrix): Matrix {
+  return new Matrix(x.rows, x.cols, Float64Array.from(x.clone().data, Math.abs));
+}
