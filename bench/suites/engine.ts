@@ -11,15 +11,7 @@
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import {
-  type Backend,
-  gemm,
-  gemm32,
-  Matrix32,
-  Rng,
-  setBackend,
-  wasmSimdSupported,
-} from '@numts/core';
+import { type Backend, gemm, gemm32, Matrix32, Rng, setBackend, wasmSimdSupported } from '@numts/core';
 import { GemmPool } from '@numts/core/parallel';
 import { eigh, qr, svd } from '@numts/decompositions';
 import {
