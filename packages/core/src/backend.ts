@@ -11,7 +11,7 @@
  * @module
  */
 import { DomainError } from './errors.js';
-import { loadWasmGemm } from './wasm/gemm-wasm.js';
+import { loadWasmKernels } from './wasm/gemm-wasm.js';
 
 /** The compute backends. */
 export type Backend = 'js' | 'wasm';
@@ -20,7 +20,7 @@ let chosen: Backend | undefined;
 
 /** True when this runtime can compile and run the wasm SIMD kernels. */
 export function wasmSimdSupported(): boolean {
-  return loadWasmGemm() !== null;
+  return loadWasmKernels() !== null;
 }
 
 function fromEnvironment(): Backend | undefined {

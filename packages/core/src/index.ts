@@ -33,6 +33,7 @@ export { type FloatArray, Matrix, Matrix32, type MatrixJson, type MatrixLayout }
 export { type NormKind, norm, norm1, normFrobenius, normInf, normMax } from './norms.js';
 export { type Axis, argmax, argmin, max, mean, min, sum } from './reductions.js';
 export { Rng } from './rng.js';
+export { rotateRows } from './rotations.js';
 export { assertSavedFormat, vectorFromJSON } from './saved-json.js';
 export {
   applyStandardization,

@@ -15,12 +15,14 @@ import {
   getBackend,
   Matrix,
   Matrix32,
+  rotateRows,
+  ShapeError,
   setBackend,
   wasmSimdSupported,
 } from '../src/index.js';
 import { KC, MC, NC } from '../src/kernels/gemm.js';
 import { sleb, uleb } from '../src/wasm/emitter.js';
-import { gemmModuleBytes } from '../src/wasm/gemm-module.js';
+import { kernelModuleBytes } from '../src/wasm/gemm-module.js';
 
 const initial = getBackend();
 afterAll(() => setBackend(initial));
@@ -68,11 +70,11 @@ describe('the wasm emitter', () => {
   });
 
   it('writes a module the runtime validates, the same bytes every time', () => {
-    const bytes = gemmModuleBytes();
+    const bytes = kernelModuleBytes();
     expect(Array.from(bytes.subarray(0, 8))).toEqual([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
     const wasm = (globalThis as { WebAssembly?: { validate(b: Uint8Array): boolean } }).WebAssembly;
     expect(wasm?.validate(bytes)).toBe(true);
-    expect(Array.from(gemmModuleBytes())).toEqual(Array.from(bytes));
+    expect(Array.from(kernelModuleBytes())).toEqual(Array.from(bytes));
   });
 });
 
@@ -212,4 +214,57 @@ describe.skipIf(!supported)('gemm32 on the wasm backend: float32 accumulation wi
 
 function absMatrix(x: Matrix): Matrix {
   return new Matrix(x.rows, x.cols, Float64Array.from(x.clone().data, Math.abs));
+}
+
+describe('rotateRows: plane rotations of adjacent rows on both backends', () => {
+  it('matches a direct loop, bit for bit on both backends, for odd and even widths', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 12 }),
+        fc.integer({ min: 1, max: 150 }),
+        fc.array(fc.tuple(fc.nat(), fc.double({ min: -Math.PI, max: Math.PI, noNaN: true })), {
+          minLength: 0,
+          maxLength: 40,
+        }),
+        fc.array(wellScaled, { minLength: 12 * 150, maxLength: 12 * 150 }),
+        (rowsN, len, rots, entries) => {
+          const rows = Int32Array.from(rots, ([r]) => r % (rowsN - 1));
+          const c = Float64Array.from(rots, ([, th]) => Math.cos(th));
+          const s = Float64Array.from(rots, ([, th]) => Math.sin(th));
+          const x0 = new Matrix(rowsN, len, Float64Array.from(entries.slice(0, rowsN * len)));
+          const expected = x0.clone().data;
+          rows.forEach((r, t) => {
+            for (let k = 0; k < len; k++) {
+              const xi = expected[r * len + k]!;
+              const xj = expected[(r + 1) * len + k]!;
+              expected[r * len + k] = c[t]! * xi + s[t]! * xj;
+              expected[(r + 1) * len + k] = -s[t]! * xi + c[t]! * xj;
+            }
+          });
+          for (const backend of supported ? (['js', 'wasm'] as const) : (['js'] as const)) {
+            const x = onBackend(backend, () => rotateRows(x0.clone(), rows, c, s));
+            expect(bits(x), backend).toEqual(bits(new Matrix(rowsN, len, expected)));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('rejects rows out of range, short arrays and non-contiguous views with the rule', () => {
+    const x = new Matrix(3, 4);
+    expect(() => rotateRows(x, Int32Array.of(2), Float64Array.of(1), Float64Array.of(0))).toThrow(
+      'rotateRows: rows[0] must lie in [0, 1] (got 2)',
+    );
+    expect(() => rotateRows(x, Int32Array.of(0, 1), Float64Array.of(1), Float64Array.of(0))).toThrow(
+      ShapeError,
+    );
+    expect(() => rotateRows(x.T, Int32Array.of(0), Float64Array.of(1), Float64Array.of(0))).toThrow(
+      'rotateRows: x must be a contiguous row-major Matrix',
+    );
+  });
+});
+
+function bits(m: Matrix): string[] {
+  return Array.from(m.clone().data, (v) => (Object.is(v, -0) ? '-0' : String(v)));
 }

@@ -121,6 +121,17 @@ export class FunctionBuilder {
   i32LtU(): this {
     return this.op(0x49);
   }
+  i32Shl(): this {
+    return this.op(0x74);
+  }
+  /** i32.load with a 4-byte alignment hint. */
+  i32Load(offset = 0): this {
+    return this.op(0x28, ...this.memarg(2, offset));
+  }
+  /** f64.load with an 8-byte alignment hint. */
+  f64Load(offset = 0): this {
+    return this.op(0x2b, ...this.memarg(3, offset));
+  }
   i32Eqz(): this {
     return this.op(0x45);
   }
@@ -154,6 +165,12 @@ export class FunctionBuilder {
   /** v128.const of sixteen zero bytes. */
   v128Zero(): this {
     return this.simd(0x0c, ...new Array<number>(16).fill(0));
+  }
+  f64x2Splat(): this {
+    return this.simd(0x14);
+  }
+  f64x2Neg(): this {
+    return this.simd(0xed);
   }
   f64x2Add(): this {
     return this.simd(0xf0);

@@ -11,6 +11,7 @@
  * @module
  */
 import { encodeModule, FunctionBuilder, type Local, ValType } from './emitter.js';
+import { rotationKernel } from './rotations-module.js';
 
 /** Layout of one micro-kernel: element size and the tile it keeps in registers. */
 export interface TileShape {
@@ -110,7 +111,10 @@ export const F64_TILE: TileShape = { elementBytes: 8, mr: 4 };
 /** The f32 tile: 4 rows × 8 columns. */
 export const F32_TILE: TileShape = { elementBytes: 4, mr: 4 };
 
-/** The bytes of the backend's module: `gemmF64` and `gemmF32` block kernels and one memory. */
-export function gemmModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F32_TILE): Uint8Array {
-  return encodeModule([blockKernel('gemmF64', f64), blockKernel('gemmF32', f32)], 1);
+/**
+ * The bytes of the backend's module: the `gemmF64` and `gemmF32` block kernels, the `rotate`
+ * plane-rotation kernel, and one memory.
+ */
+export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F32_TILE): Uint8Array {
+  return encodeModule([blockKernel('gemmF64', f64), blockKernel('gemmF32', f32), rotationKernel()], 1);
 }

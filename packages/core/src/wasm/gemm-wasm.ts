@@ -14,7 +14,7 @@
  */
 import * as js64 from '../kernels/gemm.js';
 import * as js32 from '../kernels/gemm-f32.generated.js';
-import { F32_TILE, F64_TILE, gemmModuleBytes, type TileShape, tileColumns } from './gemm-module.js';
+import { F32_TILE, F64_TILE, kernelModuleBytes, type TileShape, tileColumns } from './gemm-module.js';
 
 /** The part of the WebAssembly JS API used here (core compiles without DOM or Node typings). */
 interface WasmApi {
@@ -33,23 +33,33 @@ type BlockKernel = (
   ldc: number,
 ) => void;
 
-interface WasmGemm {
+/** The exports of the kernel module. */
+export interface WasmKernels {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   gemmF64: BlockKernel;
   gemmF32: BlockKernel;
+  rotate: (
+    count: number,
+    rows: number,
+    cs: number,
+    sn: number,
+    x: number,
+    len: number,
+    width: number,
+  ) => void;
 }
 
-let instance: WasmGemm | null | undefined;
+let instance: WasmKernels | null | undefined;
 
-/** Compiles the module once; null when the runtime has no WebAssembly SIMD. */
-export function loadWasmGemm(): WasmGemm | null {
+/** Compiles the kernel module once; null when the runtime has no WebAssembly SIMD. */
+export function loadWasmKernels(): WasmKernels | null {
   if (instance !== undefined) return instance;
   try {
-    const bytes = gemmModuleBytes();
+    const bytes = kernelModuleBytes();
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     instance =
       wasm?.validate(bytes) === true
-        ? (new wasm.Instance(new wasm.Module(bytes), {}).exports as unknown as WasmGemm)
+        ? (new wasm.Instance(new wasm.Module(bytes), {}).exports as unknown as WasmKernels)
         : null;
   } catch {
     instance = null;
@@ -59,11 +69,18 @@ export function loadWasmGemm(): WasmGemm | null {
 
 type FloatArray = Float64Array | Float32Array;
 
+/** The kernel memory's buffer, grown to at least `bytes` bytes (growing detaches older views). */
+export function wasmMemory(w: WasmKernels, bytes: number): ArrayBuffer {
+  const missing = bytes - w.memory.buffer.byteLength;
+  if (missing > 0) w.memory.grow(Math.ceil(missing / 65536));
+  return w.memory.buffer;
+}
+
 /** One element type: its tile, its typed-array view of wasm memory, its wasm and JS kernels. */
 interface Flavor {
   tile: TileShape;
   view: (buffer: ArrayBuffer) => FloatArray;
-  kernel: (w: WasmGemm) => BlockKernel;
+  kernel: (w: WasmKernels) => BlockKernel;
   scaleBlock: typeof js64.scaleBlock;
   gemmSmall: typeof js64.gemmSmall;
 }
@@ -157,7 +174,7 @@ function gemmPackedWasm(
   cRs: number,
   cCs: number,
 ): void {
-  const w = loadWasmGemm()!;
+  const w = loadWasmKernels()!;
   const eb = flavor.tile.elementBytes;
   const mr = flavor.tile.mr;
   const nr = tileColumns(flavor.tile);
@@ -167,9 +184,7 @@ function gemmPackedWasm(
   const aAt = 0;
   const bAt = aAt + Math.ceil(MC / mr) * mr * KC;
   const cAt = bAt + KC * Math.ceil(Math.min(n, NC) / nr) * nr;
-  const missing = (cAt + mPad * nPad) * eb - w.memory.buffer.byteLength;
-  if (missing > 0) w.memory.grow(Math.ceil(missing / 65536));
-  const mem = flavor.view(w.memory.buffer);
+  const mem = flavor.view(wasmMemory(w, (cAt + mPad * nPad) * eb));
   for (let i = 0; i < mPad; i++) {
     const row = cAt + i * nPad;
     if (i >= m) {
@@ -232,7 +247,7 @@ function kernelFor(flavor: Flavor) {
 
 /**
  * C ← α·A·B + β·C on strided Float64 storage (the contract of the JavaScript `gemmKernel`), with
- * the block products in wasm SIMD. Unchecked; the caller ensures {@link loadWasmGemm} is non-null.
+ * the block products in wasm SIMD. Unchecked; the caller ensures {@link loadWasmKernels} is non-null.
  */
 export const gemmKernelWasm: typeof js64.gemmKernel = kernelFor(F64);
 
