@@ -28,7 +28,10 @@ export type AdapterMethod =
   | 'trilora'
   | 'moslora'
   | 'flora'
-  | 'peft-ia3';
+  | 'peft-ia3'
+  | 'loha'
+  | 'lokr'
+  | 'vera';
 
 /** The layer kind in messages. */
 export function layerKind(layer: AdaptedLayer): 'Linear' | 'Conv2d' | 'Embedding' | 'Conv1D' {

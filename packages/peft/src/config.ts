@@ -24,6 +24,9 @@ export const ADAPTER_METHODS: readonly AdapterMethod[] = [
   'moslora',
   'flora',
   'peft-ia3',
+  'loha',
+  'lokr',
+  'vera',
 ];
 
 /** How adapters are attached to a model (HF `LoraConfig` in camelCase, plus numts methods). */
@@ -75,6 +78,14 @@ export interface AdapterConfig {
   layersToTransform?: readonly number[] | undefined;
   /** Path components that precede the layer index (HF `layers_pattern`). */
   layersPattern?: readonly string[] | undefined;
+  /** LoKr: also factor W₁ at low rank (HF `decompose_both`, default false). */
+  lokrDecomposeBoth?: boolean | undefined;
+  /** LoKr: HF `decompose_factor` (default −1: factors as square as possible). */
+  lokrDecomposeFactor?: number | undefined;
+  /** VeRA: initial value of λ_d (HF `d_initial`, default 0.1). */
+  veraDInitial?: number | undefined;
+  /** VeRA: seed of the shared random projections (HF `projection_prng_key`, default 0). */
+  projectionPrngKey?: number | undefined;
   /** peft-ia3: targets that scale their input (HF `feedforward_modules`; suffix match as targets). */
   feedforwardModules?: readonly string[] | undefined;
   /** Modules trained in full and saved with the adapter (HF `modules_to_save`, e.g. a new head). */

@@ -15,6 +15,8 @@ export {
 export { CoreLoraAdapter, type CoreLoraOptions } from './adapters/core-lora.js';
 export { DoraAdapter, type DoraOptions } from './adapters/dora.js';
 export { FloraConvAdapter, type FloraConvOptions } from './adapters/flora-conv.js';
+export { LohaAdapter, type LohaOptions } from './adapters/loha.js';
+export { LokrAdapter, type LokrOptions, lokrFactorization } from './adapters/lokr.js';
 export { LoraAdapter, type LoraInit, type LoraOptions, maxRank } from './adapters/lora.js';
 export { LoraDashAdapter, type LoraDashOptions } from './adapters/lora-dash.js';
 export { ParallelAdapter, type ParallelOptions } from './adapters/parallel.js';
@@ -22,6 +24,7 @@ export { PeftIa3Adapter } from './adapters/peft-ia3.js';
 export { SamParserAdapter } from './adapters/sam-parser.js';
 export { ScalingAdapter, type ScalingMethod } from './adapters/scaling.js';
 export { TriLoraAdapter } from './adapters/trilora.js';
+export { VeraAdapter, type VeraOptions } from './adapters/vera.js';
 export {
   type DirectionSelection,
   type SingularSpectrum,

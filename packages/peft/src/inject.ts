@@ -10,6 +10,8 @@ import { type AdaptedLayer, Adapter, layerKind } from './adapter.js';
 import { CoreLoraAdapter } from './adapters/core-lora.js';
 import { DoraAdapter } from './adapters/dora.js';
 import { FloraConvAdapter } from './adapters/flora-conv.js';
+import { LohaAdapter } from './adapters/loha.js';
+import { LokrAdapter } from './adapters/lokr.js';
 import { checkRank, LoraAdapter } from './adapters/lora.js';
 import { LoraDashAdapter } from './adapters/lora-dash.js';
 import { ParallelAdapter } from './adapters/parallel.js';
@@ -17,6 +19,7 @@ import { PeftIa3Adapter } from './adapters/peft-ia3.js';
 import { SamParserAdapter } from './adapters/sam-parser.js';
 import { ScalingAdapter } from './adapters/scaling.js';
 import { TriLoraAdapter } from './adapters/trilora.js';
+import { VeraAdapter } from './adapters/vera.js';
 import { type AdapterConfig, patternValue, validateConfig } from './config.js';
 
 const configs = new WeakMap<Module, AdapterConfig>();
@@ -202,6 +205,26 @@ export function createAdapter(
         seed,
       });
     }
+    case 'loha':
+      dense(method);
+      checkRank(`${fn} (${path})`, layer, rank);
+      return new LohaAdapter(layer, { rank, alpha, seed });
+    case 'lokr':
+      dense(method);
+      return new LokrAdapter(layer, {
+        rank,
+        alpha,
+        decomposeBoth: config.lokrDecomposeBoth,
+        decomposeFactor: config.lokrDecomposeFactor,
+        seed,
+      });
+    case 'vera':
+      dense(method);
+      return new VeraAdapter(layer, {
+        rank,
+        dInitial: config.veraDInitial,
+        projectionSeed: config.projectionPrngKey,
+      });
     case 'peft-ia3':
       dense(method);
       return new PeftIa3Adapter(

@@ -82,6 +82,10 @@ export const DENSE_CONFIGS: AdapterConfig[] = [
   { method: 'trilora', targetModules: ['fc1', 'fc2'], rank: 2 },
   { method: 'moslora', targetModules: ['fc1', 'fc2'], rank: 2, alpha: 4 },
   { method: 'flora', targetModules: ['fc1', 'fc2'], rank: 2, floraScale: 2 },
+  { method: 'loha', targetModules: ['fc1', 'fc2'], rank: 2, alpha: 3 },
+  { method: 'lokr', targetModules: ['fc1', 'fc2'], rank: 1, alpha: 2 },
+  { method: 'lokr', targetModules: ['fc1', 'fc2'], rank: 4, alpha: 2, lokrDecomposeBoth: true },
+  { method: 'vera', targetModules: ['fc1', 'fc2'], rank: 16, veraDInitial: 0.2, projectionPrngKey: 7 },
 ];
 
 /** A readable name of a config. */
