@@ -30,6 +30,7 @@ export type AdapterMethod =
   | 'flora'
   | 'peft-ia3'
   | 'loha'
+  | 'adalora'
   | 'lokr'
   | 'vera';
 

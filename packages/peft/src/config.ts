@@ -25,6 +25,7 @@ export const ADAPTER_METHODS: readonly AdapterMethod[] = [
   'flora',
   'peft-ia3',
   'loha',
+  'adalora',
   'lokr',
   'vera',
 ];

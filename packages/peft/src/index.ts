@@ -6,12 +6,15 @@
  *
  * @packageDocumentation
  */
+
+export { AdaloraAllocator, type AdaloraScheduleOptions } from './adalora-allocator.js';
 export {
   type AdaptedLayer,
   Adapter,
   type AdapterMethod,
   type LowRankFactors,
 } from './adapter.js';
+export { AdaloraAdapter, type AdaloraOptions } from './adapters/adalora.js';
 export { CoreLoraAdapter, type CoreLoraOptions } from './adapters/core-lora.js';
 export { DoraAdapter, type DoraOptions } from './adapters/dora.js';
 export { FloraConvAdapter, type FloraConvOptions } from './adapters/flora-conv.js';

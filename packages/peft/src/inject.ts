@@ -7,6 +7,7 @@
 import { DomainError, NonFiniteError, ShapeError } from '@numts/core';
 import { AdaptableLayer, Conv1D, Conv2d, Embedding, Linear, type Module, type Variable } from '@numts/nn';
 import { type AdaptedLayer, Adapter, layerKind } from './adapter.js';
+import { AdaloraAdapter } from './adapters/adalora.js';
 import { CoreLoraAdapter } from './adapters/core-lora.js';
 import { DoraAdapter } from './adapters/dora.js';
 import { FloraConvAdapter } from './adapters/flora-conv.js';
@@ -209,6 +210,10 @@ export function createAdapter(
       dense(method);
       checkRank(`${fn} (${path})`, layer, rank);
       return new LohaAdapter(layer, { rank, alpha, seed });
+    case 'adalora':
+      dense(method);
+      checkRank(`${fn} (${path})`, layer, rank);
+      return new AdaloraAdapter(layer, { rank, alpha, seed });
     case 'lokr':
       dense(method);
       return new LokrAdapter(layer, {

@@ -83,6 +83,7 @@ export const DENSE_CONFIGS: AdapterConfig[] = [
   { method: 'moslora', targetModules: ['fc1', 'fc2'], rank: 2, alpha: 4 },
   { method: 'flora', targetModules: ['fc1', 'fc2'], rank: 2, floraScale: 2 },
   { method: 'loha', targetModules: ['fc1', 'fc2'], rank: 2, alpha: 3 },
+  { method: 'adalora', targetModules: ['fc1', 'fc2'], rank: 3, alpha: 4 },
   { method: 'lokr', targetModules: ['fc1', 'fc2'], rank: 1, alpha: 2 },
   { method: 'lokr', targetModules: ['fc1', 'fc2'], rank: 4, alpha: 2, lokrDecomposeBoth: true },
   { method: 'vera', targetModules: ['fc1', 'fc2'], rank: 16, veraDInitial: 0.2, projectionPrngKey: 7 },
