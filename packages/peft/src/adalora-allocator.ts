@@ -177,7 +177,7 @@ export class AdaloraAllocator {
     const k = this.initialBudget - budget;
     const pattern = new Map<string, boolean[]>();
     if (k <= 0) {
-      this.#layers.forEach(([path, a]) => pattern.set(path, new Array<boolean>(a.rank).fill(true)));
+      for (const [path, a] of this.#layers) pattern.set(path, new Array<boolean>(a.rank).fill(true));
       return pattern;
     }
     const sorted = Float64Array.from(scores.flatMap((s) => Array.from(s))).sort();

@@ -119,7 +119,7 @@ describe('AdaLoRA budget schedule and allocation', () => {
     const survivors = [...kept(0), ...kept(1)].filter(Boolean).length;
     expect(survivors).toBe(4);
     // Training may revive a pruned Λᵢ; every later call zeroes it again.
-    layers.forEach((a) => a.loraE.data.fill(0.5));
+    for (const a of layers) a.loraE.data.fill(0.5);
     alloc.updateAndAllocate(9);
     expect([...kept(0), ...kept(1)].filter(Boolean).length).toBe(4);
   });
