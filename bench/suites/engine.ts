@@ -14,18 +14,7 @@ import { join } from 'node:path';
 import { type Backend, gemm, gemm32, Matrix32, Rng, setBackend, wasmSimdSupported } from '@numts/core';
 import { GemmPool } from '@numts/core/parallel';
 import { eigh, qr, svd } from '@numts/decompositions';
-import {
-  AdamW,
-  Conv2d,
-  crossEntropy,
-  Flatten,
-  Linear,
-  MaxPool2d,
-  ReLU,
-  Sequential,
-  setDefaultDtype,
-  Variable,
-} from '@numts/nn';
+import { AdamW, setDefaultDtype, Variable } from '@numts/nn';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
@@ -40,6 +29,7 @@ import {
   type SuiteResult,
   sink,
 } from '../lib/harness.js';
+import { cnn, mlp, numtsStep, tfjsMlp } from '../lib/nn-models.js';
 
 /** Runs f on a backend and restores the previous one. */
 function on<T>(backend: Backend, f: () => T): T {
@@ -59,44 +49,6 @@ async function tfjsWasmReady(): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function mlp(): Sequential {
-  return new Sequential(new Linear(784, 128, { seed: 1 }), ReLU(), new Linear(128, 10, { seed: 2 }));
-}
-
-function cnn(): Sequential {
-  return new Sequential(
-    new Conv2d(1, 16, 3, { padding: 1, seed: 1 }),
-    ReLU(),
-    MaxPool2d(2),
-    new Conv2d(16, 32, 3, { padding: 1, seed: 2 }),
-    ReLU(),
-    MaxPool2d(2),
-    Flatten(),
-    new Linear(32 * 7 * 7, 10, { seed: 3 }),
-  );
-}
-
-function tfjsMlpStep(): (x: tf.Tensor2D, y: tf.Tensor2D) => number {
-  const w1 = tf.variable(tf.randomUniform([784, 128], -0.035, 0.035, 'float32', 1));
-  const b1 = tf.variable(tf.zeros([128]));
-  const w2 = tf.variable(tf.randomUniform([128, 10], -0.088, 0.088, 'float32', 2));
-  const b2 = tf.variable(tf.zeros([10]));
-  const opt = tf.train.adam(1e-3);
-  return (x, y) => {
-    const cost = opt.minimize(
-      () =>
-        tf.losses.softmaxCrossEntropy(
-          y,
-          tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2),
-        ) as tf.Scalar,
-      true,
-    );
-    const v = cost!.dataSync()[0]!;
-    cost!.dispose();
-    return v;
-  };
 }
 
 export default async function engineSuite({ smoke }: SuiteOptions): Promise<SuiteResult> {
@@ -269,14 +221,7 @@ export default async function engineSuite({ smoke }: SuiteOptions): Promise<Suit
       wasm: new AdamW(nets.wasm.parameters(), { lr: 1e-3 }),
     };
     const xv = new Variable(xs, [batch, ...shape]);
-    const step = (bk: Backend) => () =>
-      on(bk, () => {
-        opts[bk].zeroGrad();
-        const loss = crossEntropy(nets[bk].forward(xv), ys);
-        loss.backward();
-        opts[bk].step();
-        sink(loss.item());
-      });
+    const step = (bk: Backend) => () => on(bk, () => sink(numtsStep(nets[bk], opts[bk], xv, ys)));
     const t = await medians(
       [
         { name: 'js', fn: step('js') },
@@ -295,7 +240,7 @@ export default async function engineSuite({ smoke }: SuiteOptions): Promise<Suit
       for (const backend of ['cpu', 'wasm'] as const) {
         if (backend === 'wasm' && !tfWasm) continue;
         await tf.setBackend(backend);
-        const tfStep = tfjsMlpStep();
+        const tfStep = tfjsMlp().step;
         const oh = tf.clone(oneHot);
         const xx = tf.clone(tx);
         const r = await medians([{ name: 'tf', fn: () => sink(tfStep(xx, oh)) }], {

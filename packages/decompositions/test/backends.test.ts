@@ -42,13 +42,15 @@ describe.skipIf(!supported)('decompositions: same bits on the js and wasm backen
           return a.get(i, j) + a.get(j, i);
         }),
       );
-      for (const [name, run] of [
+      type Factors = Record<string, Float64Array | Matrix | undefined>;
+      const cases: [string, () => unknown][] = [
         ['svd', () => svd(a)],
         ['eigh', () => eigh(s)],
         ['qr', () => qr(a)],
-      ] as const) {
-        const js = on('js', run) as unknown as Record<string, Float64Array | Matrix | undefined>;
-        const wasm = on('wasm', run) as unknown as Record<string, Float64Array | Matrix | undefined>;
+      ];
+      for (const [name, run] of cases) {
+        const js = on('js', run) as Factors;
+        const wasm = on('wasm', run) as Factors;
         for (const key of Object.keys(js)) {
           const x = js[key];
           if (x === undefined) continue;

@@ -51,6 +51,9 @@ export interface Local {
   readonly type: ValType;
 }
 
+/** Locals declared together; the first ten destructure as `Local` (not `Local | undefined`). */
+export type Locals = Local[] & Record<0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9, Local>;
+
 /** A label of an enclosing block or loop, for `br` / `br_if`. */
 export interface Label {
   readonly depth: number;
@@ -64,8 +67,8 @@ const SIMD = 0xfd;
  * `end` is never forgotten and branch depths are computed, not written by hand.
  */
 export class FunctionBuilder {
-  readonly params: Local[];
-  private readonly locals: Local[] = [];
+  readonly params: Locals;
+  private readonly declared: Local[] = [];
   private readonly code: number[] = [];
   private depth = 0;
 
@@ -74,14 +77,19 @@ export class FunctionBuilder {
     paramTypes: readonly ValType[],
     readonly results: readonly ValType[] = [],
   ) {
-    this.params = paramTypes.map((type, index) => ({ index, type }));
+    this.params = paramTypes.map((type, index) => ({ index, type })) as Locals;
   }
 
   /** Declares a local of the given type. */
   local(type: ValType): Local {
-    const l = { index: this.params.length + this.locals.length, type };
-    this.locals.push(l);
+    const l = { index: this.params.length + this.declared.length, type };
+    this.declared.push(l);
     return l;
+  }
+
+  /** Declares `count` locals of one type (destructure them: `const [i, j] = f.locals(i32, 2)`). */
+  locals(type: ValType, count: number): Locals {
+    return Array.from({ length: count }, () => this.local(type)) as Locals;
   }
 
   private op(...bytes: number[]): this {
@@ -212,8 +220,8 @@ export class FunctionBuilder {
 
   /** The encoded body: local declarations (one run per local), code, `end`. */
   encodeBody(): number[] {
-    const decls: number[] = [...uleb(this.locals.length)];
-    for (const l of this.locals) decls.push(1, l.type);
+    const decls: number[] = [...uleb(this.declared.length)];
+    for (const l of this.declared) decls.push(1, l.type);
     const body = [...decls, ...this.code, 0x0b];
     return [...uleb(body.length), ...body];
   }

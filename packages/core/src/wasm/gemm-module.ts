@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { encodeModule, FunctionBuilder, type Local, ValType } from './emitter.js';
+import { encodeModule, FunctionBuilder, ValType } from './emitter.js';
 import { rotationKernel } from './rotations-module.js';
 
 /** Layout of one micro-kernel: element size and the tile it keeps in registers. */
@@ -36,17 +36,10 @@ export function blockKernel(name: string, shape: TileShape): FunctionBuilder {
   const nr = tileColumns(shape);
   const i32 = ValType.i32;
   const f = new FunctionBuilder(name, [i32, i32, i32, i32, i32, i32, i32]);
-  const [mc, nc, kc, pa, pb, pc, ldc] = f.params as [Local, Local, Local, Local, Local, Local, Local];
-  const jr = f.local(i32);
-  const ir = f.local(i32);
-  const p = f.local(i32);
-  const aPtr = f.local(i32);
-  const bPtr = f.local(i32);
-  const row = f.local(i32);
-  const acc = Array.from({ length: 2 * mr }, () => f.local(ValType.v128));
-  const av = f.local(ValType.v128);
-  const b0 = f.local(ValType.v128);
-  const b1 = f.local(ValType.v128);
+  const [mc, nc, kc, pa, pb, pc, ldc] = f.params;
+  const [jr, ir, p, aPtr, bPtr, row] = f.locals(i32, 6);
+  const acc = f.locals(ValType.v128, 2 * mr);
+  const [av, b0, b1] = f.locals(ValType.v128, 3);
   const add = () => (eb === 8 ? f.f64x2Add() : f.f32x4Add());
   const mul = () => (eb === 8 ? f.f64x2Mul() : f.f32x4Mul());
   const splat = (offset: number) => (eb === 8 ? f.v128Load64Splat(offset) : f.v128Load32Splat(offset));

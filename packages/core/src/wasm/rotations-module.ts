@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { FunctionBuilder, type Local, ValType } from './emitter.js';
+import { FunctionBuilder, ValType } from './emitter.js';
 
 /** Columns per strip. */
 export const ROTATION_STRIP = 64;
@@ -19,19 +19,9 @@ export const ROTATION_STRIP = 64;
 export function rotationKernel(): FunctionBuilder {
   const i32 = ValType.i32;
   const f = new FunctionBuilder('rotate', [i32, i32, i32, i32, i32, i32, i32]);
-  const [count, rows, cs, sn, x, len, width] = f.params as [Local, Local, Local, Local, Local, Local, Local];
-  const c0 = f.local(i32);
-  const stripBytes = f.local(i32);
-  const t = f.local(i32);
-  const p = f.local(i32);
-  const q = f.local(i32);
-  const end = f.local(i32);
-  const rowBytes = f.local(i32);
-  const c = f.local(ValType.v128);
-  const s = f.local(ValType.v128);
-  const ns = f.local(ValType.v128);
-  const x0 = f.local(ValType.v128);
-  const x1 = f.local(ValType.v128);
+  const [count, rows, cs, sn, x, len, width] = f.params;
+  const [c0, stripBytes, t, p, q, end, rowBytes] = f.locals(i32, 7);
+  const [c, s, ns, x0, x1] = f.locals(ValType.v128, 5);
 
   f.get(len).i32(3).i32Shl().set(rowBytes);
   f.i32(0).set(c0);

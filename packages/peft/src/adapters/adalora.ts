@@ -11,7 +11,7 @@
  */
 import { Rng } from '@numts/core';
 import { add, affine, linear, mul, type Variable } from '@numts/nn';
-import { type AdaptedLayer, Adapter, type LowRankFactors } from '../adapter.js';
+import { type AdaptedLayer, Adapter, denseShape, type LowRankFactors } from '../adapter.js';
 import { filled, matmulRaw, normalVar } from '../init.js';
 import { checkDenseLowRank } from './lora.js';
 
@@ -27,28 +27,26 @@ export interface AdaloraOptions {
 /** AdaLoRA on a Linear layer (peft's parameter names `lora_A`, `lora_E`, `lora_B`). */
 export class AdaloraAdapter extends Adapter {
   readonly method = 'adalora';
-  readonly rank: number;
-  /** α/(r + 10⁻⁵), as peft's `scaling / (ranknum + 1e-5)`. */
-  readonly scaling: number;
   /** Q (r×in): right singular vectors. */
   readonly loraA: Variable;
   /** Λ (r×1): singular values (zeroed by the allocator when a triplet is pruned). */
   readonly loraE: Variable;
   /** P (out×r): left singular vectors. */
   readonly loraB: Variable;
-  readonly #shape: [out: number, inn: number];
+  /** The initial rank r (peft's `init_r` and `ranknum`). */
+  readonly rank: number;
+  /** α/(r + 10⁻⁵), as peft's `scaling / (ranknum + 1e-5)`. */
+  readonly scaling: number;
 
   constructor(layer: AdaptedLayer, options: AdaloraOptions) {
     const [out, inn] = checkDenseLowRank('adalora', layer, options);
     super(layer);
-    const r = options.rank;
+    this.rank = options.rank;
+    this.scaling = (options.alpha ?? this.rank) / (this.rank + 1e-5);
     const rng = new Rng(options.seed ?? 0);
-    this.rank = r;
-    this.scaling = (options.alpha ?? r) / (r + 1e-5);
-    this.#shape = [out, inn];
-    this.loraA = this.param('lora_A', normalVar(rng, [r, inn], 0.02));
-    this.loraE = this.param('lora_E', filled([r, 1], 0));
-    this.loraB = this.param('lora_B', normalVar(rng, [out, r], 0.02));
+    this.loraA = this.param('lora_A', normalVar(rng, [this.rank, inn], 0.02));
+    this.loraE = this.param('lora_E', filled([this.rank, 1], 0));
+    this.loraB = this.param('lora_B', normalVar(rng, [out, this.rank], 0.02));
   }
 
   protected adaptedForward(x: Variable): Variable {
@@ -57,7 +55,7 @@ export class AdaloraAdapter extends Adapter {
   }
 
   effectiveWeight(): Float64Array {
-    const [out, inn] = this.#shape;
+    const [out, inn] = denseShape('adalora', this.layer);
     const r = this.rank;
     const qe = Float64Array.from(this.loraA.data, (v, i) => v * this.loraE.data[Math.floor(i / inn)]!);
     const d = matmulRaw(this.loraB.data, qe, out, r, inn);
