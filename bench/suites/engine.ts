@@ -131,10 +131,10 @@ export default async function engineSuite({ smoke }: SuiteOptions): Promise<Suit
     );
     tfRatio = t.get('numts')! / t.get('tfjs-wasm')!;
     rows.push([
-      `matmul f32 ${m512}: numts wasm vs tfjs-wasm`,
+      `matmul f32 ${m512}: tfjs-wasm (one) vs numts wasm (other)`,
       fmt(t.get('tfjs-wasm')!, 2),
       fmt(t.get('numts')!, 2),
-      '',
+      fmt(1 / tfRatio),
       '',
       '',
       '',
