@@ -3,7 +3,9 @@
  * point, `@numts/core/parallel`, is not imported by the main one).
  *
  * The rows of C are split between workers, and every worker runs the same packed kernel as the
- * single-threaded {@link gemm} on its rows. The kernel's summation order for an element depends
+ * single-threaded {@link gemm} on its rows: the wasm SIMD kernel (compiled in the worker from the
+ * module bytes the pool hands over) when the calling thread's backend is `'wasm'`, else the
+ * TypeScript kernel. The kernel's summation order for an element depends
  * only on the k-blocking, not on which rows a worker owns, so the result is **bit-for-bit equal**
  * to `gemm` (a test checks this). Workers block on messages (no spin-waiting), so an oversubscribed
  * machine loses no more than the copy of the operands into shared memory.
@@ -13,15 +15,22 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
+import { getBackend, wasmSimdSupported } from '../backend.js';
 import { DomainError } from '../errors.js';
 import { type GemmOptions, gemm, planGemm } from '../gemm.js';
 import * as kernel from '../kernels/gemm.js';
 import { Matrix } from '../matrix.js';
+import { F64_TILE, kernelModuleBytes } from '../wasm/gemm-module.js';
+import * as wasm from '../wasm/gemm-wasm.js';
 
 /** Below this many multiply-adds (m·n·k) a pool runs the product on the calling thread. */
 export const PARALLEL_MIN_WORK = 128 ** 3;
 
-/** The worker's program: the kernel functions' own source, so both sides run identical code. */
+/**
+ * The worker's program: the kernel functions' own source, so both sides run identical code — the
+ * TypeScript kernel, and the wasm driver with the kernel module compiled from the bytes the pool
+ * hands over (when the calling thread uses the wasm backend).
+ */
 function workerSource(): string {
   const fns = [
     kernel.scaleBlock,
@@ -29,10 +38,16 @@ function workerSource(): string {
     kernel.packBlockB,
     kernel.microKernel,
     kernel.gemmPacked,
+    wasm.packPanelsA,
+    wasm.packPanelsB,
+    wasm.gemmPackedWasm,
   ];
   return `
 'use strict';
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
+const kernels = workerData && workerData.wasm
+  ? new WebAssembly.Instance(new WebAssembly.Module(workerData.wasm), {}).exports
+  : null;
 const MR = ${kernel.MR}, NR = ${kernel.NR}, KC = ${kernel.KC}, MC = ${kernel.MC}, NC = ${kernel.NC};
 const packA = new Float64Array(MC * KC);
 const packB = new Float64Array(KC * NC);
@@ -43,7 +58,10 @@ parentPort.on('message', (job) => {
   const cOff = job.cOff + r0 * job.cRs, aOff = job.aOff + r0 * job.aRs;
   scaleBlock(rows, job.n, job.beta, c, cOff, job.cRs, job.cCs);
   if (job.alpha !== 0 && job.k !== 0) {
-    gemmPacked(rows, job.n, job.k, job.alpha, a, aOff, job.aRs, job.aCs, b, job.bOff, job.bRs, job.bCs, c, cOff, job.cRs, job.cCs);
+    if (job.wasm && kernels)
+      gemmPackedWasm(kernels, 8, ${F64_TILE.mr}, rows, job.n, job.k, job.alpha, a, aOff, job.aRs, job.aCs, b, job.bOff, job.bRs, job.bCs, c, cOff, job.cRs, job.cCs);
+    else
+      gemmPacked(rows, job.n, job.k, job.alpha, a, aOff, job.aRs, job.aCs, b, job.bOff, job.bRs, job.bCs, c, cOff, job.cRs, job.cCs);
   }
   parentPort.postMessage(job.id);
 });
@@ -85,7 +103,11 @@ export class GemmPool {
       throw new DomainError(`GemmPool.create: threads must be an integer in [1, 64] (got ${threads})`);
     }
     const src = workerSource();
-    const workers = Array.from({ length: threads }, () => new Worker(src, { eval: true }));
+    const bytes = wasmSimdSupported() ? kernelModuleBytes() : null;
+    const workers = Array.from(
+      { length: threads },
+      () => new Worker(src, { eval: true, workerData: { wasm: bytes } }),
+    );
     await Promise.all(
       workers.map(
         (w) =>
@@ -147,6 +169,7 @@ export class GemmPool {
       );
       w.postMessage({
         id,
+        wasm: getBackend() === 'wasm',
         r0,
         r1,
         n,

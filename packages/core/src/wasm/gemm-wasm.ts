@@ -14,7 +14,7 @@
  */
 import * as js64 from '../kernels/gemm.js';
 import * as js32 from '../kernels/gemm-f32.generated.js';
-import { F32_TILE, F64_TILE, kernelModuleBytes, type TileShape, tileColumns } from './gemm-module.js';
+import { F32_TILE, F64_TILE, kernelModuleBytes, type TileShape } from './gemm-module.js';
 
 /** The part of the WebAssembly JS API used here (core compiles without DOM or Node typings). */
 interface WasmApi {
@@ -79,24 +79,18 @@ export function wasmMemory(w: WasmKernels, bytes: number): ArrayBuffer {
 /** One element type: its tile, its typed-array view of wasm memory, its wasm and JS kernels. */
 interface Flavor {
   tile: TileShape;
-  view: (buffer: ArrayBuffer) => FloatArray;
-  kernel: (w: WasmKernels) => BlockKernel;
   scaleBlock: typeof js64.scaleBlock;
   gemmSmall: typeof js64.gemmSmall;
 }
 
 const F64: Flavor = {
   tile: F64_TILE,
-  view: (buffer) => new Float64Array(buffer),
-  kernel: (w) => w.gemmF64,
   scaleBlock: js64.scaleBlock,
   gemmSmall: js64.gemmSmall,
 };
 
 const F32: Flavor = {
   tile: F32_TILE,
-  view: (buffer) => new Float32Array(buffer),
-  kernel: (w) => w.gemmF32,
   scaleBlock: js32.scaleBlock as unknown as typeof js64.scaleBlock,
   gemmSmall: js32.gemmSmall as unknown as typeof js64.gemmSmall,
 };
@@ -104,7 +98,8 @@ const F32: Flavor = {
 const { KC, MC, NC, SMALL_GEMM_WORK } = js64;
 
 /** Packs α times the mc×kc block of A at (i0, p0) into mr-tall row panels, k-major, zero-padded. */
-function packA(
+/** @internal */
+export function packPanelsA(
   mr: number,
   mc: number,
   kc: number,
@@ -130,7 +125,8 @@ function packA(
 }
 
 /** Packs the kc×nc block of B at (p0, j0) into nr-wide column panels, k-major, zero-padded. */
-function packB(
+/** @internal */
+export function packPanelsB(
   nr: number,
   kc: number,
   nc: number,
@@ -154,9 +150,15 @@ function packB(
   }
 }
 
-/** C ← α·A·B + β·C with the block products in wasm (C already validated, m, n, k > 0). */
-function gemmPackedWasm(
-  flavor: Flavor,
+/**
+ * @internal C += α·A·B (C already scaled by β; m, n, k > 0) with the block products in the wasm
+ * kernels `w`, for elements of `eb` bytes and tiles of `mr` rows. Self-contained apart from packA,
+ * packB and the constants KC, MC, NC, so that the worker pool can run it from its source.
+ */
+export function gemmPackedWasm(
+  w: WasmKernels,
+  eb: number,
+  mr: number,
   m: number,
   n: number,
   k: number,
@@ -174,17 +176,16 @@ function gemmPackedWasm(
   cRs: number,
   cCs: number,
 ): void {
-  const w = loadWasmKernels()!;
-  const eb = flavor.tile.elementBytes;
-  const mr = flavor.tile.mr;
-  const nr = tileColumns(flavor.tile);
+  const nr = 2 * (16 / eb);
   const mPad = Math.ceil(m / mr) * mr;
   const nPad = Math.ceil(n / nr) * nr;
   // Layout in elements: packed A (MC padded × KC) | packed B (KC × NC padded) | C (mPad × nPad).
   const aAt = 0;
   const bAt = aAt + Math.ceil(MC / mr) * mr * KC;
   const cAt = bAt + KC * Math.ceil(Math.min(n, NC) / nr) * nr;
-  const mem = flavor.view(wasmMemory(w, (cAt + mPad * nPad) * eb));
+  const missing = (cAt + mPad * nPad) * eb - w.memory.buffer.byteLength;
+  if (missing > 0) w.memory.grow(Math.ceil(missing / 65536));
+  const mem = eb === 8 ? new Float64Array(w.memory.buffer) : new Float32Array(w.memory.buffer);
   for (let i = 0; i < mPad; i++) {
     const row = cAt + i * nPad;
     if (i >= m) {
@@ -194,15 +195,15 @@ function gemmPackedWasm(
     for (let j = 0, q = cOff + i * cRs; j < n; j++, q += cCs) mem[row + j] = c[q]!;
     mem.fill(0, row + n, row + nPad);
   }
-  const block = flavor.kernel(w);
+  const block = eb === 8 ? w.gemmF64 : w.gemmF32;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      packB(nr, kc, nc, b, bOff, bRs, bCs, pc, jc, mem, bAt);
+      packPanelsB(nr, kc, nc, b, bOff, bRs, bCs, pc, jc, mem, bAt);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
-        packA(mr, mc, kc, alpha, a, aOff, aRs, aCs, ic, pc, mem, aAt);
+        packPanelsA(mr, mc, kc, alpha, a, aOff, aRs, aCs, ic, pc, mem, aAt);
         const rows = Math.ceil(mc / mr) * mr;
         const cols = Math.ceil(nc / nr) * nr;
         block(rows, cols, kc, aAt * eb, bAt * eb, (cAt + ic * nPad + jc) * eb, nPad * eb);
@@ -241,7 +242,31 @@ function kernelFor(flavor: Flavor) {
     if (m * n * k <= SMALL_GEMM_WORK) {
       const [a64, b64, c64] = [a, b, c] as Float64Array[];
       flavor.gemmSmall(m, n, k, alpha, a64!, aOff, aRs, aCs, b64!, bOff, bRs, bCs, c64!, cOff, cRs, cCs);
-    } else gemmPackedWasm(flavor, m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, cRs, cCs);
+    } else {
+      const { elementBytes, mr } = flavor.tile;
+      const w = loadWasmKernels()!;
+      gemmPackedWasm(
+        w,
+        elementBytes,
+        mr,
+        m,
+        n,
+        k,
+        alpha,
+        a,
+        aOff,
+        aRs,
+        aCs,
+        b,
+        bOff,
+        bRs,
+        bCs,
+        c,
+        cOff,
+        cRs,
+        cCs,
+      );
+    }
   };
 }
 
