@@ -251,6 +251,33 @@ describe('rotateRows: plane rotations of adjacent rows on both backends', () => 
     );
   });
 
+  it('runs of rotations on consecutive rows, up and down (the shape of QR and QL sweeps), give the same bits as the loop', () => {
+    for (const len of [1, 2, 7, 64, 131]) {
+      const rowsN = 12;
+      const rows = Int32Array.of(0, 1, 2, 3, 4, 5, 6, 9, 8, 7, 6, 5, 4, 3, 10, 2, 3, 4, 5);
+      const c = Float64Array.from(rows, (_, t) => Math.cos(0.7 * t + 0.1));
+      const s = Float64Array.from(rows, (_, t) => Math.sin(0.7 * t + 0.1));
+      const x0 = new Matrix(
+        rowsN,
+        len,
+        Float64Array.from({ length: rowsN * len }, (_, i) => Math.sin(i) * 3),
+      );
+      const results = (supported ? (['js', 'wasm'] as const) : (['js'] as const)).map((backend) =>
+        bits(onBackend(backend, () => rotateRows(x0.clone(), rows, c, s))),
+      );
+      const expected = x0.clone().data;
+      rows.forEach((r, t) => {
+        for (let k = 0; k < len; k++) {
+          const xi = expected[r * len + k]!;
+          const xj = expected[(r + 1) * len + k]!;
+          expected[r * len + k] = c[t]! * xi + s[t]! * xj;
+          expected[(r + 1) * len + k] = -s[t]! * xi + c[t]! * xj;
+        }
+      });
+      for (const got of results) expect(got, `len ${len}`).toEqual(bits(new Matrix(rowsN, len, expected)));
+    }
+  });
+
   it('rejects rows out of range, short arrays and non-contiguous views with the rule', () => {
     const x = new Matrix(3, 4);
     expect(() => rotateRows(x, Int32Array.of(2), Float64Array.of(1), Float64Array.of(0))).toThrow(
