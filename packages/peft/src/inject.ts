@@ -7,21 +7,9 @@
 import { DomainError, NonFiniteError, ShapeError } from '@numts/core';
 import { AdaptableLayer, Conv1D, Conv2d, Embedding, Linear, type Module, type Variable } from '@numts/nn';
 import { type AdaptedLayer, Adapter, layerKind } from './adapter.js';
-import { AdaloraAdapter } from './adapters/adalora.js';
-import { CoreLoraAdapter } from './adapters/core-lora.js';
-import { DoraAdapter } from './adapters/dora.js';
-import { FloraConvAdapter } from './adapters/flora-conv.js';
-import { LohaAdapter } from './adapters/loha.js';
-import { LokrAdapter } from './adapters/lokr.js';
-import { checkRank, LoraAdapter } from './adapters/lora.js';
-import { LoraDashAdapter } from './adapters/lora-dash.js';
-import { ParallelAdapter } from './adapters/parallel.js';
-import { PeftIa3Adapter } from './adapters/peft-ia3.js';
-import { SamParserAdapter } from './adapters/sam-parser.js';
-import { ScalingAdapter } from './adapters/scaling.js';
-import { TriLoraAdapter } from './adapters/trilora.js';
-import { VeraAdapter } from './adapters/vera.js';
+import { checkRank } from './adapters/lora.js';
 import { type AdapterConfig, patternValue, validateConfig } from './config.js';
+import { ADAPTER_METHODS_REGISTRY } from './methods.js';
 
 const configs = new WeakMap<Module, AdapterConfig>();
 /** Which parameters were trainable before injection (restored by unload / mergeAndUnload). */
@@ -130,113 +118,14 @@ export function createAdapter(
   const alpha = patternValue(config.alphaPattern, path) ?? config.alpha ?? rank;
   const common = { rank, alpha, useRslora: config.useRslora, dropout: config.dropout, seed };
   const method = config.method;
-  const dense = (m: string) => {
-    if (!(layer instanceof Linear))
-      throw new DomainError(
-        `${fn}: ${m} adapts Linear layers only; ${JSON.stringify(path)} is a ${layerKind(layer)}`,
-      );
-  };
-  switch (method) {
-    case 'lora':
-    case 'pissa':
-    case 'milora': {
-      const init = method === 'lora' ? (config.init ?? 'default') : method;
-      if (init === 'pissa' || init === 'milora' || init === 'olora') dense(init);
-      checkRank(`${fn} (${path})`, layer, rank);
-      return new LoraAdapter(layer, { ...common, init, pissaNiter: config.pissaNiter });
-    }
-    case 'dora':
-      dense('dora');
-      checkRank(`${fn} (${path})`, layer, rank);
-      return new DoraAdapter(layer, { ...common, detachNorm: config.doraDetachNorm });
-    case 'lora-dash':
-      dense('lora-dash');
-      checkRank(`${fn} (${path})`, layer, rank);
-      return new LoraDashAdapter(layer, {
-        ...common,
-        dashDirections: config.dashDirections,
-        preLaunchSteps: config.preLaunchSteps,
-        selection: config.dashSelection,
-      });
-    case 'ssl':
-    case 'ssb':
-    case 'ia3':
-      if (layer instanceof Embedding)
-        throw new DomainError(
-          `${fn}: ${method} adapts Linear and Conv2d layers; ${JSON.stringify(path)} is an Embedding`,
-        );
-      return new ScalingAdapter(layer, method);
-    case 'sam-parser':
-      dense(method);
-      return new SamParserAdapter(layer);
-    case 'parallel':
-      dense(method);
-      checkRank(`${fn} (${path})`, layer, rank);
-      return new ParallelAdapter(layer, { rank, dropout: config.dropout, seed });
-    case 'trilora':
-      dense(method);
-      checkRank(`${fn} (${path})`, layer, rank);
-      return new TriLoraAdapter(layer, { rank, seed });
-    case 'moslora':
-      dense(method);
-      checkRank(`${fn} (${path})`, layer, rank);
-      return new CoreLoraAdapter(layer, 'moslora', {
-        rank,
-        scaling: alpha / (config.useRslora ? Math.sqrt(rank) : rank),
-        dropout: config.dropout,
-        seed,
-      });
-    case 'flora': {
-      if (layer instanceof Conv2d) {
-        const [kh, kw] = layer.kernelSize;
-        const ranks = config.floraRanks ?? [rank, rank, Math.min(rank, kh), Math.min(rank, kw)];
-        return new FloraConvAdapter(layer, {
-          ranks,
-          scale: config.floraScale,
-          dropout: config.dropout,
-          seed,
-        });
-      }
-      dense('flora');
-      checkRank(`${fn} (${path})`, layer, rank);
-      return new CoreLoraAdapter(layer, 'flora', {
-        rank,
-        scaling: config.floraScale ?? 1,
-        dropout: config.dropout,
-        seed,
-      });
-    }
-    case 'loha':
-      dense(method);
-      checkRank(`${fn} (${path})`, layer, rank);
-      return new LohaAdapter(layer, { rank, alpha, seed });
-    case 'adalora':
-      dense(method);
-      checkRank(`${fn} (${path})`, layer, rank);
-      return new AdaloraAdapter(layer, { rank, alpha, seed });
-    case 'lokr':
-      dense(method);
-      return new LokrAdapter(layer, {
-        rank,
-        alpha,
-        decomposeBoth: config.lokrDecomposeBoth,
-        decomposeFactor: config.lokrDecomposeFactor,
-        seed,
-      });
-    case 'vera':
-      dense(method);
-      return new VeraAdapter(layer, {
-        rank,
-        dInitial: config.veraDInitial,
-        projectionSeed: config.projectionPrngKey,
-      });
-    case 'peft-ia3':
-      dense(method);
-      return new PeftIa3Adapter(
-        layer,
-        (config.feedforwardModules ?? []).some((f) => suffixMatch(path, f)),
-      );
-  }
+  const entry = ADAPTER_METHODS_REGISTRY[method];
+  const refused = entry.accepts(layer, config);
+  if (refused)
+    throw new DomainError(
+      `${fn}: ${refused.method ?? method} adapts ${refused.kinds}; ${JSON.stringify(path)} is ${layer instanceof Embedding ? 'an' : 'a'} ${layerKind(layer)}`,
+    );
+  if (entry.rankBounded(layer, config)) checkRank(`${fn} (${path})`, layer, rank);
+  return entry.create({ layer, config, path, rank, alpha, seed, common });
 }
 
 /**
