@@ -117,6 +117,13 @@ export function packPanelsA(
   for (let ir = 0; ir < mc; ir += mr) {
     const rows = Math.min(mr, mc - ir);
     const base = aOff + (i0 + ir) * aRs + p0 * aCs;
+    if (rows === mr) {
+      for (let p = 0; p < kc; p++, w += mr) {
+        const q = base + p * aCs;
+        for (let i = 0; i < mr; i++) out[w + i] = alpha * a[q + i * aRs]!;
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++, w += mr) {
       const q = base + p * aCs;
       for (let i = 0; i < mr; i++) out[w + i] = i < rows ? alpha * a[q + i * aRs]! : 0;
@@ -143,6 +150,13 @@ export function packPanelsB(
   for (let jr = 0; jr < nc; jr += nr) {
     const cols = Math.min(nr, nc - jr);
     const base = bOff + p0 * bRs + (j0 + jr) * bCs;
+    if (cols === nr) {
+      for (let p = 0; p < kc; p++, w += nr) {
+        const q = base + p * bRs;
+        for (let j = 0; j < nr; j++) out[w + j] = b[q + j * bCs]!;
+      }
+      continue;
+    }
     for (let p = 0; p < kc; p++, w += nr) {
       const q = base + p * bRs;
       for (let j = 0; j < nr; j++) out[w + j] = j < cols ? b[q + j * bCs]! : 0;
@@ -152,8 +166,9 @@ export function packPanelsB(
 
 /**
  * @internal C += α·A·B (C already scaled by β; m, n, k > 0) with the block products in the wasm
- * kernels `w`, for elements of `eb` bytes and tiles of `mr` rows. Self-contained apart from packA,
- * packB and the constants KC, MC, NC, so that the worker pool can run it from its source.
+ * kernels `w`, for elements of `eb` bytes and tiles of `mr` rows; with `cIsZero` C is taken as
+ * zero and not read. Self-contained apart from packPanelsA, packPanelsB and the constants KC, MC,
+ * NC, so that the worker pool can run it from its source.
  */
 export function gemmPackedWasm(
   w: WasmKernels,
@@ -175,6 +190,7 @@ export function gemmPackedWasm(
   cOff: number,
   cRs: number,
   cCs: number,
+  cIsZero = false,
 ): void {
   const nr = 2 * (16 / eb);
   const mPad = Math.ceil(m / mr) * mr;
@@ -186,15 +202,19 @@ export function gemmPackedWasm(
   const missing = (cAt + mPad * nPad) * eb - w.memory.buffer.byteLength;
   if (missing > 0) w.memory.grow(Math.ceil(missing / 65536));
   const mem = eb === 8 ? new Float64Array(w.memory.buffer) : new Float32Array(w.memory.buffer);
-  for (let i = 0; i < mPad; i++) {
-    const row = cAt + i * nPad;
-    if (i >= m) {
-      mem.fill(0, row, row + nPad);
-      continue;
+  if (cIsZero) mem.fill(0, cAt, cAt + mPad * nPad);
+  else
+    for (let i = 0; i < mPad; i++) {
+      const row = cAt + i * nPad;
+      if (i >= m) {
+        mem.fill(0, row, row + nPad);
+        continue;
+      }
+      const q0 = cOff + i * cRs;
+      if (cCs === 1) mem.set(c.subarray(q0, q0 + n), row);
+      else for (let j = 0, q = q0; j < n; j++, q += cCs) mem[row + j] = c[q]!;
+      mem.fill(0, row + n, row + nPad);
     }
-    for (let j = 0, q = cOff + i * cRs; j < n; j++, q += cCs) mem[row + j] = c[q]!;
-    mem.fill(0, row + n, row + nPad);
-  }
   const block = eb === 8 ? w.gemmF64 : w.gemmF32;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
@@ -212,7 +232,9 @@ export function gemmPackedWasm(
   }
   for (let i = 0; i < m; i++) {
     const row = cAt + i * nPad;
-    for (let j = 0, q = cOff + i * cRs; j < n; j++, q += cCs) c[q] = mem[row + j]!;
+    const q0 = cOff + i * cRs;
+    if (cCs === 1) c.set(mem.subarray(row, row + n), q0);
+    else for (let j = 0, q = q0; j < n; j++, q += cCs) c[q] = mem[row + j]!;
   }
 }
 
@@ -237,36 +259,39 @@ function kernelFor(flavor: Flavor) {
     cCs: number,
   ): void => {
     if (m === 0 || n === 0) return;
-    flavor.scaleBlock(m, n, beta, c as Float64Array, cOff, cRs, cCs);
+    const packed = alpha !== 0 && k !== 0 && m * n * k > SMALL_GEMM_WORK;
+    // β = 0 on the packed path: C is not read (the wasm buffer starts from zeros), so it is not
+    // zeroed first either — the same bits as scaling by 0 and adding, one pass over C fewer.
+    if (!(packed && beta === 0)) flavor.scaleBlock(m, n, beta, c as Float64Array, cOff, cRs, cCs);
     if (alpha === 0 || k === 0) return;
-    if (m * n * k <= SMALL_GEMM_WORK) {
+    if (!packed) {
       const [a64, b64, c64] = [a, b, c] as Float64Array[];
       flavor.gemmSmall(m, n, k, alpha, a64!, aOff, aRs, aCs, b64!, bOff, bRs, bCs, c64!, cOff, cRs, cCs);
-    } else {
-      const { elementBytes, mr } = flavor.tile;
-      const w = loadWasmKernels()!;
-      gemmPackedWasm(
-        w,
-        elementBytes,
-        mr,
-        m,
-        n,
-        k,
-        alpha,
-        a,
-        aOff,
-        aRs,
-        aCs,
-        b,
-        bOff,
-        bRs,
-        bCs,
-        c,
-        cOff,
-        cRs,
-        cCs,
-      );
+      return;
     }
+    const { elementBytes, mr } = flavor.tile;
+    gemmPackedWasm(
+      loadWasmKernels()!,
+      elementBytes,
+      mr,
+      m,
+      n,
+      k,
+      alpha,
+      a,
+      aOff,
+      aRs,
+      aCs,
+      b,
+      bOff,
+      bRs,
+      bCs,
+      c,
+      cOff,
+      cRs,
+      cCs,
+      beta === 0,
+    );
   };
 }
 
