@@ -65,18 +65,119 @@ export function rotateRowsKernel(
   if (count === 0 || len === 0) return;
   const width = getBackend() === 'wasm' && len >= 2 ? len & ~1 : 0;
   if (width > 0) rotateRowsWasm(x, len, width, count, rows, c, s);
-  for (let k = width; k < len; k += ROTATION_STRIP) {
-    const k1 = Math.min(len, k + ROTATION_STRIP);
-    for (let t = 0; t < count; t++) {
-      const ri = rows[t]! * len;
-      const rj = ri + len;
-      const ca = c[t]!;
-      const sa = s[t]!;
-      for (let j = k; j < k1; j++) {
-        const xi = x[ri + j]!;
-        const xj = x[rj + j]!;
-        x[ri + j] = ca * xi + sa * xj;
-        x[rj + j] = -sa * xi + ca * xj;
+  if (width < len) rotateRowsTs(x, len, width, count, rows, c, s);
+}
+
+/**
+ * The TypeScript kernel: the rotations applied to columns from..len−1 in strips, chains of
+ * rotations on consecutive rows in one pass with the shared rows in registers (four, two, one).
+ */
+function rotateRowsTs(
+  x: Float64Array,
+  len: number,
+  from: number,
+  count: number,
+  rows: Int32Array,
+  cs: Float64Array,
+  sn: Float64Array,
+): void {
+  for (let c0 = from; c0 < len; c0 += ROTATION_STRIP) {
+    const c1 = Math.min(len, c0 + ROTATION_STRIP);
+    let t = 0;
+    while (t < count) {
+      const r = rows[t]!;
+      const ca = cs[t]!;
+      const sa = sn[t]!;
+      const ri = r * len;
+      // Chains of rotations on consecutive rows are applied in one pass, keeping the shared rows in
+      // registers: four at a time, then two, then one.
+      if (t + 3 < count && rows[t + 1] === r + 1 && rows[t + 2] === r + 2 && rows[t + 3] === r + 3) {
+        const cb = cs[t + 1]!;
+        const sb = sn[t + 1]!;
+        const cc = cs[t + 2]!;
+        const sc = sn[t + 2]!;
+        const cd = cs[t + 3]!;
+        const sd = sn[t + 3]!;
+        for (let k = c0; k < c1; k++) {
+          const p0 = ri + k;
+          const x0 = x[p0]!;
+          const x1 = x[p0 + len]!;
+          const x2 = x[p0 + 2 * len]!;
+          const x3 = x[p0 + 3 * len]!;
+          const x4 = x[p0 + 4 * len]!;
+          const y1 = -sa * x0 + ca * x1;
+          x[p0] = ca * x0 + sa * x1;
+          const y2 = -sb * y1 + cb * x2;
+          x[p0 + len] = cb * y1 + sb * x2;
+          const y3 = -sc * y2 + cc * x3;
+          x[p0 + 2 * len] = cc * y2 + sc * x3;
+          x[p0 + 3 * len] = cd * y3 + sd * x4;
+          x[p0 + 4 * len] = -sd * y3 + cd * x4;
+        }
+        t += 4;
+      } else if (t + 3 < count && rows[t + 1] === r - 1 && rows[t + 2] === r - 2 && rows[t + 3] === r - 3) {
+        const cb = cs[t + 1]!;
+        const sb = sn[t + 1]!;
+        const cc = cs[t + 2]!;
+        const sc = sn[t + 2]!;
+        const cd = cs[t + 3]!;
+        const sd = sn[t + 3]!;
+        for (let k = c0; k < c1; k++) {
+          const p0 = ri + k; // row r; rows r+1, r−1, r−2, r−3 around it
+          const xr1 = x[p0 + len]!;
+          const xr = x[p0]!;
+          const xm1 = x[p0 - len]!;
+          const xm2 = x[p0 - 2 * len]!;
+          const xm3 = x[p0 - 3 * len]!;
+          const yr = ca * xr + sa * xr1;
+          x[p0 + len] = -sa * xr + ca * xr1;
+          const ym1 = cb * xm1 + sb * yr;
+          x[p0] = -sb * xm1 + cb * yr;
+          const ym2 = cc * xm2 + sc * ym1;
+          x[p0 - len] = -sc * xm2 + cc * ym1;
+          x[p0 - 2 * len] = -sd * xm3 + cd * ym2;
+          x[p0 - 3 * len] = cd * xm3 + sd * ym2;
+        }
+        t += 4;
+      } else if (t + 1 < count && rows[t + 1] === r + 1) {
+        const cb = cs[t + 1]!;
+        const sb = sn[t + 1]!;
+        const rj = ri + len;
+        const rk = rj + len;
+        for (let k = c0; k < c1; k++) {
+          const xi = x[ri + k]!;
+          const xj = x[rj + k]!;
+          const xk = x[rk + k]!;
+          const yj = -sa * xi + ca * xj;
+          x[ri + k] = ca * xi + sa * xj;
+          x[rj + k] = cb * yj + sb * xk;
+          x[rk + k] = -sb * yj + cb * xk;
+        }
+        t += 2;
+      } else if (t + 1 < count && rows[t + 1] === r - 1) {
+        const cb = cs[t + 1]!;
+        const sb = sn[t + 1]!;
+        const rj = ri + len;
+        const rh = ri - len;
+        for (let k = c0; k < c1; k++) {
+          const xi = x[ri + k]!;
+          const xj = x[rj + k]!;
+          const xh = x[rh + k]!;
+          const yi = ca * xi + sa * xj;
+          x[rj + k] = -sa * xi + ca * xj;
+          x[rh + k] = cb * xh + sb * yi;
+          x[ri + k] = -sb * xh + cb * yi;
+        }
+        t += 2;
+      } else {
+        const rj = ri + len;
+        for (let k = c0; k < c1; k++) {
+          const xi = x[ri + k]!;
+          const xj = x[rj + k]!;
+          x[ri + k] = ca * xi + sa * xj;
+          x[rj + k] = -sa * xi + ca * xj;
+        }
+        t += 1;
       }
     }
   }
