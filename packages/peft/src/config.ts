@@ -119,6 +119,11 @@ export function validateConfig(fn: string, config: AdapterConfig): void {
     throw new DomainError(`${fn}: config.floraScale must be finite (got ${String(config.floraScale)})`);
 }
 
+/** Whether a dotted module path ends with the module name `name` (`'fc1'` matches `encoder.fc1`). */
+export function suffixMatch(path: string, name: string): boolean {
+  return path === name || path.endsWith(`.${name}`);
+}
+
 /** The value of a per-module pattern for `path`, if any key matches (suffix or full regex). */
 export function patternValue(
   pattern: Readonly<Record<string, number>> | undefined,
@@ -126,7 +131,7 @@ export function patternValue(
 ): number | undefined {
   if (!pattern) return undefined;
   for (const [key, value] of Object.entries(pattern)) {
-    if (path === key || path.endsWith(`.${key}`)) return value;
+    if (suffixMatch(path, key)) return value;
     try {
       if (new RegExp(`^(?:.*\\.)?(?:${key})$`).test(path)) return value;
     } catch {

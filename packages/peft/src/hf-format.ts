@@ -20,7 +20,7 @@ import { DoraAdapter } from './adapters/dora.js';
 import { LoraAdapter } from './adapters/lora.js';
 import { LoraDashAdapter } from './adapters/lora-dash.js';
 import { PeftIa3Adapter } from './adapters/peft-ia3.js';
-import type { AdapterConfig } from './config.js';
+import { type AdapterConfig, suffixMatch } from './config.js';
 import { adapterConfigOf, adaptersOf, injectAdapters, unloadAdapters } from './inject.js';
 
 /** The files of an adapter directory. */
@@ -205,7 +205,7 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
   for (const [name, p] of model.namedParameters()) {
     const modulePath = name.slice(0, name.lastIndexOf('.'));
     const keep = config.modulesToSave ?? [];
-    if (keep.some((k) => modulePath === k || modulePath.endsWith(`.${k}`)))
+    if (keep.some((k) => suffixMatch(modulePath, k)))
       tensors[`${PREFIX}${name}`] = { data: p.data, shape: [...p.shape] };
   }
   for (const [k, t] of Object.entries(tensors))
@@ -394,7 +394,7 @@ function saveAsLora(
   }
   for (const [name, p] of model.namedParameters()) {
     const modulePath = name.slice(0, name.lastIndexOf('.'));
-    if ((config.modulesToSave ?? []).some((k) => modulePath === k || modulePath.endsWith(`.${k}`)))
+    if ((config.modulesToSave ?? []).some((k) => suffixMatch(modulePath, k)))
       tensors[`${PREFIX}${name}`] = { data: p.data, shape: [...p.shape] };
   }
   const r0 = ranks.get(list[0]![0])!;
@@ -560,7 +560,7 @@ function expectedTensors(
   const keep = config.modulesToSave ?? [];
   for (const [name, p] of model.namedParameters()) {
     const modulePath = name.slice(0, name.lastIndexOf('.'));
-    if (keep.some((k) => modulePath === k || modulePath.endsWith(`.${k}`))) out.set(`${PREFIX}${name}`, p);
+    if (keep.some((k) => suffixMatch(modulePath, k))) out.set(`${PREFIX}${name}`, p);
   }
   return out;
 }

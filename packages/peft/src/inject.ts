@@ -8,7 +8,7 @@ import { DomainError, NonFiniteError, ShapeError } from '@numts/core';
 import { AdaptableLayer, Conv1D, Conv2d, Embedding, Linear, type Module, type Variable } from '@numts/nn';
 import { type AdaptedLayer, Adapter, layerKind } from './adapter.js';
 import { checkRank } from './adapters/lora.js';
-import { type AdapterConfig, patternValue, validateConfig } from './config.js';
+import { type AdapterConfig, patternValue, suffixMatch, validateConfig } from './config.js';
 import { ADAPTER_METHODS_REGISTRY } from './methods.js';
 
 const configs = new WeakMap<Module, AdapterConfig>();
@@ -38,10 +38,6 @@ export const OUTPUT_LAYER_NAMES: readonly string[] = ['lm_head', 'classifier', '
 
 function isOutputLayer(path: string): boolean {
   return OUTPUT_LAYER_NAMES.includes(path.slice(path.lastIndexOf('.') + 1));
-}
-
-function suffixMatch(path: string, name: string): boolean {
-  return path === name || path.endsWith(`.${name}`);
 }
 
 /** Paths of the modules `config.targetModules` selects (validated). */

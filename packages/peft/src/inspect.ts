@@ -13,7 +13,7 @@ import {
   type TaskSpecificDirections,
   taskSpecificDirections,
 } from './analysis.js';
-import { patternValue } from './config.js';
+import { patternValue, suffixMatch } from './config.js';
 import { type AdapterFiles, parseAdapterConfig } from './hf-format.js';
 
 /** What {@link inspectAdapter} reports for one module. */
@@ -151,7 +151,7 @@ function baseMatrix(
 ): Matrix | undefined {
   const base = options.baseWeights;
   if (!base) return undefined;
-  const key = Object.keys(base).find((k) => k === `${path}.weight` || k.endsWith(`.${path}.weight`));
+  const key = Object.keys(base).find((k) => suffixMatch(k, `${path}.weight`));
   if (!key) return undefined;
   const w = base[key]!;
   if (w.data.length !== rows * cols)
@@ -175,8 +175,7 @@ function inspectIa3(
     const path = m[1]!;
     const t = file.get(name);
     const values = Float64Array.from(t.clone().data as ArrayLike<number>, Number);
-    const scales =
-      t.shape[0] === 1 || feedforward.some((f) => path === f || path.endsWith(`.${f}`)) ? 'input' : 'output';
+    const scales = t.shape[0] === 1 || feedforward.some((f) => suffixMatch(path, f)) ? 'input' : 'output';
     const item: ModuleInspection = {
       path,
       kind: 'ia3',
@@ -190,8 +189,7 @@ function inspectIa3(
       spectrum: singularSpectrum(new Matrix(0, 0)),
     };
     const base = options.baseWeights;
-    const key =
-      base && Object.keys(base).find((k) => k === `${path}.weight` || k.endsWith(`.${path}.weight`));
+    const key = base && Object.keys(base).find((k) => suffixMatch(k, `${path}.weight`));
     if (key) {
       const w = base[key]!;
       const [rows, cols] = [w.shape[0]!, w.shape[1] ?? 1];

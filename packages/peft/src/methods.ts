@@ -21,7 +21,7 @@ import { SamParserAdapter } from './adapters/sam-parser.js';
 import { ScalingAdapter } from './adapters/scaling.js';
 import { TriLoraAdapter } from './adapters/trilora.js';
 import { VeraAdapter } from './adapters/vera.js';
-import type { AdapterConfig } from './config.js';
+import { type AdapterConfig, suffixMatch } from './config.js';
 
 /** What a method's factory gets for one layer (rank and α already resolved from the patterns). */
 export interface AdapterContext {
@@ -175,7 +175,7 @@ export const ADAPTER_METHODS_REGISTRY: Readonly<Record<AdapterMethod, AdapterMet
     ({ layer, config, path }) =>
       new PeftIa3Adapter(
         layer,
-        (config.feedforwardModules ?? []).some((f) => path === f || path.endsWith(`.${f}`)),
+        (config.feedforwardModules ?? []).some((f) => suffixMatch(path, f)),
       ),
     never,
   ),
