@@ -10,7 +10,6 @@
 import type { LearnerJson, MatrixJson } from '@numts/core';
 import {
   addRowVector,
-  assertFiniteScalar,
   assertPositive,
   DomainError,
   FormatError,
@@ -33,7 +32,7 @@ import {
 } from '@numts/decompositions';
 import { instanceGraph, laplacianGram } from './graph.js';
 import { ThresholdModel } from './threshold-model.js';
-import { checkFeatures, checkTrainingSet } from './validate.js';
+import { checkFeatures, checkTrainingSet, thresholdOption } from './validate.js';
 
 /** Options of HOMI, with the authors' defaults. */
 export interface HomiOptions {
@@ -302,8 +301,7 @@ export class HomiPredictor extends ThresholdModel<HomiPredictorJson> {
 
 /** Fits HOMI and keeps the prediction threshold: the `train` step of {@link Homi}. */
 function trainHomi(x: Matrix, y: Matrix, options: HomiOptions): HomiPredictor {
-  const threshold = options.threshold ?? DEFAULTS.threshold;
-  assertFiniteScalar('Homi.fit', 'threshold', threshold);
+  const threshold = thresholdOption('Homi.fit', options.threshold);
   return new HomiPredictor(fitHomi(x, y, options), threshold);
 }
 

@@ -16,7 +16,7 @@ import {
   MlKnn,
   pcaWhiten,
 } from '@numts/multilabel';
-import { accuracy, fitIpal, fitPlAggd, fitPlcl, fitPlcp, kFoldSplits, PlKnn } from '@numts/pll';
+import { accuracy, fitIpal, fitPlAggd, fitPlcl, fitPlcp, fitPlKnn, kFoldSplits } from '@numts/pll';
 import { asInputError, CliError, EXIT_INPUT, EXIT_USAGE } from '../cli-error.js';
 import { readInput } from '../files.js';
 import { type OptionSchema, optionRangeError, parseLearnerOptions } from '../learner-options.js';
@@ -76,7 +76,7 @@ export const PLL_METHODS: Readonly<Record<string, PllMethod>> = {
     },
     fit: (x, y, o) => fitPlcp(x, y, o),
   },
-  plknn: { options: { k: 'integer' }, fit: (x, y, o) => new PlKnn(o).fit(x, y) },
+  plknn: { options: { k: 'integer' }, fit: (x, y, o) => fitPlKnn(x, y, o) },
   ipal: {
     options: { k: 'integer', alpha: 'number', iterations: 'integer' },
     fit: (x, y, o) => fitIpal(x, y, o),

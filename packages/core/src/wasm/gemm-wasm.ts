@@ -76,7 +76,7 @@ export function wasmMemory(w: WasmKernels, bytes: number): ArrayBuffer {
   return w.memory.buffer;
 }
 
-/** One element type: its tile, its typed-array view of wasm memory, its wasm and JS kernels. */
+/** One element type: its wasm tile and the TypeScript kernels of its small and β-scaling paths. */
 interface Flavor {
   tile: TileShape;
   scaleBlock: typeof js64.scaleBlock;
@@ -97,8 +97,7 @@ const F32: Flavor = {
 
 const { KC, MC, NC, SMALL_GEMM_WORK } = js64;
 
-/** Packs α times the mc×kc block of A at (i0, p0) into mr-tall row panels, k-major, zero-padded. */
-/** @internal */
+/** @internal Packs α times the mc×kc block of A at (i0, p0) into mr-tall row panels, k-major, zero-padded. */
 export function packPanelsA(
   mr: number,
   mc: number,
@@ -131,8 +130,7 @@ export function packPanelsA(
   }
 }
 
-/** Packs the kc×nc block of B at (p0, j0) into nr-wide column panels, k-major, zero-padded. */
-/** @internal */
+/** @internal Packs the kc×nc block of B at (p0, j0) into nr-wide column panels, k-major, zero-padded. */
 export function packPanelsB(
   nr: number,
   kc: number,
