@@ -22,6 +22,7 @@ import { LoraDashAdapter } from './adapters/lora-dash.js';
 import { PeftIa3Adapter } from './adapters/peft-ia3.js';
 import { type AdapterConfig, suffixMatch } from './config.js';
 import { adapterConfigOf, adaptersOf, injectAdapters, unloadAdapters } from './inject.js';
+import { weightMatrixShape } from './weight-matrix.js';
 
 /** The files of an adapter directory. */
 export interface AdapterFiles {
@@ -144,7 +145,7 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
       let alpha = a.alpha;
       if (a instanceof LoraDashAdapter && options.dashAsLora) {
         peftType = 'LORA';
-        const [out, inn] = [a.loraB.shape[0]!, a.loraA.shape[1]!];
+        const { rows: out, cols: inn } = weightMatrixShape(fn, a.layer);
         if (a.dashU && a.dashVt) {
           const s = a.dashDirections;
           const dv = new Float64Array(s * inn);
@@ -156,8 +157,8 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
           B = stackCols(B, us, out, r, s);
           r += s;
           alpha = a.useRslora ? a.scaling * Math.sqrt(r) : a.scaling * r;
-          aShape = [r, inn];
-          bShape = [out, r];
+          aShape = [r, ...aShape.slice(1)];
+          bShape = [out, r, ...bShape.slice(2)];
         }
       } else if (a instanceof LoraDashAdapter) {
         if (a.dashU && a.dashVt) {
@@ -168,19 +169,18 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
         tensors[`${PREFIX}${path}.lora_dash_d`] = { data: a.dashScale.data, shape: [a.dashDirections] };
       }
       if (a.initialFactors && options.svdInitAsLora) {
-        const [out, inn] = [a.loraB.shape[0]!, a.loraA.shape[1]!];
         A = stackRows(A, a.initialFactors.a);
         B = stackCols(
           B,
           Float64Array.from(a.initialFactors.b, (v) => -v),
-          out,
+          a.loraB.shape[0]!,
           r,
           r,
         );
         alpha = a.useRslora ? alpha * Math.SQRT2 : 2 * alpha;
         r *= 2;
-        aShape = [r, inn];
-        bShape = [out, r];
+        aShape = [r, ...aShape.slice(1)];
+        bShape = [bShape[0]!, r, ...bShape.slice(2)];
       }
       tensors[aKey] = { data: A, shape: aShape };
       tensors[bKey] = { data: B, shape: bShape };

@@ -70,14 +70,9 @@ function loraInit(config: AdapterConfig): string {
   return config.method === 'lora' ? (config.init ?? 'default') : config.method;
 }
 
+/** LoRA and its initialisations (PiSSA, MiLoRA, OLoRA factor the layer's weight matrix): any layer. */
 const lora: AdapterMethodEntry = {
-  // PiSSA, MiLoRA and OLoRA initialisations factor a dense weight; plain LoRA adapts any layer.
-  accepts: (layer, config) => {
-    const init = loraInit(config);
-    return ['pissa', 'milora', 'olora'].includes(init) && !(layer instanceof Linear)
-      ? { ...LINEAR_ONLY, method: init }
-      : undefined;
-  },
+  accepts: () => undefined,
   rankBounded: always,
   create: ({ layer, config, common }) =>
     new LoraAdapter(layer, {
@@ -98,18 +93,23 @@ export const ADAPTER_METHODS_REGISTRY: Readonly<Record<AdapterMethod, AdapterMet
   lora,
   pissa: lora,
   milora: lora,
-  dora: dense(
-    ({ layer, config, common }) => new DoraAdapter(layer, { ...common, detachNorm: config.doraDetachNorm }),
-  ),
-  'lora-dash': dense(
-    ({ layer, config, common }) =>
+  dora: {
+    accepts: () => undefined,
+    rankBounded: always,
+    create: ({ layer, config, common }) =>
+      new DoraAdapter(layer, { ...common, detachNorm: config.doraDetachNorm }),
+  },
+  'lora-dash': {
+    accepts: () => undefined,
+    rankBounded: always,
+    create: ({ layer, config, common }) =>
       new LoraDashAdapter(layer, {
         ...common,
         dashDirections: config.dashDirections,
         preLaunchSteps: config.preLaunchSteps,
         selection: config.dashSelection,
       }),
-  ),
+  },
   ssl: scaling,
   ssb: scaling,
   ia3: scaling,

@@ -46,8 +46,8 @@ describe('bad input gives a clear error', () => {
     expect(() => injectAdapters(tinyConvNet(), { method: 'lora', targetModules: ['1'] })).toThrow(
       'injectAdapters: target module "1" is a Lambda; adapters attach to Linear, Conv2d, Conv1D or Embedding layers',
     );
-    expect(() => injectAdapters(tinyConvNet(), { method: 'dora', targetModules: ['0'] })).toThrow(
-      'injectAdapters: dora adapts Linear layers only; "0" is a Conv2d',
+    expect(() => injectAdapters(tinyConvNet(), { method: 'sam-parser', targetModules: ['0'] })).toThrow(
+      'injectAdapters: sam-parser adapts Linear layers only; "0" is a Conv2d',
     );
     expect(() => injectAdapters(tinyConvNet(2), { method: 'lora', targetModules: ['2'], rank: 1 })).toThrow(
       'lora: LoRA on a grouped Conv2d (groups = 2) is not supported; use FLoRA, which handles groups',

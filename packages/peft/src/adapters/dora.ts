@@ -1,13 +1,34 @@
 /**
- * DoRA (Liu et al. 2024): W' = m ⊙ (W + s·BA) / ‖W + s·BA‖_row, with the magnitude m ∈ R^out
- * initialised to the row norms of W. As in the paper (§4.3) and HF peft, the norm is treated as a
- * constant in the backward pass unless `detachNorm` is false.
+ * DoRA (Liu et al. 2024): M' = m ⊙ (M + s·BA) / ‖M + s·BA‖_row on the layer's weight matrix M
+ * (see weight-matrix.ts), with the magnitude m initialised to the row norms of M: one value per
+ * output feature of a Linear layer, per output channel of a Conv2d (stored (1, out, 1, 1) as
+ * peft), and per embedding dimension of an Embedding (the norm runs over the tokens, as peft's
+ * `DoraEmbeddingLayer`). As in the paper (§4.3) and HF peft, the norm is treated as a constant in
+ * the backward pass unless `detachNorm` is false.
  *
  * @module
  */
-import { add, affine, div, linear, mul, permute, reshape, sqrt, square, sum, type Variable } from '@numts/nn';
-import { type AdaptedLayer, denseShape } from '../adapter.js';
+import {
+  add,
+  affine,
+  Conv2d,
+  conv2d,
+  div,
+  Embedding,
+  type Linear,
+  linear,
+  matmul,
+  mul,
+  permute,
+  reshape,
+  sqrt,
+  square,
+  sum,
+  type Variable,
+} from '@numts/nn';
+import type { AdaptedLayer } from '../adapter.js';
 import { constant, rowNorms } from '../init.js';
+import { toWeightMatrix, type WeightMatrixShape, weightMatrixShape } from '../weight-matrix.js';
 import { LoraAdapter, type LoraOptions } from './lora.js';
 
 /**
@@ -27,56 +48,72 @@ export interface DoraOptions extends LoraOptions {
   detachNorm?: boolean | undefined;
 }
 
-/** DoRA: y = base(x) + (m/n − 1)⊙(drop(x)Wᵀ) + (m/n)⊙s·(drop(x)AᵀBᵀ), n = ‖W + s·BA‖ per row. */
+/**
+ * DoRA: y = base(x) + (g − 1)⊙plain(x̃) + g⊙s·lora(x̃), g = m/n broadcast along the output
+ * features (channels for Conv2d), x̃ the dropped input and plain the layer without its bias.
+ */
 export class DoraAdapter extends LoraAdapter {
-  /** Magnitude m (HF `lora_magnitude_vector`), one per output feature. */
+  /** Magnitude m (HF `lora_magnitude_vector`): [out], [1, out, 1, 1] (Conv2d) or [dim] (Embedding). */
   readonly magnitude: Variable;
   readonly detachNorm: boolean;
+  readonly #matrix: WeightMatrixShape;
 
   constructor(layer: AdaptedLayer, options: DoraOptions) {
-    const [out, inn] = denseShape('dora', layer);
     super(layer, options, 'dora');
+    this.#matrix = weightMatrixShape('dora', layer);
+    const { rows, cols } = this.#matrix;
     this.detachNorm = options.detachNorm ?? true;
+    const shape = layer instanceof Conv2d ? [1, rows, 1, 1] : [rows];
     this.magnitude = this.param(
       'lora_magnitude_vector',
-      constant(rowNorms(this.layer.weight.data, out, inn), [out]),
+      constant(rowNorms(toWeightMatrix(this.#matrix, this.layer.weight.data), rows, cols), shape),
     );
   }
 
-  /** n = ‖W + s·BA‖ per output row, as a Variable (constant when the norm is detached). */
-  private columnNorm(): Variable {
-    const [out, inn] = denseShape('dora', this.layer);
+  /** n = ‖M + s·BA‖ per row, shaped like m (a constant when the norm is detached). */
+  private rowNorm(): Variable {
+    const { rows, cols } = this.#matrix;
+    const shape = [...this.magnitude.shape];
     if (this.detachNorm) {
       const w = this.baseWeight();
       const d = this.loraDelta();
       for (let i = 0; i < d.length; i++) d[i] = d[i]! + w[i]!;
-      return constant(guarded(rowNorms(d, out, inn)), [out]);
+      return constant(guarded(rowNorms(toWeightMatrix(this.#matrix, d), rows, cols)), shape);
     }
-    // Differentiable: ‖W + s·B·A‖ rows through the tape.
-    const ba = linear(this.loraB, permute(this.loraA, [1, 0]));
-    const full = add(this.layer.weight, affine(ba, this.scaling));
-    return sqrt(affine(reshape(sum(square(full), [1]), [out]), 1, NORM_FLOOR ** 2));
+    // Differentiable: ‖M + s·B·A‖ rows through the tape.
+    const weight = this.layer.weight;
+    const m = this.#matrix.transposed ? permute(weight, [1, 0]) : reshape(weight, [rows, cols]);
+    const ba = matmul(reshape(this.loraB, [rows, this.rank]), reshape(this.loraA, [this.rank, cols]));
+    const full = add(m, affine(ba, this.scaling));
+    return reshape(sqrt(affine(sum(square(full), [1]), 1, NORM_FLOOR ** 2)), shape);
+  }
+
+  /** The layer's computation on x̃ without its bias. */
+  private plain(dx: Variable): Variable {
+    const layer = this.layer;
+    if (layer instanceof Conv2d) return conv2d(dx, layer.weight, undefined, layer.options);
+    if (layer instanceof Embedding) return layer.baseForward(dx);
+    return linear(dx, (layer as Linear).weight);
   }
 
   protected override adaptedForward(x: Variable): Variable {
-    const base = this.layer.baseForward(x);
     const dx = this.dropped(x);
-    const scale = div(this.magnitude, this.columnNorm());
-    const xw = linear(dx, this.layer.weight);
-    const rescale = mul(xw, affine(scale, 1, -1));
-    return add(add(base, rescale), mul(this.loraBranch(dx), scale));
+    const g = div(this.magnitude, this.rowNorm());
+    const rescale = mul(this.plain(dx), affine(g, 1, -1));
+    return add(add(this.layer.baseForward(x), rescale), mul(this.branch(dx), g));
   }
 
   override effectiveWeight(): Float64Array {
-    const [out, inn] = denseShape('dora', this.layer);
+    const { rows, cols, transposed } = this.#matrix;
     const w = this.baseWeight();
     const full = this.loraDelta();
     for (let i = 0; i < full.length; i++) full[i] = full[i]! + w[i]!;
-    const n = guarded(rowNorms(full, out, inn));
+    const n = guarded(rowNorms(toWeightMatrix(this.#matrix, full), rows, cols));
     const m = this.magnitude.data;
-    for (let i = 0; i < out; i++) {
-      const f = m[i]! / n[i]!;
-      for (let j = 0; j < inn; j++) full[i * inn + j] = full[i * inn + j]! * f;
+    // Row i of M is row i of the layout (Linear, Conv2d) or column i of it (Embedding).
+    for (let k = 0; k < full.length; k++) {
+      const i = transposed ? k % rows : Math.floor(k / cols);
+      full[k] = full[k]! * (m[i]! / n[i]!);
     }
     return full;
   }

@@ -12,10 +12,11 @@
  * @module
  */
 import { DomainError } from '@numts/core';
-import { add, linear, mul, type Variable } from '@numts/nn';
-import { type AdaptedLayer, denseShape } from '../adapter.js';
+import { add, type Variable } from '@numts/nn';
+import type { AdaptedLayer } from '../adapter.js';
 import { type DirectionSelection, selectDirections, taskSpecificDirections } from '../analysis.js';
 import { constant, filled, matmulRaw, toMatrix } from '../init.js';
+import { fromWeightMatrix, toWeightMatrix, weightMatrixShape } from '../weight-matrix.js';
 import { LoraAdapter, type LoraOptions } from './lora.js';
 
 /** Options of {@link LoraDashAdapter}. */
@@ -31,7 +32,10 @@ export interface LoraDashOptions extends LoraOptions {
   selection?: DirectionSelection | undefined;
 }
 
-/** LoRA-Dash on a Linear layer. */
+/**
+ * LoRA-Dash on a Linear, Conv2d or Embedding layer: the directions are singular directions of the
+ * layer's weight matrix M (see weight-matrix.ts), U_s rows×s and V_sᵀ s×cols.
+ */
 export class LoraDashAdapter extends LoraAdapter {
   readonly dashDirections: number;
   readonly preLaunchSteps: number;
@@ -48,12 +52,12 @@ export class LoraDashAdapter extends LoraAdapter {
   #vst: Variable | null = null;
 
   constructor(layer: AdaptedLayer, options: LoraDashOptions) {
-    const [out, inn] = denseShape('lora-dash', layer);
     super(layer, options, 'lora-dash');
+    const { rows, cols } = weightMatrixShape('lora-dash', layer);
     const s = options.dashDirections ?? 8;
-    if (!Number.isInteger(s) || s < 1 || s > Math.min(out, inn))
+    if (!Number.isInteger(s) || s < 1 || s > Math.min(rows, cols))
       throw new DomainError(
-        `lora-dash: dashDirections must be an integer in [1, ${Math.min(out, inn)}] (got ${String(s)})`,
+        `lora-dash: dashDirections must be an integer in [1, ${Math.min(rows, cols)}] (got ${String(s)})`,
       );
     const t = options.preLaunchSteps ?? 100;
     if (!Number.isInteger(t) || t < 0)
@@ -65,11 +69,11 @@ export class LoraDashAdapter extends LoraAdapter {
     if (t === 0) this.selectNow();
   }
 
-  /** U_s (out×s), or null before selection. */
+  /** U_s (rows×s of M; out×s for Linear), or null before selection. */
   get dashU(): Variable | null {
     return this.#us;
   }
-  /** V_sᵀ (s×in), or null before selection. */
+  /** V_sᵀ (s×cols of M; s×in for Linear), or null before selection. */
   get dashVt(): Variable | null {
     return this.#vst;
   }
@@ -105,9 +109,9 @@ export class LoraDashAdapter extends LoraAdapter {
    */
   selectNow(): void {
     if (this.#us) throw new DomainError('lora-dash: the directions are already selected');
-    const [out, inn] = denseShape('lora-dash', this.layer);
-    const w = toMatrix(this.baseWeight(), out, inn);
-    const dw = toMatrix(this.loraDelta(), out, inn);
+    const shape = weightMatrixShape('lora-dash', this.layer);
+    const w = toMatrix(toWeightMatrix(shape, this.baseWeight()), shape.rows, shape.cols);
+    const dw = toMatrix(toWeightMatrix(shape, this.loraDelta()), shape.rows, shape.cols);
     const tsd =
       this.selection === 'tsd'
         ? taskSpecificDirections(w, dw, this.dashDirections)
@@ -117,7 +121,7 @@ export class LoraDashAdapter extends LoraAdapter {
 
   /** Installs given directions (used when loading a saved adapter). */
   setDirections(indices: Int32Array, us: ArrayLike<number>, vst: ArrayLike<number>): void {
-    const [out, inn] = denseShape('lora-dash', this.layer);
+    const { rows: out, cols: inn } = weightMatrixShape('lora-dash', this.layer);
     const s = this.dashDirections;
     if (indices.length !== s || us.length !== out * s || vst.length !== s * inn)
       throw new DomainError(
@@ -128,25 +132,25 @@ export class LoraDashAdapter extends LoraAdapter {
     this.#vst = constant(vst, [s, inn]);
   }
 
-  /** U_s·diag(d)·V_sᵀ (zero before selection). */
+  /** U_s·diag(d)·V_sᵀ laid out like the layer weight (zero before selection). */
   dashDelta(): Float64Array {
-    const [out, inn] = denseShape('lora-dash', this.layer);
+    const shape = weightMatrixShape('lora-dash', this.layer);
+    const { rows, cols } = shape;
     const s = this.dashDirections;
-    if (!this.#us || !this.#vst) return new Float64Array(out * inn);
-    const ud = new Float64Array(out * s);
+    if (!this.#us || !this.#vst) return new Float64Array(rows * cols);
+    const ud = new Float64Array(rows * s);
     const u = this.#us.data;
     const d = this.dashScale.data;
-    for (let i = 0; i < out; i++) for (let j = 0; j < s; j++) ud[i * s + j] = u[i * s + j]! * d[j]!;
-    return matmulRaw(ud, this.#vst.data, out, s, inn);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < s; j++) ud[i * s + j] = u[i * s + j]! * d[j]!;
+    return fromWeightMatrix(shape, matmulRaw(ud, this.#vst.data, rows, s, cols));
   }
 
   protected override adaptedForward(x: Variable): Variable {
     this.selectWhenDue();
     const base = this.layer.baseForward(x);
     const dx = this.dropped(x);
-    let y = add(base, this.loraBranch(dx));
-    if (this.#us && this.#vst) y = add(y, linear(mul(linear(dx, this.#vst), this.dashScale), this.#us));
-    return y;
+    const y = add(base, this.branch(dx));
+    return this.#us && this.#vst ? add(y, this.lowRankBranch(dx, this.#vst, this.#us, this.dashScale)) : y;
   }
 
   override effectiveWeight(): Float64Array {

@@ -15,16 +15,18 @@ import {
   Conv2d,
   conv2d,
   dropout,
-  type Embedding,
+  Embedding,
   embedding,
   Linear,
   linear,
+  mul,
   permute,
   reshape,
   type Variable,
 } from '@numts/nn';
 import { type AdaptedLayer, Adapter, denseShape, type LowRankFactors, layerKind } from '../adapter.js';
 import { filled, kaimingUniform, matmulRaw, normalVar, toMatrix } from '../init.js';
+import { fromWeightMatrix, toWeightMatrix, weightMatrixShape } from '../weight-matrix.js';
 
 /** How LoRA's factors start (HF `init_lora_weights`). */
 export type LoraInit = 'default' | 'gaussian' | 'pissa' | 'milora' | 'olora';
@@ -128,115 +130,107 @@ export class LoraAdapter extends Adapter {
           : undefined;
   }
 
-  /** PiSSA/MiLoRA: A = √S Vᵀ, B = U √S on the chosen triplets (σ pre-divided by s); W ← W − s·BA. */
+  /** PiSSA/MiLoRA: A = √S Vᵀ, B = U √S on the chosen triplets of M (σ pre-divided by s); M ← M − s·BA. */
   private svdInit(init: 'pissa' | 'milora', niter: number | undefined, seed: number) {
-    const layer = this.layer as Linear;
-    const [out, inn] = [layer.outFeatures, layer.inFeatures];
+    const shape = weightMatrixShape(init, this.layer);
+    const { rows, cols } = shape;
     const r = this.rank;
-    const w = toMatrix(layer.weight.data, out, inn);
+    const w = toMatrix(toWeightMatrix(shape, this.layer.weight.data), rows, cols);
     const res =
       init === 'pissa' && niter !== undefined ? svdRandomized(w, r, { powerIters: niter, seed }) : svd(w);
     const k = res.s.length;
     const first = init === 'pissa' ? 0 : k - r;
-    const a = new Float64Array(r * inn);
-    const b = new Float64Array(out * r);
+    const a = new Float64Array(r * cols);
+    const b = new Float64Array(rows * r);
     for (let j = 0; j < r; j++) {
       const root = Math.sqrt(res.s[first + j]! / this.scaling);
-      for (let c = 0; c < inn; c++) a[j * inn + c] = root * res.vt!.get(first + j, c);
-      for (let i = 0; i < out; i++) b[i * r + j] = root * res.u!.get(i, first + j);
+      for (let c = 0; c < cols; c++) a[j * cols + c] = root * res.vt!.get(first + j, c);
+      for (let i = 0; i < rows; i++) b[i * r + j] = root * res.u!.get(i, first + j);
     }
     return this.storeFactorsAndSubtract(a, b);
   }
 
   /**
-   * OLoRA (peft's `init_lora_weights="olora"`): W = QR, A = R[:r, :], B = Q[:, :r] (orthonormal
-   * columns), and W ← W − s·B·A, so that the adapted layer starts equal to the original.
+   * OLoRA (peft's `init_lora_weights="olora"`): M = QR, A = R[:r, :], B = Q[:, :r] (orthonormal
+   * columns), and M ← M − s·B·A, so that the adapted layer starts equal to the original.
    */
   private qrInit() {
-    const layer = this.layer as Linear;
-    const [out, inn] = [layer.outFeatures, layer.inFeatures];
+    const shape = weightMatrixShape('olora', this.layer);
+    const { rows, cols } = shape;
     const r = this.rank;
-    const f = qr(toMatrix(layer.weight.data, out, inn));
-    const a = new Float64Array(r * inn);
-    const b = new Float64Array(out * r);
+    const f = qr(toMatrix(toWeightMatrix(shape, this.layer.weight.data), rows, cols));
+    const a = new Float64Array(r * cols);
+    const b = new Float64Array(rows * r);
     for (let i = 0; i < r; i++) {
-      for (let j = 0; j < inn; j++) a[i * inn + j] = f.r.get(i, j);
-      for (let o = 0; o < out; o++) b[o * r + i] = f.q!.get(o, i);
+      for (let j = 0; j < cols; j++) a[i * cols + j] = f.r.get(i, j);
+      for (let o = 0; o < rows; o++) b[o * r + i] = f.q!.get(o, i);
     }
     return this.storeFactorsAndSubtract(a, b);
   }
 
   /**
-   * Stores the initial factors A (r×in) and B (out×r), reads them back in the layer dtype and sets
-   * W ← W − s·B·A with the stored values, so that the adapted layer starts equal to the original.
+   * Stores the initial factors A (r×cols) and B (rows×r), reads them back in the layer dtype and
+   * sets W ← W − s·B·A with the stored values, so that the adapted layer starts equal to the original.
    */
   private storeFactorsAndSubtract(a: Float64Array, b: Float64Array) {
-    const layer = this.layer as Linear;
-    const [out, inn] = [layer.outFeatures, layer.inFeatures];
     this.loraA.data.set(a);
     this.loraB.data.set(b);
     const aStored = Float64Array.from(this.loraA.data);
     const bStored = Float64Array.from(this.loraB.data);
-    const ba = matmulRaw(bStored, aStored, out, this.rank, inn);
-    const wd = layer.weight.data;
-    for (let i = 0; i < wd.length; i++) wd[i] = wd[i]! - this.scaling * ba[i]!;
+    const d = this.loraDelta();
+    const wd = this.layer.weight.data;
+    for (let i = 0; i < wd.length; i++) wd[i] = wd[i]! - d[i]!;
     return { a: aStored, b: bStored };
   }
 
   /** The input of the adapter branch (dropout in training mode). */
   protected dropped(x: Variable): Variable {
-    return this.dropoutP > 0 ? dropout(x, this.dropoutP, this.rng, this.training) : x;
+    // An Embedding's input holds indices: never dropped (as peft).
+    return this.dropoutP > 0 && !(this.layer instanceof Embedding)
+      ? dropout(x, this.dropoutP, this.rng, this.training)
+      : x;
   }
 
-  /** s·(x Aᵀ)Bᵀ for dense layers (x already dropped). */
-  protected loraBranch(dx: Variable): Variable {
-    return affine(linear(linear(dx, this.loraA), this.loraB), this.scaling);
+  /**
+   * (x·downᵀ [⊙ mid])·upᵀ for any layer kind, on an input already through
+   * {@link LoraAdapter.dropped}: down (k×cols) and up (rows×k) act on the weight matrix M (see
+   * weight-matrix.ts) — dense layers multiply, a Conv2d convolves with down as a k×in×kh×kw kernel
+   * and then with up as a 1×1 one, an Embedding looks up the columns of down.
+   */
+  protected lowRankBranch(dx: Variable, down: Variable, up: Variable, mid?: Variable): Variable {
+    const layer = this.layer;
+    const k = down.shape[0]!;
+    if (layer instanceof Conv2d) {
+      const [kh, kw] = layer.kernelSize;
+      const kernel = reshape(down, [k, layer.inChannels, kh, kw]);
+      let h = conv2d(dx, kernel, undefined, { ...layer.options, groups: 1 });
+      if (mid) h = mul(h, reshape(mid, [1, k, 1, 1]));
+      return conv2d(h, reshape(up, [layer.outChannels, k, 1, 1]));
+    }
+    if (layer instanceof Embedding) {
+      let h = embedding(dx.data, dx.shape, permute(reshape(down, [k, layer.count]), [1, 0]));
+      if (mid) h = mul(h, mid);
+      return reshape(linear(reshape(h, [-1, k]), up), [...dx.shape, layer.dim]);
+    }
+    const h = linear(dx, down);
+    return linear(mid ? mul(h, mid) : h, up);
+  }
+
+  /** The LoRA branch s·B·A of any layer kind (input already dropped). */
+  protected branch(dx: Variable): Variable {
+    return affine(this.lowRankBranch(dx, this.loraA, this.loraB), this.scaling);
   }
 
   protected adaptedForward(x: Variable): Variable {
-    const layer = this.layer;
-    const base = layer.baseForward(x);
-    if (layer instanceof Linear || layer instanceof Conv1D)
-      return add(base, this.loraBranch(this.dropped(x)));
-    if (layer instanceof Conv2d) {
-      const h = conv2d(this.dropped(x), this.loraA, undefined, { ...layer.options, groups: 1 });
-      return add(base, affine(conv2d(h, this.loraB), this.scaling));
-    }
-    // Embedding: rows of Aᵀ looked up, then times Bᵀ.
-    const emb = layer as Embedding;
-    const at = permute(this.loraA, [1, 0]);
-    const h = embedding(x.data, x.shape, at);
-    const flat = reshape(h, [-1, this.rank]);
-    const y = affine(linear(flat, this.loraB), this.scaling);
-    return add(base, reshape(y, [...x.shape, emb.dim]));
+    return add(this.layer.baseForward(x), this.branch(this.dropped(x)));
   }
 
   /** s·B·A laid out like the layer weight (Embedding: (B·A)ᵀ, count×dim; Conv1D: (B·A)ᵀ, in×out). */
   loraDelta(): Float64Array {
-    const layer = this.layer;
-    const r = this.rank;
-    const a = this.loraA.data;
-    const b = this.loraB.data;
-    let d: Float64Array;
-    if (layer instanceof Linear) d = matmulRaw(b, a, layer.outFeatures, r, layer.inFeatures);
-    else if (layer instanceof Conv1D) {
-      const ba = matmulRaw(b, a, layer.outFeatures, r, layer.inFeatures);
-      d = new Float64Array(ba.length);
-      for (let i = 0; i < layer.outFeatures; i++)
-        for (let j = 0; j < layer.inFeatures; j++)
-          d[j * layer.outFeatures + i] = ba[i * layer.inFeatures + j]!;
-    } else if (layer instanceof Conv2d) {
-      const [kh, kw] = layer.kernelSize;
-      d = matmulRaw(b, a, layer.outChannels, r, layer.inChannels * kh * kw);
-    } else {
-      const emb = layer as Embedding;
-      const ba = matmulRaw(b, a, emb.dim, r, emb.count);
-      d = new Float64Array(emb.count * emb.dim);
-      for (let i = 0; i < emb.dim; i++)
-        for (let j = 0; j < emb.count; j++) d[j * emb.dim + i] = ba[i * emb.count + j]!;
-    }
-    for (let i = 0; i < d.length; i++) d[i] = d[i]! * this.scaling;
-    return d;
+    const shape = weightMatrixShape(this.method, this.layer);
+    const ba = matmulRaw(this.loraB.data, this.loraA.data, shape.rows, this.rank, shape.cols);
+    for (let i = 0; i < ba.length; i++) ba[i] = ba[i]! * this.scaling;
+    return fromWeightMatrix(shape, ba);
   }
 
   effectiveWeight(): Float64Array {
