@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Matrix } from '@numts/core';
 import { writeNpy, writeSafetensors } from '@numts/io';
+import { Linear, Sequential } from '@numts/nn';
+import { injectAdapters, saveAdapter } from '@numts/peft';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIX, PEFT_FIX, ROOT, runNumts } from './run-numts.js';
 
@@ -161,6 +163,34 @@ describe('numts reports user mistakes in one line', () => {
       3,
       /--base .*other\.safetensors: holds no weight of the adapted modules \(looked for fc1\.weight, fc2\.weight; it has encoder\.dense\.weight\)/,
     );
+  });
+
+  it('peft inspect of a VeRA adapter without --base says to add it (its files lack the input sizes)', () => {
+    const model = new Sequential(new Linear(6, 8), new Linear(8, 4));
+    injectAdapters(model, { method: 'vera', targetModules: ['0', '1'], rank: 4 });
+    const files = saveAdapter(model);
+    const folder = join(dir, 'vera');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'adapter_config.json'), files.config);
+    writeFileSync(join(folder, 'adapter_model.safetensors'), files.weights);
+    expectUserError(
+      numts('peft', 'inspect', folder),
+      2,
+      /vera: inspectAdapter: a VeRA file does not record the input size of "0"; pass the base weights/,
+    );
+    const base = Object.fromEntries(
+      model
+        .namedParameters()
+        .filter(([n]) => !n.includes('adapter'))
+        .map(([n, p]) => [n, { data: p.data, shape: [...p.shape] }]),
+    );
+    writeFileSync(join(dir, 'vera-base.safetensors'), writeSafetensors(base));
+    const r = numts('peft', 'inspect', folder, '--base', join(dir, 'vera-base.safetensors'), '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).map((m: { kind: string; shape: number[] }) => [m.kind, m.shape])).toEqual([
+      ['vera', [8, 6]],
+      ['vera', [4, 8]],
+    ]);
   });
 
   it('a file that is not .npy names the file and the reader', () => {

@@ -16,11 +16,25 @@ import { svd } from '@numts/decompositions';
 import { SafetensorsFile, writeSafetensors } from '@numts/io';
 import { Conv1D, Conv2d, Embedding, Linear, type Module } from '@numts/nn';
 import type { Adapter } from './adapter.js';
+import type { AdaloraAdapter } from './adapters/adalora.js';
 import { DoraAdapter } from './adapters/dora.js';
+import type { LohaAdapter } from './adapters/loha.js';
+import type { LokrAdapter } from './adapters/lokr.js';
 import { LoraAdapter } from './adapters/lora.js';
 import { LoraDashAdapter } from './adapters/lora-dash.js';
 import { PeftIa3Adapter } from './adapters/peft-ia3.js';
+import { VeraAdapter } from './adapters/vera.js';
 import { type AdapterConfig, suffixMatch } from './config.js';
+import {
+  type AdaloraScheduleFields,
+  adaloraConfigJson,
+  ia3ConfigJson,
+  lohaConfigJson,
+  lokrConfigJson,
+  loraConfigJson,
+  PEFT_FORMAT_VERSION,
+  veraConfigJson,
+} from './hf-config-json.js';
 import { adapterConfigOf, adaptersOf, injectAdapters, unloadAdapters } from './inject.js';
 import { weightMatrixShape } from './weight-matrix.js';
 
@@ -60,18 +74,26 @@ export interface SaveAdapterOptions {
    * α' keeping the scale) that stock peft loads.
    */
   dashAsLora?: boolean | undefined;
+  /**
+   * AdaLoRA: the budget schedule (peft's `AdaLoraConfig` refuses a file without `total_step`) —
+   * the {@link AdaloraAllocator} used in training, or its options — and the orthogonality weight.
+   * When it has made its final allocation (`rankPattern`), the pruned triplets are left out of the
+   * file and `rank_pattern` records the kept ones, as peft saves them.
+   */
+  adalora?:
+    | (AdaloraScheduleFields & { rankPattern?: ReadonlyMap<string, readonly boolean[]> | undefined })
+    | undefined;
 }
 
 const PREFIX = 'base_model.model.';
-
-/** The peft release whose file format numts writes (its config fields, keys and shapes). */
-export const PEFT_FORMAT_VERSION = '0.21.0';
 
 /** The peft_type written for a method. */
 export function peftTypeOf(method: string): string {
   if (method === 'lora' || method === 'dora' || method === 'pissa' || method === 'milora') return 'LORA';
   if (method === 'lora-dash') return 'LORA_DASH';
   if (method === 'peft-ia3') return 'IA3';
+  if (method === 'adalora' || method === 'loha' || method === 'lokr' || method === 'vera')
+    return method.toUpperCase();
   return `NUMTS_${method.toUpperCase().replace(/-/g, '_')}`;
 }
 
@@ -202,6 +224,14 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
       }
     }
   }
+  const vera = list.find((e): e is [string, VeraAdapter] => e[1] instanceof VeraAdapter)?.[1];
+  if (vera) {
+    // The projections every layer slices, once per model (peft's `save_projection`).
+    const { a, b, rank, maxIn, maxOut } = vera.projections;
+    tensors[`${VERA_PREFIX}vera_A`] = { data: a, shape: [rank, maxIn] };
+    tensors[`${VERA_PREFIX}vera_B`] = { data: b, shape: [maxOut, rank] };
+  }
+  const adaloraPattern = config.method === 'adalora' ? pruneAdalora(fn, list, tensors, options) : null;
   for (const [name, p] of model.namedParameters()) {
     const modulePath = name.slice(0, name.lastIndexOf('.'));
     const keep = config.modulesToSave ?? [];
@@ -218,41 +248,57 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
   const dtypes: Record<string, 'I64'> = {};
   for (const k of Object.keys(tensors)) if (k.endsWith('.lora_dash_indices')) dtypes[k] = 'I64';
   const weights = writeSafetensors(tensors, { dtype: 'F32', dtypes, metadata: { format: 'pt' } });
-  const exported = peftType === 'LORA' && config.method === 'lora-dash';
-  if (config.method === 'peft-ia3') {
-    // peft's IA3Config fields, so that stock peft reads the file as its own.
-    const ia3 = {
-      auto_mapping: null,
-      base_model_name_or_path: options.baseModelName ?? null,
-      exclude_modules: null,
-      fan_in_fan_out: false,
-      feedforward_modules: list
-        .filter(([, a]) => a instanceof PeftIa3Adapter && a.feedforward)
-        .map(([p]) => p),
-      inference_mode: true,
-      init_ia3_weights: true,
-      modules_to_save: config.modulesToSave ? [...config.modulesToSave] : null,
-      peft_type: 'IA3',
-      peft_version: PEFT_FORMAT_VERSION,
-      revision: null,
-      target_modules: list.map(([p]) => p),
-      task_type: null,
-    };
-    return { config: `${JSON.stringify(ia3, null, 2)}\n`, weights };
-  }
-  const json = loraConfigJson({
-    alphaPattern,
-    rankPattern,
-    r: rankOut,
-    alpha: alphaOut,
-    targets: list,
-    dropout: config.dropout ?? 0,
+  const common = {
+    targets: list.map(([p]) => p),
     modulesToSave: config.modulesToSave,
     baseModelName: options.baseModelName,
-    peftType,
-    useDora: config.method === 'dora',
-    useRslora: config.useRslora ?? false,
-  });
+  };
+  let json: Record<string, unknown>;
+  if (config.method === 'peft-ia3') {
+    const feedforward = list.filter(([, a]) => a instanceof PeftIa3Adapter && a.feedforward).map(([p]) => p);
+    return { config: `${JSON.stringify(ia3ConfigJson({ ...common, feedforward }), null, 2)}\n`, weights };
+  } else if (config.method === 'loha' || config.method === 'lokr') {
+    const fields = { ...common, ...lycorisRanks(list) };
+    json =
+      config.method === 'loha'
+        ? lohaConfigJson(fields)
+        : lokrConfigJson({
+            ...fields,
+            decomposeBoth: config.lokrDecomposeBoth ?? false,
+            decomposeFactor: config.lokrDecomposeFactor ?? -1,
+          });
+  } else if (vera) {
+    json = veraConfigJson({
+      ...common,
+      r: vera.rank,
+      dInitial: config.veraDInitial ?? 0.1,
+      projectionPrngKey: config.projectionPrngKey ?? 0,
+    });
+  } else if (config.method === 'adalora') {
+    const first = list[0]![1] as AdaloraAdapter;
+    json = adaloraConfigJson({
+      ...common,
+      initR: first.rank,
+      alpha: first.alpha,
+      dropout: config.dropout ?? 0,
+      rankPattern: adaloraPattern,
+      schedule: options.adalora!,
+    });
+  } else {
+    json = loraConfigJson({
+      ...common,
+      alphaPattern,
+      rankPattern,
+      r: rankOut,
+      alpha: alphaOut,
+      dropout: config.dropout ?? 0,
+      peftType,
+      useDora: config.method === 'dora',
+      useRslora: config.useRslora ?? false,
+      fanInFanOut: list.some(([, a]) => a.layer instanceof Conv1D),
+    });
+  }
+  const exported = peftType === 'LORA' && config.method === 'lora-dash';
   const numts =
     exported || options.svdInitAsLora
       ? undefined
@@ -260,66 +306,74 @@ export function saveAdapter(model: Module, options: SaveAdapterOptions = {}): Ad
   return { config: `${JSON.stringify(json, null, 2)}\n`, weights, ...(numts ? { numts } : {}) };
 }
 
-/** Every field of peft 0.21's LoraConfig, in its order, so that peft reads the file as its own. */
-function loraConfigJson(f: {
-  alphaPattern: Record<string, number>;
-  rankPattern: Record<string, number>;
-  r: number;
-  alpha: number;
-  targets: [string, Adapter][];
-  dropout: number;
-  modulesToSave: readonly string[] | undefined;
-  baseModelName: string | null | undefined;
-  peftType: string;
-  useDora: boolean;
-  useRslora: boolean;
-}): Record<string, unknown> {
+/** Where peft keeps VeRA's shared projections in the file (`base_model.vera_A`, `.vera_B`). */
+const VERA_PREFIX = 'base_model.';
+
+/** r, α and their per-module patterns of LoHa/LoKr adapters (peft's `rank_pattern`, `alpha_pattern`). */
+function lycorisRanks(list: [string, Adapter][]) {
+  const ranks = list.map(
+    ([p, a]) => [p, (a as LohaAdapter | LokrAdapter).rank, (a as LohaAdapter | LokrAdapter).alpha] as const,
+  );
+  const [, r, alpha] = ranks[0]!;
   return {
-    alora_invocation_tokens: null,
-    alpha_pattern: f.alphaPattern,
-    arrow_config: null,
-    auto_mapping: null,
-    base_model_name_or_path: f.baseModelName ?? null,
-    bias: 'none',
-    corda_config: null,
-    ensure_weight_tying: false,
-    eva_config: null,
-    exclude_modules: null,
-    // peft's name for adapting GPT-2's Conv1D, whose weight is stored [in, out].
-    fan_in_fan_out: f.targets.some(([, a]) => a.layer instanceof Conv1D),
-    inference_mode: true,
-    // Always true: saved PiSSA/MiLoRA factors apply to the residual base weight the user saves with
-    // them; "pissa" here would make peft run the SVD again on that residual.
-    init_lora_weights: true,
-    kasa_config: null,
-    layer_replication: null,
-    layers_pattern: null,
-    layers_to_transform: null,
-    loftq_config: {},
-    lora_alpha: f.alpha,
-    lora_bias: false,
-    lora_dropout: f.dropout,
-    lora_ga_config: null,
-    megatron_config: null,
-    megatron_core: 'megatron.core',
-    modules_to_save: f.modulesToSave ? [...f.modulesToSave] : null,
-    monteclora_config: null,
-    peft_type: f.peftType,
-    peft_version: PEFT_FORMAT_VERSION,
-    qalora_group_size: 16,
-    r: f.r,
-    rank_pattern: f.rankPattern,
-    revision: null,
-    target_modules: f.targets.map(([p]) => p),
-    target_parameters: null,
-    task_type: null,
-    trainable_token_indices: null,
-    use_bdlora: null,
-    use_dora: f.useDora,
-    use_qalora: false,
-    use_rslora: f.useRslora,
-    velora_config: null,
+    r,
+    alpha,
+    rankPattern: Object.fromEntries(ranks.filter(([, k]) => k !== r).map(([p, k]) => [p, k])),
+    alphaPattern: Object.fromEntries(ranks.filter(([, , a]) => a !== alpha).map(([p, , a]) => [p, a])),
   };
+}
+
+/**
+ * AdaLoRA's file: one init_r and α for every layer (peft has no pattern for them); with a final
+ * allocation, the pruned triplets are dropped from lora_A/lora_E (rows) and lora_B (columns), and
+ * the kept ones are returned as peft's `rank_pattern` (`<module>.lora_E` → kept flags).
+ * @throws DomainError without the schedule, or when layers differ in rank or α
+ */
+function pruneAdalora(
+  fn: string,
+  list: [string, Adapter][],
+  tensors: Tensors,
+  options: SaveAdapterOptions,
+): Record<string, boolean[]> | null {
+  if (!options.adalora)
+    throw new DomainError(
+      `${fn}: an AdaLoRA file needs its schedule (peft refuses one without total_step): pass { adalora: allocator } or { adalora: { totalStep } }`,
+    );
+  const layers = list as [string, AdaloraAdapter][];
+  const [first] = layers[0]!.slice(1) as [AdaloraAdapter];
+  for (const [path, a] of layers)
+    if (a.rank !== first.rank || a.alpha !== first.alpha)
+      throw new DomainError(
+        `${fn}: peft's AdaLoRA has one init_r and lora_alpha for all layers; ${JSON.stringify(path)} has rank ${a.rank}, α ${a.alpha} (first layer: ${first.rank}, ${first.alpha})`,
+      );
+  const pattern = options.adalora.rankPattern;
+  if (!pattern) return null;
+  const out: Record<string, boolean[]> = {};
+  for (const [path, a] of layers) {
+    const keep = pattern.get(path);
+    if (!keep || keep.length !== a.rank)
+      throw new DomainError(
+        `${fn}: the AdaLoRA rank pattern has no ${a.rank} flags for ${JSON.stringify(path)}`,
+      );
+    out[`${path}.lora_E`] = [...keep];
+    const rows = keep.flatMap((k, i) => (k ? [i] : []));
+    const [outF, inF] = [a.loraB.shape[0]!, a.loraA.shape[1]!];
+    const pick = (src: ArrayLike<number>, width: number) =>
+      Float64Array.from(
+        { length: rows.length * width },
+        (_, k) => src[rows[Math.floor(k / width)]! * width + (k % width)]!,
+      );
+    tensors[`${PREFIX}${path}.lora_A`] = { data: pick(a.loraA.data, inF), shape: [rows.length, inF] };
+    tensors[`${PREFIX}${path}.lora_E`] = { data: pick(a.loraE.data, 1), shape: [rows.length, 1] };
+    tensors[`${PREFIX}${path}.lora_B`] = {
+      data: Float64Array.from(
+        { length: outF * rows.length },
+        (_, k) => a.loraB.data[Math.floor(k / rows.length) * a.rank + rows[k % rows.length]!]!,
+      ),
+      shape: [outF, rows.length],
+    };
+  }
+  return out;
 }
 
 /**
@@ -404,13 +458,14 @@ function saveAsLora(
     rankPattern: pattern,
     r: r0,
     alpha: r0,
-    targets: list,
+    targets: list.map(([p]) => p),
     dropout: 0,
     modulesToSave: config.modulesToSave,
     baseModelName: options.baseModelName,
     peftType: 'LORA',
     useDora: false,
     useRslora: false,
+    fanInFanOut: list.some(([, a]) => a.layer instanceof Conv1D),
   });
   const weights = writeSafetensors(tensors, { dtype: 'F32', metadata: { format: 'pt' } });
   return { config: `${JSON.stringify(json, null, 2)}\n`, weights };
@@ -440,6 +495,16 @@ interface HfConfig {
   trainable_token_indices?: unknown;
   alora_invocation_tokens?: unknown;
   use_qalora?: boolean;
+  // LoHa / LoKr
+  alpha?: number;
+  decompose_both?: boolean;
+  decompose_factor?: number;
+  // VeRA
+  d_initial?: number;
+  projection_prng_key?: number;
+  save_projection?: boolean;
+  // AdaLoRA
+  init_r?: number;
   numts_config?: AdapterConfig;
 }
 
@@ -485,27 +550,82 @@ export function parseAdapterConfig(text: string, numtsText?: string): AdapterCon
     }
     return c;
   }
-  if (hf.peft_type === 'IA3') {
-    if (hf.target_modules === undefined)
-      throw new FormatError(`${fn}: adapter_config.json has no target_modules`);
-    const exclude = hf.exclude_modules;
-    return {
-      method: 'peft-ia3',
-      targetModules: hf.target_modules,
-      feedforwardModules: hf.feedforward_modules ?? [],
-      excludeModules: exclude == null ? undefined : typeof exclude === 'string' ? [exclude] : exclude,
-      modulesToSave: hf.modules_to_save ?? undefined,
-      ...layerOptions(hf),
-    };
-  }
-  if (hf.peft_type !== 'LORA')
+  const types = ['LORA', 'IA3', 'LOHA', 'LOKR', 'VERA', 'ADALORA'];
+  if (!types.includes(hf.peft_type ?? ''))
     throw new FormatError(
-      `${fn}: peft_type ${JSON.stringify(hf.peft_type)} is not supported (LORA, IA3, or a file written by numts)`,
+      `${fn}: peft_type ${JSON.stringify(hf.peft_type)} is not supported (${types.join(', ')}, or a file written by numts)`,
     );
-  if (hf.lora_bias) throw new FormatError(`${fn}: lora_bias = true is not supported`);
-  // Options that change what the adapter computes: refused by name rather than silently dropped.
+  if (hf.target_modules === undefined)
+    throw new FormatError(`${fn}: adapter_config.json has no target_modules`);
+  const exclude = hf.exclude_modules;
+  const targets = {
+    targetModules: hf.target_modules,
+    excludeModules: exclude == null ? undefined : typeof exclude === 'string' ? [exclude] : exclude,
+    modulesToSave: hf.modules_to_save ?? undefined,
+    ...layerOptions(hf),
+  };
+  switch (hf.peft_type) {
+    case 'IA3':
+      return { method: 'peft-ia3', ...targets, feedforwardModules: hf.feedforward_modules ?? [] };
+    case 'LOHA':
+    case 'LOKR':
+      return {
+        method: hf.peft_type === 'LOHA' ? 'loha' : 'lokr',
+        ...targets,
+        rank: hf.r ?? 8,
+        alpha: hf.alpha ?? 8,
+        rankPattern: hf.rank_pattern,
+        alphaPattern: hf.alpha_pattern,
+        ...(hf.peft_type === 'LOKR'
+          ? { lokrDecomposeBoth: hf.decompose_both ?? false, lokrDecomposeFactor: hf.decompose_factor ?? -1 }
+          : {}),
+      };
+    case 'VERA':
+      refuseBias(fn, hf);
+      if (hf.save_projection === false)
+        throw new FormatError(
+          `${fn}: a VeRA file with save_projection = false has no projections; peft regenerates them with torch's generator, which numts does not reproduce (save it with save_projection = true)`,
+        );
+      return {
+        method: 'vera',
+        ...targets,
+        rank: hf.r ?? 256,
+        veraDInitial: hf.d_initial ?? 0.1,
+        projectionPrngKey: hf.projection_prng_key ?? 0,
+      };
+    case 'ADALORA':
+      refuseLoraOptions(fn, hf);
+      return {
+        method: 'adalora',
+        ...targets,
+        rank: hf.init_r ?? 12,
+        alpha: hf.lora_alpha ?? 8,
+        dropout: hf.lora_dropout ?? 0,
+      };
+    default: // LORA
+      refuseLoraOptions(fn, hf);
+      return {
+        method: hf.use_dora ? 'dora' : 'lora',
+        ...targets,
+        rank: hf.r ?? 8,
+        alpha: hf.lora_alpha ?? 8,
+        rankPattern: hf.rank_pattern,
+        alphaPattern: hf.alpha_pattern,
+        useRslora: hf.use_rslora ?? false,
+        dropout: hf.lora_dropout ?? 0,
+      };
+  }
+}
+
+function refuseBias(fn: string, hf: HfConfig): void {
   if (hf.bias !== undefined && hf.bias !== 'none')
     throw new FormatError(`${fn}: bias = ${JSON.stringify(hf.bias)} (trained biases) is not supported`);
+}
+
+/** Options of LoRA-type files that change what the adapter computes: refused by name rather than dropped. */
+function refuseLoraOptions(fn: string, hf: HfConfig): void {
+  if (hf.lora_bias) throw new FormatError(`${fn}: lora_bias = true is not supported`);
+  refuseBias(fn, hf);
   for (const field of [
     'layer_replication',
     'target_parameters',
@@ -515,22 +635,6 @@ export function parseAdapterConfig(text: string, numtsText?: string): AdapterCon
     if (hf[field] != null)
       throw new FormatError(`${fn}: ${field} = ${JSON.stringify(hf[field])} is not supported`);
   if (hf.use_qalora) throw new FormatError(`${fn}: use_qalora = true is not supported`);
-  if (hf.target_modules === undefined)
-    throw new FormatError(`${fn}: adapter_config.json has no target_modules`);
-  const exclude = hf.exclude_modules;
-  return {
-    method: hf.use_dora ? 'dora' : 'lora',
-    targetModules: hf.target_modules,
-    excludeModules: exclude == null ? undefined : typeof exclude === 'string' ? [exclude] : exclude,
-    rank: hf.r ?? 8,
-    alpha: hf.lora_alpha ?? 8,
-    rankPattern: hf.rank_pattern,
-    alphaPattern: hf.alpha_pattern,
-    useRslora: hf.use_rslora ?? false,
-    dropout: hf.lora_dropout ?? 0,
-    modulesToSave: hf.modules_to_save ?? undefined,
-    ...layerOptions(hf),
-  };
 }
 
 /** `layers_to_transform` and `layers_pattern` as lists. */
@@ -538,6 +642,47 @@ function layerOptions(hf: HfConfig): Pick<AdapterConfig, 'layersToTransform' | '
   const list = <T>(v: T | T[] | null | undefined): T[] | undefined =>
     v == null ? undefined : Array.isArray(v) ? v : [v];
   return { layersToTransform: list(hf.layers_to_transform), layersPattern: list(hf.layers_pattern) };
+}
+
+/**
+ * AdaLoRA's `rank_pattern` (`<module>.lora_E` → kept-triplet flags) by module path: peft leaves
+ * the pruned triplets out of lora_A, lora_E (rows) and lora_B (columns). Empty for other files.
+ */
+function adaloraRankPattern(fn: string, configText: string): Map<string, boolean[]> {
+  const hf = JSON.parse(configText) as { peft_type?: string; rank_pattern?: unknown };
+  const out = new Map<string, boolean[]>();
+  if (hf.peft_type !== 'ADALORA' || hf.rank_pattern == null) return out;
+  for (const [k, v] of Object.entries(hf.rank_pattern as Record<string, unknown>)) {
+    if (!Array.isArray(v) || !v.every((b) => typeof b === 'boolean'))
+      throw new FormatError(`${fn}: AdaLoRA rank_pattern[${JSON.stringify(k)}] must be a list of true/false`);
+    out.set(k.replace(/\.lora_E$/, ''), v);
+  }
+  return out;
+}
+
+/** The stored shape of an AdaLoRA tensor whose pruned triplets were left out. */
+function prunedShape(key: string, full: readonly number[], keep: boolean[]): number[] {
+  const k = keep.filter(Boolean).length;
+  return key.endsWith('.lora_B') ? [full[0]!, k] : [k, full[1]!];
+}
+
+/** A pruned AdaLoRA tensor put back at full rank, zeros for the pruned triplets (Λᵢ = 0: exact). */
+function unprune(key: string, stored: ArrayLike<number | bigint>, full: readonly number[], keep: boolean[]) {
+  const kept = keep.flatMap((k, i) => (k ? [i] : []));
+  const out = new Float64Array(full[0]! * full[1]!);
+  if (key.endsWith('.lora_B')) {
+    const [rows, r] = [full[0]!, full[1]!];
+    for (let i = 0; i < rows; i++)
+      kept.forEach((j, c) => {
+        out[i * r + j] = Number(stored[i * kept.length + c]);
+      });
+  } else {
+    const width = full[1]!;
+    kept.forEach((j, c) => {
+      for (let x = 0; x < width; x++) out[j * width + x] = Number(stored[c * width + x]);
+    });
+  }
+  return out;
 }
 
 /** The tensors an adapter expects in the file: key → [target, shape]. */
@@ -556,6 +701,12 @@ function expectedTensors(
     } else {
       for (const [name, p] of a.namedParameters()) out.set(`${PREFIX}${path}.${name}`, p);
     }
+  }
+  const vera = adaptersOf(model).find((e): e is [string, VeraAdapter] => e[1] instanceof VeraAdapter)?.[1];
+  if (vera) {
+    const { a, b, rank, maxIn, maxOut } = vera.projections;
+    out.set(`${VERA_PREFIX}vera_A`, { data: a, shape: [rank, maxIn] });
+    out.set(`${VERA_PREFIX}vera_B`, { data: b, shape: [maxOut, rank] });
   }
   const keep = config.modulesToSave ?? [];
   for (const [name, p] of model.namedParameters()) {
@@ -582,17 +733,20 @@ export function loadAdapter(model: Module, files: AdapterFiles): Map<string, Ada
   try {
     const expected = expectedTensors(model, config);
     const names = new Set(file.names);
+    const pruned = adaloraRankPattern(fn, files.config);
     for (const [key, target] of expected) {
       if (!names.has(key))
         throw new ShapeError(
-          `${fn}: adapter_model.safetensors has no tensor ${JSON.stringify(key)} (expected shape [${target.shape.join(', ')}])`,
+          `${fn}: adapter_model.safetensors has no tensor ${JSON.stringify(key)} (expected shape [${target.shape.join(', ')}])${key.startsWith(`${VERA_PREFIX}vera_`) ? "; a VeRA file carries its shared projections (peft's save_projection = true)" : ''}`,
         );
       const t = file.get(key);
-      if (t.shape.length !== target.shape.length || t.shape.some((d, i) => d !== target.shape[i]))
+      const keep = pruned.get(key.slice(PREFIX.length, key.lastIndexOf('.')));
+      const shape = keep ? prunedShape(key, target.shape, keep) : target.shape;
+      if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
         throw new ShapeError(
-          `${fn}: tensor ${JSON.stringify(key)} has shape [${t.shape.join(', ')}] but the model expects [${target.shape.join(', ')}]`,
+          `${fn}: tensor ${JSON.stringify(key)} has shape [${t.shape.join(', ')}] but the model expects [${shape.join(', ')}]${keep ? ` (rank_pattern keeps ${shape[key.endsWith('.lora_B') ? 1 : 0]} of ${keep.length} triplets)` : ''}`,
         );
-      const values = t.clone().data;
+      const values = keep ? unprune(key, t.clone().data, target.shape, keep) : t.clone().data;
       for (let i = 0; i < values.length; i++)
         if (!Number.isFinite(Number(values[i])))
           throw new NonFiniteError(
@@ -620,6 +774,7 @@ export function loadAdapter(model: Module, files: AdapterFiles): Map<string, Ada
       a.steps = Math.max(a.preLaunchSteps, 0);
       for (const k of [uKey, vKey, iKey]) names.delete(k);
     }
+    for (const [, a] of adaptersOf(model)) if (a instanceof VeraAdapter) a.syncProjections();
     if (names.size > 0)
       throw new ShapeError(
         `${fn}: adapter_model.safetensors has tensors the model's adapters do not use: ${[...names]

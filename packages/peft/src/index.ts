@@ -27,7 +27,7 @@ export { PeftIa3Adapter } from './adapters/peft-ia3.js';
 export { SamParserAdapter } from './adapters/sam-parser.js';
 export { ScalingAdapter, type ScalingMethod } from './adapters/scaling.js';
 export { TriLoraAdapter } from './adapters/trilora.js';
-export { VeraAdapter, type VeraOptions } from './adapters/vera.js';
+export { VeraAdapter, type VeraOptions, VeraProjections } from './adapters/vera.js';
 export {
   type DirectionSelection,
   type SingularSpectrum,

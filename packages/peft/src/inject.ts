@@ -98,6 +98,7 @@ export function createAdapter(
   layer: AdaptedLayer,
   config: AdapterConfig,
   seed: number,
+  shared?: unknown,
 ): Adapter {
   const w = layer.weight.data;
   for (let i = 0; i < w.length; i++)
@@ -121,7 +122,7 @@ export function createAdapter(
       `${fn}: ${refused.method ?? method} adapts ${refused.kinds}; ${JSON.stringify(path)} is ${layer instanceof Embedding ? 'an' : 'a'} ${layerKind(layer)}`,
     );
   if (entry.rankBounded(layer, config)) checkRank(`${fn} (${path})`, layer, rank);
-  return entry.create({ layer, config, path, rank, alpha, seed, common });
+  return entry.create({ layer, config, path, rank, alpha, seed, shared, common });
 }
 
 /**
@@ -150,8 +151,9 @@ export function injectAdapters(model: Module, config: AdapterConfig): Map<string
       throw new DomainError(`${fn}: modulesToSave entry ${JSON.stringify(k)} matches no module`);
   const targets = resolveTargets(fn, model, config);
   const base = config.seed ?? 0;
+  const shared = ADAPTER_METHODS_REGISTRY[config.method].prepare?.(targets, config);
   const created = targets.map(
-    ([path, layer], i) => [path, createAdapter(fn, path, layer, config, base + i)] as const,
+    ([path, layer], i) => [path, createAdapter(fn, path, layer, config, base + i, shared)] as const,
   );
   const out = new Map<string, Adapter>();
   // The trainability from before the first adapters (a named adapter added later keeps it).

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { FormatError, gemm, Matrix, transpose } from '@numts/core';
+import { DomainError, FormatError, gemm, Matrix, transpose } from '@numts/core';
 import { SafetensorsFile } from '@numts/io';
+import { Linear, Module, type Variable } from '@numts/nn';
 import {
   type SingularSpectrum,
   singularSpectrum,
@@ -14,14 +15,18 @@ import {
   taskSpecificDirections,
 } from './analysis.js';
 import { patternValue, suffixMatch } from './config.js';
-import { type AdapterFiles, parseAdapterConfig } from './hf-format.js';
+import { type AdapterFiles, loadAdapter, parseAdapterConfig } from './hf-format.js';
 
 /** What {@link inspectAdapter} reports for one module. */
 export interface ModuleInspection {
   /** Module path (without `base_model.model.`). */
   path: string;
-  /** `'lora'` (factors A, B; DoRA adds a magnitude) or `'ia3'` (a scaling vector, no factors). */
-  kind: 'lora' | 'ia3';
+  /**
+   * `'lora'` (factors A, B; DoRA adds a magnitude), `'ia3'` (a scaling vector, no factors), or
+   * the method of a file whose ΔW is not B·A on disk (`'loha'`, `'lokr'`, `'vera'`, `'adalora'`:
+   * ΔW is computed by the method; ‖A‖ and ‖B‖ are AdaLoRA's Q and P, else 0).
+   */
+  kind: 'lora' | 'ia3' | 'loha' | 'lokr' | 'vera' | 'adalora';
   /** DoRA's learned magnitude m (one per output), when the file has `lora_magnitude_vector`. */
   magnitude?: Float64Array | undefined;
   /**
@@ -30,9 +35,9 @@ export interface ModuleInspection {
    * is given, else they are 0.
    */
   ia3?: { values: Float64Array; scales: 'input' | 'output' } | undefined;
-  /** Rank r of the saved factors. */
+  /** Rank r of the saved factors (the method's r for LoHa, LoKr, VeRA and AdaLoRA's init_r). */
   rank: number;
-  /** Scale s applied to B·A (α/r or α/√r). */
+  /** Scale s applied to B·A (α/r or α/√r; LoHa, LoKr: α/r; AdaLoRA: α/(r + 10⁻⁵); VeRA: 1). */
   scaling: number;
   /** Shape of ΔW as [out, in] (conv kernels flattened to in·kh·kw; embeddings [count, dim]). */
   shape: [number, number];
@@ -68,6 +73,7 @@ function frob(a: ArrayLike<number>): number {
  * reports every module. The base weight of module `p` is looked up as `p.weight`, or any key
  * ending in `.p.weight`.
  * @throws FormatError for unreadable files or a module with only one of its two factors
+ * @throws DomainError for a VeRA file without `options.baseWeights` (its layers' input sizes)
  */
 export function inspectAdapter(files: AdapterFiles, options: InspectOptions = {}): ModuleInspection[] {
   const fn = 'inspectAdapter';
@@ -81,6 +87,13 @@ export function inspectAdapter(files: AdapterFiles, options: InspectOptions = {}
   };
   const file = SafetensorsFile.parse(files.weights);
   if (raw.peft_type === 'IA3') return inspectIa3(file, config.feedforwardModules ?? [], options);
+  if (
+    config.method === 'loha' ||
+    config.method === 'lokr' ||
+    config.method === 'vera' ||
+    config.method === 'adalora'
+  )
+    return inspectThroughLayers(fn, files, config.method, file, options);
   const modules = new Map<string, { a?: string; b?: string }>();
   for (const name of file.names) {
     const m =
@@ -204,6 +217,122 @@ function inspectIa3(
       item.rank = item.spectrum.values.filter((v) => v > 1e-12 * (item.spectrum.values[0] ?? 0)).length;
     }
     out.push(item);
+  }
+  return out;
+}
+
+/** The adapter parameters of each method as stored (after `base_model.model.<module>.`). */
+const METHOD_PARAMS: Record<'loha' | 'lokr' | 'vera' | 'adalora', RegExp> = {
+  loha: /^hada_w[12]_[ab]$/,
+  lokr: /^lokr_w[12](_[ab])?$/,
+  vera: /^vera_lambda_[bd]$/,
+  adalora: /^lora_[AEB]$/,
+};
+
+/** A module that only holds children (the stand-in model's inner nodes). */
+class Container extends Module {
+  forward(x: Variable): Variable {
+    return x;
+  }
+  /** Adds (or returns the existing) child `name`. */
+  at<M extends Module>(name: string, make: () => M): M {
+    return (this.namedModules().find(([p]) => p === name)?.[1] as M | undefined) ?? this.child(name, make());
+  }
+}
+
+/**
+ * [out, in] of the layer a module's adapter was made for: from the base weights when given, else
+ * from the stored factors (VeRA's λ vectors do not record the input size).
+ */
+function layerShape(
+  fn: string,
+  method: keyof typeof METHOD_PARAMS,
+  path: string,
+  file: SafetensorsFile,
+  options: InspectOptions,
+): [number, number] {
+  const base = options.baseWeights;
+  const key = base && Object.keys(base).find((k) => suffixMatch(k, `${path}.weight`));
+  if (key && base![key]!.shape.length === 2) return [base![key]!.shape[0]!, base![key]!.shape[1]!];
+  const shape = (param: string) => file.entries.get(`base_model.model.${path}.${param}`)?.shape;
+  // [rows of `a`, columns of `b`], or the shape of `full` when the file has it.
+  const dims = (a: string, b: string, full?: string): [number, number] => {
+    const f = full === undefined ? undefined : shape(full);
+    return f ? [f[0]!, f[1]!] : [shape(a)![0]!, shape(b)![1]!];
+  };
+  if (method === 'loha') return dims('hada_w1_a', 'hada_w1_b');
+  if (method === 'adalora') return dims('lora_B', 'lora_A');
+  if (method === 'lokr') {
+    const [o1, i1] = dims('lokr_w1_a', 'lokr_w1_b', 'lokr_w1');
+    const [o2, i2] = dims('lokr_w2_a', 'lokr_w2_b', 'lokr_w2');
+    return [o1 * o2, i1 * i2];
+  }
+  throw new DomainError(
+    `${fn}: a VeRA file does not record the input size of ${JSON.stringify(path)}; pass the base weights (numts peft inspect --base)`,
+  );
+}
+
+/**
+ * LoHa, LoKr, VeRA and AdaLoRA files: the adapters are attached to stand-in Linear layers of the
+ * right shapes (holding the base weights when given), loaded, and ΔW is taken from them.
+ */
+function inspectThroughLayers(
+  fn: string,
+  files: AdapterFiles,
+  method: keyof typeof METHOD_PARAMS,
+  file: SafetensorsFile,
+  options: InspectOptions,
+): ModuleInspection[] {
+  const paths = new Set<string>();
+  for (const name of file.names) {
+    const m = /^base_model\.model\.(.+)\.([^.]+)$/.exec(name);
+    if (m && METHOD_PARAMS[method].test(m[2]!)) paths.add(m[1]!);
+  }
+  const root = new Container();
+  const layers = new Map<string, Linear>();
+  for (const path of paths) {
+    const [out, inn] = layerShape(fn, method, path, file, options);
+    const parts = path.split('.');
+    let node = root;
+    for (const part of parts.slice(0, -1)) node = node.at(part, () => new Container());
+    layers.set(
+      path,
+      node.at(parts.at(-1)!, () => new Linear(inn, out, { bias: false })),
+    );
+  }
+  const base = options.baseWeights;
+  for (const [path, layer] of layers) {
+    const w = baseMatrix(fn, options, path, layer.outFeatures, layer.inFeatures, false);
+    layer.weight.data.set(w ? w.clone().data : new Float64Array(layer.weight.size));
+  }
+  const adapters = loadAdapter(root, files);
+  const out: ModuleInspection[] = [];
+  for (const [path, a] of adapters) {
+    const layer = layers.get(path)!;
+    const delta = new Matrix(layer.outFeatures, layer.inFeatures, a.deltaWeight());
+    const factors = a.lowRankFactors();
+    const wm = base ? baseMatrix(fn, options, path, delta.rows, delta.cols, false) : undefined;
+    const { rank, scaling } = a as unknown as { rank: number; scaling?: number };
+    out.push({
+      path,
+      kind: method,
+      rank,
+      scaling: scaling ?? 1,
+      shape: [delta.rows, delta.cols],
+      normA: factors ? frob(factors.down.data) : 0,
+      normB: factors ? frob(factors.up.data) : 0,
+      normDelta: frob(delta.clone().data),
+      spectrum: singularSpectrum(delta),
+      ...(wm
+        ? {
+            directions: taskSpecificDirections(
+              wm,
+              delta.clone(),
+              Math.min(options.directions ?? 8, delta.rows, delta.cols),
+            ),
+          }
+        : {}),
+    });
   }
   return out;
 }

@@ -20,7 +20,7 @@ import { PeftIa3Adapter } from './adapters/peft-ia3.js';
 import { SamParserAdapter } from './adapters/sam-parser.js';
 import { ScalingAdapter } from './adapters/scaling.js';
 import { TriLoraAdapter } from './adapters/trilora.js';
-import { VeraAdapter } from './adapters/vera.js';
+import { VeraAdapter, VeraProjections } from './adapters/vera.js';
 import { type AdapterConfig, suffixMatch } from './config.js';
 
 /** What a method's factory gets for one layer (rank and α already resolved from the patterns). */
@@ -31,6 +31,8 @@ export interface AdapterContext {
   rank: number;
   alpha: number;
   seed: number;
+  /** What the method's `prepare` made for the whole injection (VeRA: the shared projections). */
+  shared: unknown;
   /** The LoRA-family options: rank, α, rsLoRA, dropout, seed. */
   common: {
     rank: number;
@@ -54,6 +56,8 @@ export interface AdapterMethodEntry {
   /** Whether config.rank must lie in [1, min(in, out)] for this layer. */
   rankBounded(layer: AdaptedLayer, config: AdapterConfig): boolean;
   create(context: AdapterContext): Adapter;
+  /** State shared by the adapters of one injection, made once from all its targets. */
+  prepare?(targets: readonly [string, AdaptedLayer][], config: AdapterConfig): unknown;
 }
 
 const LINEAR_ONLY = { kinds: 'Linear layers only' };
@@ -162,15 +166,26 @@ export const ADAPTER_METHODS_REGISTRY: Readonly<Record<AdapterMethod, AdapterMet
       }),
     never,
   ),
-  vera: dense(
-    ({ layer, config, rank }) =>
-      new VeraAdapter(layer, {
-        rank,
-        dInitial: config.veraDInitial,
-        projectionSeed: config.projectionPrngKey,
-      }),
-    never,
-  ),
+  vera: {
+    ...dense(
+      ({ layer, config, rank, shared }) =>
+        new VeraAdapter(layer, {
+          rank,
+          dInitial: config.veraDInitial,
+          projections: shared as VeraProjections | undefined,
+        }),
+      never,
+    ),
+    // One pair of projections for the model, sized for its largest adapted Linear layer (as peft).
+    prepare: (targets, config) => {
+      const shapes = targets.flatMap(([, l]) =>
+        l instanceof Linear ? [[l.outFeatures, l.inFeatures] as [number, number]] : [],
+      );
+      return shapes.length > 0
+        ? VeraProjections.forLayers(config.rank ?? 8, shapes, config.projectionPrngKey ?? 0)
+        : undefined;
+    },
+  },
   'peft-ia3': dense(
     ({ layer, config, path }) =>
       new PeftIa3Adapter(

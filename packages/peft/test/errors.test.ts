@@ -147,7 +147,7 @@ describe('bad input gives a clear error', () => {
       loadAdapter(mlp(), { config: '{"peft_type": "PREFIX_TUNING"}', weights: files.weights }),
     ).toThrow(
       new FormatError(
-        'parseAdapterConfig: peft_type "PREFIX_TUNING" is not supported (LORA, IA3, or a file written by numts)',
+        'parseAdapterConfig: peft_type "PREFIX_TUNING" is not supported (LORA, IA3, LOHA, LOKR, VERA, ADALORA, or a file written by numts)',
       ),
     );
     expect(() => parseAdapterConfig('not json')).toThrow(/adapter_config.json is not valid JSON/);

@@ -86,13 +86,17 @@ describe('VeRA', () => {
     injectAdapters(model, { method: 'vera', targetModules: ['fc1', 'fc2'], rank: 4, projectionPrngKey: 9 });
     const fc1 = adaptersOf(model)[0]![1] as VeraAdapter;
     const fc2 = adaptersOf(model)[1]![1] as VeraAdapter;
-    // fc1: A is 4×6 (scaled by 1/√6), B 8×4; fc2: A is 4×8 (scaled by 1/√8), B 8×4 (both 1/√4).
+    // As peft: A is r × max in (4×8, U(±1/√8)), B max out × r (8×4, U(±1/√4)); fc1 (6→8) takes
+    // A's first 6 columns, fc2 (8→8) all of it, both all of B — the same numbers, not rescaled.
+    const shared = fc1.projections;
+    expect(fc2.projections).toBe(shared);
+    expect([shared.rank, shared.maxOut, shared.maxIn]).toEqual([4, 8, 8]);
     for (let k = 0; k < 4; k++)
       for (let j = 0; j < 6; j++)
-        expect(fc2.projectionA.data[k * 8 + j]! * Math.sqrt(8)).toBeCloseTo(
-          fc1.projectionA.data[k * 6 + j]! * Math.sqrt(6),
-          5,
-        );
+        expect(fc1.projectionA.data[k * 6 + j]).toBe(fc2.projectionA.data[k * 8 + j]);
+    expect(Math.max(...shared.a.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(8));
+    expect(Math.max(...shared.a.map(Math.abs))).toBeGreaterThan(0.8 / Math.sqrt(8));
+    expect(Math.max(...shared.b.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(4));
     expect(Array.from(fc2.projectionB.data)).toEqual(Array.from(fc1.projectionB.data));
     const other = new TinyMlp(6, 8, 3, 2);
     injectAdapters(other, { method: 'vera', targetModules: ['fc1'], rank: 4, projectionPrngKey: 10 });
@@ -100,12 +104,12 @@ describe('VeRA', () => {
     expect(relErr(a.projectionA.data, fc1.projectionA.data)).toBeGreaterThan(0.1);
   });
 
-  it('saved and loaded by numts: the projections come back from the seed, outputs equal', () => {
+  it('saved and loaded by numts: the projections travel in the file, outputs equal', () => {
     const model = new TinyMlp(6, 8, 3, 2);
     injectAdapters(model, { method: 'vera', targetModules: ['fc1', 'fc2'], rank: 8, projectionPrngKey: 5 });
     perturbAdapters(model, 6, 0.5);
     const files = saveAdapter(model);
-    expect(JSON.parse(files.config).peft_type).toBe('NUMTS_VERA');
+    expect(JSON.parse(files.config).peft_type).toBe('VERA');
     const copy = new TinyMlp(6, 8, 3, 2);
     loadAdapter(copy, files);
     const [, a] = adaptersOf(model)[1]!;

@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DomainError } from '@numts/core';
 import { readSafetensors } from '@numts/io';
 import { vitKeyFromCheckpoint } from '@numts/models';
 import { inspectAdapter, type ModuleInspection } from '@numts/peft';
@@ -78,6 +79,9 @@ export function peftInspect(
     try {
       return [name, inspectAdapter(readAdapterDir(path), { baseWeights, directions: s })];
     } catch (e) {
+      // Only a VeRA adapter without --base: its files do not record the layers' input sizes.
+      if (e instanceof DomainError && !baseWeights)
+        throw new CliError(`${path}: ${e.message}`, EXIT_USAGE, 'add --base <base model .safetensors>');
       throw asInputError(e, path);
     }
   });

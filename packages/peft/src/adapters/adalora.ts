@@ -35,6 +35,8 @@ export class AdaloraAdapter extends Adapter {
   readonly loraB: Variable;
   /** The initial rank r (peft's `init_r` and `ranknum`). */
   readonly rank: number;
+  /** α (peft's `lora_alpha` / `alpha`). */
+  readonly alpha: number;
   /** α/(r + 10⁻⁵), as peft's `scaling / (ranknum + 1e-5)`. */
   readonly scaling: number;
 
@@ -42,7 +44,8 @@ export class AdaloraAdapter extends Adapter {
     const [out, inn] = checkDenseLowRank('adalora', layer, options);
     super(layer);
     this.rank = options.rank;
-    this.scaling = (options.alpha ?? this.rank) / (this.rank + 1e-5);
+    this.alpha = options.alpha ?? this.rank;
+    this.scaling = this.alpha / (this.rank + 1e-5);
     const rng = new Rng(options.seed ?? 0);
     this.loraA = this.param('lora_A', normalVar(rng, [this.rank, inn], 0.02));
     this.loraE = this.param('lora_E', filled([this.rank, 1], 0));

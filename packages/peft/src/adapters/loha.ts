@@ -25,6 +25,8 @@ export interface LohaOptions {
 export class LohaAdapter extends Adapter {
   readonly method = 'loha';
   readonly rank: number;
+  /** α (peft's `lora_alpha` / `alpha`). */
+  readonly alpha: number;
   /** s = α/r. */
   readonly scaling: number;
   readonly w1a: Variable;
@@ -39,7 +41,8 @@ export class LohaAdapter extends Adapter {
     const r = options.rank;
     const rng = new Rng(options.seed ?? 0);
     this.rank = r;
-    this.scaling = (options.alpha ?? r) / r;
+    this.alpha = options.alpha ?? r;
+    this.scaling = this.alpha / r;
     this.#shape = [out, inn];
     this.w1a = this.param('hada_w1_a', kaimingUniform(rng, [out, r], r));
     this.w1b = this.param('hada_w1_b', kaimingUniform(rng, [r, inn], inn));

@@ -54,6 +54,8 @@ type Factor = { full: Variable } | { a: Variable; b: Variable };
 export class LokrAdapter extends Adapter {
   readonly method = 'lokr';
   readonly rank: number;
+  /** α (peft's `lora_alpha` / `alpha`). */
+  readonly alpha: number;
   /** s = α/r. */
   readonly scaling: number;
   /** [[out_l, out_k], [in_m, in_n]]. */
@@ -75,7 +77,8 @@ export class LokrAdapter extends Adapter {
       [inM, inN],
     ];
     this.rank = r;
-    this.scaling = (options.alpha ?? r) / r;
+    this.alpha = options.alpha ?? r;
+    this.scaling = this.alpha / r;
     const useW1 = !((options.decomposeBoth ?? false) && r < Math.max(outL, inM) / 2);
     const useW2 = !(r < Math.max(outK, inN) / 2);
     this.#w1 = useW1

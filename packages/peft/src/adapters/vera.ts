@@ -5,20 +5,47 @@
  * λ_d ∈ Rʳ (initialised to d_initial, default 0.1) and λ_b ∈ R^out (initialised to 0: a no-op).
  * r + out parameters per layer, whatever r.
  *
- * The shared projections are U(−1, 1) matrices generated entry by entry from `projectionSeed` (row i
- * of A from a stream of its own, and likewise for B), so every layer's slice is the top-left corner
- * of the same matrices, whatever the layer sizes — the sharing of peft. A layer scales its slice of
- * A by 1/√in and of B by 1/√r (Kaiming-uniform with the layer's own fan_in; peft uses the largest
- * adapted layer's). Torch's generator is not reproduced, so the projections differ from peft's for
- * the same `projection_prng_key`, and files are written with numts' type `NUMTS_VERA` (the
- * projections are not stored: they are regenerated from the seed).
+ * As in peft, the shared projections are sized for the largest adapted layer — A is r × max in,
+ * B is max out × r, Kaiming-uniform (U(±1/√max in) and U(±1/√r)) — and every layer uses their
+ * top-left corner. They are generated entry by entry from `projectionSeed` (row i from a stream
+ * of its own); torch's generator is not reproduced, so they differ from peft's for the same
+ * `projection_prng_key`, which is why files carry them (peft's `save_projection: true`).
  *
  * @module
  */
-import { assertIntegerInRange, assertPositive, Rng } from '@numts/core';
+import { assertIntegerInRange, assertPositive, Rng, ShapeError } from '@numts/core';
 import { add, linear, mul, type Variable } from '@numts/nn';
 import { type AdaptedLayer, Adapter, denseShape } from '../adapter.js';
 import { constant, filled, matmulRaw } from '../init.js';
+
+/** The projections shared by the VeRA adapters of one model (peft's `vera_A`, `vera_B`). */
+export class VeraProjections {
+  /** A: rank × maxIn, row-major. */
+  readonly a: Float64Array;
+  /** B: maxOut × rank, row-major. */
+  readonly b: Float64Array;
+
+  constructor(
+    readonly rank: number,
+    readonly maxIn: number,
+    readonly maxOut: number,
+    seed = 0,
+  ) {
+    this.a = new Float64Array(rank * maxIn);
+    for (let i = 0; i < rank; i++)
+      this.a.set(projectionRow(seed, 0, i, maxIn, 1 / Math.sqrt(maxIn)), i * maxIn);
+    this.b = new Float64Array(maxOut * rank);
+    for (let i = 0; i < maxOut; i++)
+      this.b.set(projectionRow(seed, 1, i, rank, 1 / Math.sqrt(rank)), i * rank);
+  }
+
+  /** The projections for a set of [out, in] layer shapes (peft's `_find_dim`: the largest of each). */
+  static forLayers(rank: number, shapes: readonly [number, number][], seed = 0): VeraProjections {
+    const maxOut = Math.max(...shapes.map(([o]) => o));
+    const maxIn = Math.max(...shapes.map(([, i]) => i));
+    return new VeraProjections(rank, maxIn, maxOut, seed);
+  }
+}
 
 /** Options of {@link VeraAdapter}. */
 export interface VeraOptions {
@@ -26,7 +53,12 @@ export interface VeraOptions {
   rank: number;
   /** Initial value of λ_d (default 0.1). */
   dInitial?: number | undefined;
-  /** Seed of the shared projections (default 0; the same for every layer of a model). */
+  /**
+   * The model's shared projections (default: ones sized for this layer alone, from
+   * `projectionSeed`). `injectAdapters` passes one object to every layer it adapts.
+   */
+  projections?: VeraProjections | undefined;
+  /** Seed of the projections when `projections` is not given (default 0). */
   projectionSeed?: number | undefined;
 }
 
@@ -47,6 +79,8 @@ export class VeraAdapter extends Adapter {
   readonly lambdaB: Variable;
   /** λ_d ∈ Rʳ (trainable). */
   readonly lambdaD: Variable;
+  /** The shared projections this layer slices. */
+  readonly projections: VeraProjections;
   /** The frozen slice A (r×in) of the shared projection. */
   readonly projectionA: Variable;
   /** The frozen slice B (out×r) of the shared projection. */
@@ -57,18 +91,29 @@ export class VeraAdapter extends Adapter {
     assertIntegerInRange('vera', 'rank', options.rank, 1, 1 << 20);
     const dInitial = options.dInitial ?? 0.1;
     assertPositive('vera', 'dInitial', dInitial, { allowZero: true });
-    super(layer);
     const r = options.rank;
-    const seed = options.projectionSeed ?? 0;
+    const shared = options.projections ?? new VeraProjections(r, inn, out, options.projectionSeed ?? 0);
+    if (shared.rank !== r || shared.maxIn < inn || shared.maxOut < out)
+      throw new ShapeError(
+        `vera: the shared projections (rank ${shared.rank}, ${shared.maxOut} × ${shared.maxIn}) do not cover a rank-${r} layer of ${out} × ${inn}`,
+      );
+    super(layer);
     this.rank = r;
-    const a = new Float64Array(r * inn);
-    for (let i = 0; i < r; i++) a.set(projectionRow(seed, 0, i, inn, 1 / Math.sqrt(inn)), i * inn);
-    const b = new Float64Array(out * r);
-    for (let i = 0; i < out; i++) b.set(projectionRow(seed, 1, i, r, 1 / Math.sqrt(r)), i * r);
-    this.projectionA = constant(a, [r, inn]);
-    this.projectionB = constant(b, [out, r]);
+    this.projections = shared;
+    this.projectionA = constant(new Float64Array(r * inn), [r, inn]);
+    this.projectionB = constant(new Float64Array(out * r), [out, r]);
+    this.syncProjections();
     this.lambdaB = this.param('vera_lambda_b', filled([out], 0));
     this.lambdaD = this.param('vera_lambda_d', filled([r], dInitial));
+  }
+
+  /** Copies this layer's corner of the shared projections (after they were overwritten, e.g. by a load). */
+  syncProjections(): void {
+    const [out, inn] = denseShape('vera', this.layer);
+    const { a, b, maxIn } = this.projections;
+    for (let i = 0; i < this.rank; i++)
+      this.projectionA.data.set(a.subarray(i * maxIn, i * maxIn + inn), i * inn);
+    this.projectionB.data.set(b.subarray(0, out * this.rank));
   }
 
   protected adaptedForward(x: Variable): Variable {
