@@ -3,12 +3,13 @@
  *
  * @module
  */
-import { DomainError, Matrix, transpose } from '@numts/core';
+import { DomainError, gemm, Matrix, transpose } from '@numts/core';
 import { workingCopy } from './internal/input.js';
 import { powerOfTwoScale, scaleInPlace } from './internal/scaling.js';
 import { shiftedReflectorsTransposed } from './internal/shifted-reflectors.js';
 import { applyRowSigns, largestEntrySigns } from './internal/signs.js';
 import { tridiagonalize, tridiagonalQl } from './internal/tridiagonal.js';
+import { tridiagonalDivideConquer } from './internal/tridiagonal-dc.js';
 
 /** What {@link eigh} returns. */
 export interface EighResult {
@@ -24,16 +25,24 @@ export interface EighOptions {
   vectors?: boolean;
   /** Which triangle of A to read: `'lower'` (default, as numpy) or `'upper'`; the other is ignored. */
   uplo?: 'lower' | 'upper';
+  /**
+   * The tridiagonal eigensolver: `'divide-and-conquer'` (LAPACK's dstedc; most of its work is one
+   * matrix product per merge), `'ql'` (the implicit QL iteration, EISPACK's tql2), or `'auto'`
+   * (default: divide and conquer when vectors are wanted and n > 32, else QL).
+   */
+  method?: 'auto' | 'divide-and-conquer' | 'ql';
 }
 
 /**
  * Eigenvalues and eigenvectors of a real symmetric matrix: Householder tridiagonalization, then
- * the implicit QL iteration with shifts (EISPACK tql2) with the rotations applied to contiguous
- * rows. Eigenvalues ascend; each eigenvector is signed so that its entry of largest magnitude is
+ * divide and conquer on the tridiagonal matrix (Cuppen's method with LAPACK's deflation and the
+ * Gu–Eisenstat eigenvectors; see `method`) or the implicit QL iteration with shifts (EISPACK
+ * tql2). Eigenvalues ascend; each eigenvector is signed so that its entry of largest magnitude is
  * positive.
  *
  * Accuracy: backward stable; |λᵢ − λ̂ᵢ| ≲ p(n)·ε·‖A‖₂ and ‖VᵀV − I‖ ≲ p(n)·ε (check with
- * {@link verifyEigh}). Cost: ≈ 2n³ (reduction, full storage) + 4n³/3 (Q) + ≈ 6n³ (rotations) flops.
+ * {@link verifyEigh}). Cost: ≈ 2n³ (reduction, full storage) + 4n³/3 (Q) + about 2n³ for divide
+ * and conquer and the back-transformation, mostly in matrix products (≈ 6n³ in rotations for QL).
  *
  * @throws ShapeError when A is not square
  * @throws NonFiniteError when A holds NaN or ±Infinity
@@ -50,6 +59,11 @@ export function eigh(a: Matrix, options: EighOptions = {}): EighResult {
   if (uplo !== 'lower' && uplo !== 'upper') {
     throw new DomainError(`eigh: uplo must be "lower" or "upper" (got ${JSON.stringify(uplo)})`);
   }
+  const method = options.method ?? 'auto';
+  if (method !== 'auto' && method !== 'divide-and-conquer' && method !== 'ql')
+    throw new DomainError(
+      `eigh: method must be "auto", "divide-and-conquer" or "ql" (got ${JSON.stringify(method)})`,
+    );
   const w = workingCopy('eigh', 'a', a, { square: true });
   const n = w.rows;
   const d0 = w.data;
@@ -64,15 +78,24 @@ export function eigh(a: Matrix, options: EighOptions = {}): EighResult {
   scaleInPlace(d0, s);
   const { d, e, tau } = tridiagonalize(d0, n);
   const zt = wantVectors ? shiftedReflectorsTransposed(d0, n, tau) : null;
-  tridiagonalQl(d, e, zt ? zt.data : null, n);
-  // Sort ascending, carrying the vector rows along.
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]! || x - y);
-  const values = Float64Array.from(order, (i) => d[i]! / s);
-  if (!zt) return { values };
-  const sorted = new Matrix(n, n);
-  order.forEach((src, dst) => {
-    sorted.data.set(zt.data.subarray(src * n, src * n + n), dst * n);
-  });
-  applyRowSigns(sorted.data, n, largestEntrySigns(sorted.data, n, n));
-  return { values, vectors: transpose(sorted) };
+  let rows: Matrix | null = null; // eigenvectors as rows, ascending
+  if (zt && (method === 'divide-and-conquer' || (method === 'auto' && n > 32))) {
+    // T = Q_T·Λ·Q_Tᵀ with d ascending; the eigenvectors of A are Q_H·Q_T, as rows Q_Tᵀ·Q_Hᵀ.
+    const qT = tridiagonalDivideConquer(d, e);
+    rows = gemm(new Matrix(n, n, qT), zt, { transA: true });
+  } else {
+    tridiagonalQl(d, e, zt ? zt.data : null, n);
+    // Sort ascending, carrying the vector rows along.
+    const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]! || x - y);
+    d.set(Float64Array.from(order, (i) => d[i]!));
+    if (zt) {
+      rows = new Matrix(n, n);
+      for (const [dst, src] of order.entries())
+        rows.data.set(zt.data.subarray(src * n, src * n + n), dst * n);
+    }
+  }
+  const values = Float64Array.from(d, (v) => v / s);
+  if (!rows) return { values };
+  applyRowSigns(rows.data, n, largestEntrySigns(rows.data, n, n));
+  return { values, vectors: transpose(rows) };
 }

@@ -5,16 +5,24 @@
  *
  * @module
  */
-import { ConvergenceError } from '@numts/core';
+import { ConvergenceError, gemm, Matrix } from '@numts/core';
 import { hypot2, makeReflector } from './householder.js';
 import { EPS } from './input.js';
 import { rowDots, subtractOuter2 } from './level2.js';
 import { RotationSequence } from './rotations.js';
 
+/** Panel width of the blocked reduction (LAPACK's dsytrd/dlatrd). */
+const TRIDIAGONAL_BLOCK = 32;
+
 /**
  * Reduces the symmetric contiguous n×n array `a` (both triangles valid) in place. Returns the
  * diagonal d, the off-diagonal e (e[i] = T(i, i+1), length n with e[n−1] = 0) and τ; the reflector
  * vectors are left in the rows of `a` (v_k = (1, a[k, k+2..n−1]) acting on indices k+1..n−1).
+ *
+ * Blocked as LAPACK's dsytrd: for a panel of {@link TRIDIAGONAL_BLOCK} columns the reflectors are
+ * made from rows brought up to date on the fly (dlatrd), and the trailing matrix takes the panel's
+ * transformations at once, A ← A − V·Wᵀ − W·Vᵀ, as two matrix products; the last columns are
+ * reduced one at a time.
  */
 export function tridiagonalize(
   a: Float64Array,
@@ -23,8 +31,109 @@ export function tridiagonalize(
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const tau = new Float64Array(Math.max(0, n - 1));
+  const nb = TRIDIAGONAL_BLOCK;
+  let k0 = 0;
+  if (n > 3 * nb) {
+    const v = new Float64Array(n * nb);
+    const w = new Float64Array(n * nb);
+    const p = new Float64Array(n);
+    for (; n - k0 > 3 * nb; k0 += nb) {
+      v.fill(0);
+      w.fill(0);
+      reducePanel(a, n, k0, nb, d, e, tau, v, w, p);
+      // Trailing block A(s.., s..) −= V·Wᵀ + W·Vᵀ, s = k0 + nb.
+      const s0 = k0 + nb;
+      const t = n - s0;
+      const view = Matrix.view(t, t, a, s0 * n + s0, n, 1);
+      const vt = new Matrix(t, nb, v.subarray(s0 * nb, n * nb));
+      const wt = new Matrix(t, nb, w.subarray(s0 * nb, n * nb));
+      gemm(vt, wt, { transB: true, alpha: -1, beta: 1, c: view });
+      gemm(wt, vt, { transB: true, alpha: -1, beta: 1, c: view });
+    }
+  }
+  reduceUnblocked(a, n, k0, d, e, tau);
+  return { d, e, tau };
+}
+
+/**
+ * Reduces columns k0..k0+nb−1 (dlatrd, lower): row j is first brought up to date with the panel's
+ * earlier reflectors, its reflector v_j is made, and w_j = τ·(A − V·Wᵀ − W·Vᵀ)·v_j − ½τ²(…)·v_j
+ * is computed against the trailing matrix as it was at the panel's start. V and W (n×nb,
+ * row-major, indexed by global row) receive the panel's vectors.
+ */
+function reducePanel(
+  a: Float64Array,
+  n: number,
+  k0: number,
+  nb: number,
+  d: Float64Array,
+  e: Float64Array,
+  tau: Float64Array,
+  v: Float64Array,
+  w: Float64Array,
+  p: Float64Array,
+): void {
+  const y1 = new Float64Array(nb);
+  const y2 = new Float64Array(nb);
+  for (let i = 0; i < nb; i++) {
+    const j = k0 + i;
+    const rj = j * n;
+    // Row j (columns ≥ j) −= V(c, 0:i)·W(j, 0:i) + W(c, 0:i)·V(j, 0:i).
+    for (let c = j; c < n; c++) {
+      let sum = 0;
+      for (let q = 0; q < i; q++) sum += v[c * nb + q]! * w[j * nb + q]! + w[c * nb + q]! * v[j * nb + q]!;
+      a[rj + c] = a[rj + c]! - sum;
+    }
+    d[j] = a[rj + j]!;
+    const s = n - j - 1;
+    const { beta, tau: t } = makeReflector(a[rj + j + 1]!, s, a, rj + j + 2, 1);
+    e[j] = beta;
+    tau[j] = t;
+    const v0 = rj + j + 1;
+    const alpha0 = a[v0]!;
+    a[v0] = 1;
+    for (let c = 0; c < s; c++) v[(j + 1 + c) * nb + i] = a[v0 + c]!;
+    if (t !== 0) {
+      // p = A22·v with A22 = A(j+1.., j+1..) as at the panel's start (rows > j are not updated yet).
+      rowDots(s, s, a, (j + 1) * n + j + 1, n, a, v0, p);
+      // y1 = W(:, 0:i)ᵀ·v, y2 = V(:, 0:i)ᵀ·v over rows j+1..
+      y1.fill(0, 0, i);
+      y2.fill(0, 0, i);
+      for (let c = 0; c < s; c++) {
+        const vc = a[v0 + c]!;
+        const row = (j + 1 + c) * nb;
+        for (let q = 0; q < i; q++) {
+          y1[q] = y1[q]! + w[row + q]! * vc;
+          y2[q] = y2[q]! + v[row + q]! * vc;
+        }
+      }
+      let pv = 0;
+      for (let c = 0; c < s; c++) {
+        const row = (j + 1 + c) * nb;
+        let corr = 0;
+        for (let q = 0; q < i; q++) corr += v[row + q]! * y1[q]! + w[row + q]! * y2[q]!;
+        const pc = t * (p[c]! - corr);
+        p[c] = pc;
+        pv += pc * a[v0 + c]!;
+      }
+      const alpha = -0.5 * t * pv;
+      for (let c = 0; c < s; c++) w[(j + 1 + c) * nb + i] = p[c]! + alpha * a[v0 + c]!;
+    }
+    a[v0] = alpha0;
+  }
+}
+
+/** The unblocked reduction (dsytd2) of columns k0..n−2, updating the trailing matrix after each. */
+function reduceUnblocked(
+  a: Float64Array,
+  n: number,
+  k0: number,
+  d: Float64Array,
+  e: Float64Array,
+  tau: Float64Array,
+): void {
   const p = new Float64Array(n);
-  for (let k = 0; k < n - 1; k++) {
+  for (let k = k0; k < n - 1; k++) {
     const rk = k * n;
     d[k] = a[rk + k]!;
     const s = n - k - 1; // size of the trailing block
@@ -50,7 +159,6 @@ export function tridiagonalize(
     a[v0] = alpha0;
   }
   if (n > 0) d[n - 1] = a[(n - 1) * n + n - 1]!;
-  return { d, e, tau };
 }
 
 /**
