@@ -5,6 +5,7 @@
  */
 import { DomainError, gemm, Matrix, transpose } from '@numts/core';
 import { bidiagonalize, bidiagonalQr, bidiagonalUTransposed } from './internal/bidiagonal.js';
+import { bidiagonalDivideConquer } from './internal/bidiagonal-dc.js';
 import { workingCopy } from './internal/input.js';
 import { qrFactor, qrFormQ } from './internal/qr-kernel.js';
 import { powerOfTwoScale, scaleInPlace } from './internal/scaling.js';
@@ -28,6 +29,12 @@ export interface SvdOptions {
    * U is m×m and Vᵀ m×n; `'full'`: U m×m and Vᵀ n×n; `'values'`: singular values only.
    */
   mode?: 'thin' | 'full' | 'values';
+  /**
+   * The bidiagonal SVD: `'divide-and-conquer'` (LAPACK's dbdsdc; most of its work is one matrix
+   * product per merge), `'qr'` (the implicit-shift QR iteration, Golub–Kahan–Reinsch), or
+   * `'auto'` (default: divide and conquer when vectors are wanted and min(m, n) > 32, else QR).
+   */
+  method?: 'auto' | 'divide-and-conquer' | 'qr';
 }
 
 /** Tall matrices (m ≥ ratio·n) are reduced by QR first (the R-SVD of Chan). */
@@ -40,7 +47,14 @@ interface Core {
 }
 
 /** SVD of a contiguous m×n array with m ≥ n; `fullU` asks for all m left vectors. */
-function svdTall(a: Float64Array, m: number, n: number, wantVectors: boolean, fullU: boolean): Core {
+function svdTall(
+  a: Float64Array,
+  m: number,
+  n: number,
+  wantVectors: boolean,
+  fullU: boolean,
+  method: 'auto' | 'divide-and-conquer' | 'qr',
+): Core {
   if (n === 0) {
     const ut = wantVectors ? identity(fullU ? m : 0, m) : null;
     return { s: new Float64Array(0), ut, vt: wantVectors ? new Matrix(0, 0) : null };
@@ -50,7 +64,7 @@ function svdTall(a: Float64Array, m: number, n: number, wantVectors: boolean, fu
     const tau = qrFactor(a, m, n);
     const r = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = i; j < n; j++) r[i * n + j] = a[i * n + j]!;
-    const inner = svdTall(r, n, n, wantVectors, false);
+    const inner = svdTall(r, n, n, wantVectors, false, method);
     if (!wantVectors) return inner;
     const q = qrFormQ(a, m, n, tau, fullU ? m : n); // m×q
     // Uᵀ = U_Rᵀ·Q(:, 0:n)ᵀ for the first n rows; the remaining rows (full) are Q's other columns.
@@ -64,6 +78,13 @@ function svdTall(a: Float64Array, m: number, n: number, wantVectors: boolean, fu
   const { d, e, tauq, taup } = bidiagonalize(a, m, n);
   const ut = wantVectors ? bidiagonalUTransposed(a, m, n, tauq, fullU ? m : n) : null;
   const vt = wantVectors ? shiftedReflectorsTransposed(a, n, taup) : null;
+  if (ut && vt && (method === 'divide-and-conquer' || (method === 'auto' && n > 32))) {
+    // B = U_B·Σ·V_Bᵀ; A's vectors are Q·U_B and P·V_B, as rows U_Bᵀ·Qᵀ and V_Bᵀ·Pᵀ.
+    const f = bidiagonalDivideConquer(d, e);
+    const head = gemm(new Matrix(n, n, f.u), ut.slice(0, n, 0, m), { transA: true });
+    ut.data.set(head.data);
+    return { s: d, ut, vt: gemm(new Matrix(n, n, f.v), vt, { transA: true }) };
+  }
   bidiagonalQr(d, e, ut ? ut.data : null, m, vt ? vt.data : null, n);
   return { s: d, ut, vt };
 }
@@ -75,19 +96,22 @@ function identity(rows: number, cols: number): Matrix {
 }
 
 /**
- * Singular value decomposition by Householder bidiagonalization and the implicit-shift QR
- * iteration (Golub–Kahan–Reinsch), with the rotations applied to contiguous rows. Matrices with
- * m ≥ 1.25·n are first reduced by a blocked QR (R-SVD); wide matrices are handled through Aᵀ.
+ * Singular value decomposition by Householder bidiagonalization, then divide and conquer on the
+ * bidiagonal (LAPACK's dbdsdc; see `method`) or the implicit-shift QR iteration
+ * (Golub–Kahan–Reinsch) with the rotations applied to contiguous rows. Matrices with m ≥ 1.25·n
+ * are first reduced by a blocked QR (R-SVD); wide matrices are handled through Aᵀ.
  *
  * Conventions: singular values descend and are ≥ 0; for each i, u_i is signed so that its entry
  * of largest magnitude is positive (v_i follows). `vt` holds Vᵀ, as numpy's `Vh`.
  *
  * Accuracy: backward stable, ‖A − UΣVᵀ‖ ≲ p(n)·ε·‖A‖ and orthogonality to p(n)·ε; singular
  * values have absolute error ≲ p(n)·ε·σ₁ (not high relative accuracy for tiny ones). Check with
- * {@link verifySvd}. Cost ≈ 4mn² − 4n³/3 (reduction) + up to ≈ 12n³ (rotations) flops.
+ * {@link verifySvd}. Cost ≈ 4mn² − 4n³/3 (reduction) + about 2n³ for divide and conquer and the
+ * back-transformation, mostly in matrix products (up to ≈ 12n³ in rotations for QR).
  *
  * @throws NonFiniteError when A holds NaN or ±Infinity
- * @throws ConvergenceError when the QR iteration exceeds 75 sweeps for one singular value
+ * @throws ConvergenceError when the QR iteration exceeds 75 sweeps for one singular value, or a
+ *   secular equation of divide and conquer does not converge
  * @throws DomainError for an unknown mode
  * @example
  * ```ts
@@ -100,6 +124,11 @@ export function svd(a: Matrix, options: SvdOptions = {}): SvdResult {
   if (mode !== 'thin' && mode !== 'full' && mode !== 'values') {
     throw new DomainError(`svd: mode must be one of "thin", "full", "values" (got ${JSON.stringify(mode)})`);
   }
+  const method = options.method ?? 'auto';
+  if (method !== 'auto' && method !== 'divide-and-conquer' && method !== 'qr')
+    throw new DomainError(
+      `svd: method must be "auto", "divide-and-conquer" or "qr" (got ${JSON.stringify(method)})`,
+    );
   const w = workingCopy('svd', 'a', a);
   const wide = w.rows < w.cols;
   const work = wide ? transpose(w) : w;
@@ -108,7 +137,7 @@ export function svd(a: Matrix, options: SvdOptions = {}): SvdResult {
   const scale = powerOfTwoScale(work.data);
   scaleInPlace(work.data, scale);
   const wantVectors = mode !== 'values';
-  const core = svdTall(work.data, m, n, wantVectors, mode === 'full');
+  const core = svdTall(work.data, m, n, wantVectors, mode === 'full', method);
   const s = core.s.map((x) => x / scale);
   if (!wantVectors) return { s };
   let ut = core.ut!; // rows: left vectors of the tall problem (length m)
