@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { AdaloraScheduleOptions } from './adalora-allocator.js';
 
 /** The peft release whose file format numts writes (its config fields, keys and shapes). */
 export const PEFT_FORMAT_VERSION = '0.21.0';
@@ -172,18 +173,11 @@ export function veraConfigJson(
   });
 }
 
-/** The schedule fields of peft's `AdaLoraConfig`. */
-export interface AdaloraScheduleFields {
-  totalStep: number;
-  targetRank?: number | undefined;
-  tinit?: number | undefined;
-  tfinal?: number | undefined;
-  deltaT?: number | undefined;
-  beta1?: number | undefined;
-  beta2?: number | undefined;
+/** The schedule fields of peft's `AdaLoraConfig`: the allocator's options and the orthogonality weight. */
+export type AdaloraScheduleFields = AdaloraScheduleOptions & {
   /** The weight of the orthogonality regulariser (peft's `orth_reg_weight`, default 0.5). */
   orthRegWeight?: number | undefined;
-}
+};
 
 /**
  * peft's `AdaLoraConfig`: the LoRA fields (its `r` is unused by AdaLoRA and written at peft's

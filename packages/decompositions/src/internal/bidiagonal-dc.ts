@@ -15,10 +15,12 @@
  *
  * @module
  */
-import { ConvergenceError, gemm, Matrix } from '@numts/core';
+import { ConvergenceError } from '@numts/core';
 import { bidiagonalQr } from './bidiagonal.js';
 import { hypot2 } from './householder.js';
 import { EPS } from './input.js';
+import { deflationTolerance, twoPoleStep } from './secular.js';
+import { type Basis, productByHalves, rotateColumns, splitBasis } from './split-basis.js';
 
 /** Blocks of at most this many rows are solved by the QR iteration. */
 export const BIDIAGONAL_LEAF_SIZE = 24;
@@ -151,10 +153,8 @@ function merge(
     z[k1 + i] = beta * bottom.w[i]!;
   }
   // Top columns (the head row k counts as top for L, W₁'s rows 0..k for R) and bottom ones.
-  const left: Basis = { x: L, ld: r, split: k1, halves: new Uint8Array(r).fill(1) };
-  left.halves.fill(2, k1);
-  const right: Basis = { x: R, ld: nc, split: k1, halves: new Uint8Array(nc).fill(1) };
-  right.halves.fill(2, k1);
+  const left = splitBasis(L, r, k1);
+  const right = splitBasis(R, nc, k1);
   if (sqre === 1) {
     // Two columns without a pole (0 and nc−1): rotate them so that only column 0 keeps a z.
     const a = z[0]!;
@@ -175,31 +175,6 @@ function merge(
 }
 
 /**
- * Which rows of a basis column can be nonzero: bit 1 the rows of the top block (and row k), bit 2
- * those of the bottom block. A rotation of two columns gives both the union.
- */
-interface Basis {
-  x: Float64Array;
-  ld: number;
-  /** Rows [0, split) are the top's. */
-  split: number;
-  halves: Uint8Array;
-}
-
-/** Columns i, j of the basis: (c·xᵢ + s·xⱼ, −s·xᵢ + c·xⱼ). */
-function rotateColumns(b: Basis, i: number, j: number, c: number, s: number): void {
-  const { x, ld } = b;
-  b.halves[i] = b.halves[j] = b.halves[i]! | b.halves[j]!;
-  const rows = x.length / ld;
-  for (let row = 0; row < rows; row++) {
-    const a = x[row * ld + i]!;
-    const b = x[row * ld + j]!;
-    x[row * ld + i] = c * a + s * b;
-    x[row * ld + j] = -s * a + c * b;
-  }
-}
-
-/**
  * The SVD of the r×r arrowhead with first row z, diagonal d (d[0] = 0, the column without a row),
  * expressed in the bases L (left, r×r, column 0 = the head row) and R (right, nc×nc, the first r
  * columns); both are modified by the deflating rotations. Returns the block's SVD.
@@ -213,13 +188,7 @@ function arrowheadSvd(d: Float64Array, z: Float64Array, left: Basis, right: Basi
   const perm = [0, ...Array.from({ length: r - 1 }, (_, i) => i + 1).sort((x, y) => d[x]! - d[y]! || x - y)];
   const dp = Float64Array.from(perm, (i) => d[i]!);
   const zp = Float64Array.from(perm, (i) => z[i]!);
-  let dmax = 0;
-  let zmax = 0;
-  for (let j = 0; j < r; j++) {
-    dmax = Math.max(dmax, Math.abs(dp[j]!));
-    zmax = Math.max(zmax, Math.abs(zp[j]!));
-  }
-  const tol = 8 * EPS * Math.max(dmax, zmax);
+  const tol = deflationTolerance(dp, zp);
   if (Math.abs(zp[0]!) <= tol) zp[0] = zp[0]! < 0 ? -tol : tol;
   const kept: number[] = [0];
   const deflated: { j: number; value: number }[] = [];
@@ -287,37 +256,10 @@ function arrowheadSvd(d: Float64Array, z: Float64Array, left: Basis, right: Basi
   // U(:, 0..K) = L(:, left basis of kept)·uk; the head row is L's column 0.
   const leftCols = kept.map((j, idx) => (idx === 0 ? 0 : perm[j]!));
   const rightCols = kept.map((j) => perm[j]!);
-  product(U, left, leftCols, uk);
-  product(W, right, rightCols, vk);
+  productByHalves(U, left, leftCols, uk);
+  productByHalves(W, right, rightCols, vk);
   s.set(sigma);
   return { s, u: U, w: W };
-}
-
-/**
- * out(:, 0..K) = basis(:, cols)·m (K×K; out has the basis' leading dimension), by halves: the top
- * rows from the columns that can be nonzero there, likewise the bottom — about half the work of
- * one product.
- */
-function product(out: Float64Array, basis: Basis, cols: number[], m: Float64Array): void {
-  const { x, ld, split, halves } = basis;
-  const K = cols.length;
-  const rows = x.length / ld;
-  for (const [r0, r1, bit] of [
-    [0, split, 1],
-    [split, rows, 2],
-  ] as const) {
-    const which = cols.flatMap((col, c) => ((halves[col]! & bit) !== 0 ? [c] : []));
-    const mr = r1 - r0;
-    const kk = which.length;
-    if (mr === 0 || kk === 0) continue;
-    const a = new Matrix(mr, kk);
-    for (let row = 0; row < mr; row++)
-      for (let c = 0; c < kk; c++) a.data[row * kk + c] = x[(r0 + row) * ld + cols[which[c]!]!]!;
-    const b = new Matrix(kk, K);
-    for (let c = 0; c < kk; c++) b.data.set(m.subarray(which[c]! * K, which[c]! * K + K), c * K);
-    const prod = gemm(a, b);
-    for (let row = 0; row < mr; row++) out.set(prod.data.subarray(row * K, row * K + K), (r0 + row) * ld);
-  }
 }
 
 /**
@@ -391,23 +333,9 @@ function secularSingularValues(
       }
       // A step in λ = σ² from a two-pole model (as the tridiagonal case), turned back into τ.
       const dl = (shifted[i]! - tau) * (sum[i]! + tau);
-      let eta: number;
-      if (last) {
-        const c = f - dl * dpsi;
-        eta = c === 0 ? Number.NaN : dl + (dl * dl * dpsi) / c;
-      } else {
-        const dr = (shifted[i + 1]! - tau) * (sum[i + 1]! + tau);
-        const a0 = dl * dl * dpsi;
-        const a1 = dr * dr * dphi;
-        const c = f - dl * dpsi - dr * dphi;
-        const a = c * (dl + dr) + a0 + a1;
-        const b = c * dl * dr + a0 * dr + a1 * dl;
-        if (c === 0) eta = b / a;
-        else {
-          const disc = Math.sqrt(Math.max(0, a * a - 4 * b * c));
-          eta = a <= 0 ? (a - disc) / (2 * c) : (2 * b) / (a + disc);
-        }
-      }
+      const eta = last
+        ? twoPoleStep(f, dl, dpsi)
+        : twoPoleStep(f, dl, dpsi, (shifted[i + 1]! - tau) * (sum[i + 1]! + tau), dphi);
       const root = s0 * s0 + eta;
       const next = root >= 0 ? tau + eta / (s0 + Math.sqrt(root)) : Number.NaN;
       tau = Number.isFinite(next) && next > lo && next < hi ? next : (lo + hi) / 2;

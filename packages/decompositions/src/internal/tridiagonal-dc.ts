@@ -16,9 +16,11 @@
  *
  * @module
  */
-import { ConvergenceError, gemm, Matrix } from '@numts/core';
+import { ConvergenceError } from '@numts/core';
 import { hypot2 } from './householder.js';
 import { EPS } from './input.js';
+import { deflationTolerance, twoPoleStep } from './secular.js';
+import { productByHalves, rotateColumns, splitBasis } from './split-basis.js';
 import { tridiagonalQl } from './tridiagonal.js';
 
 /** Below this size a block is solved by the QL iteration. */
@@ -85,6 +87,7 @@ function merge(d: Float64Array, n1: number, q1: Float64Array, q2: Float64Array, 
   const qhat = new Float64Array(n * n);
   for (let i = 0; i < n1; i++) qhat.set(q1.subarray(i * n1, i * n1 + n1), i * n);
   for (let i = 0; i < n2; i++) qhat.set(q2.subarray(i * n2, i * n2 + n2), (n1 + i) * n + n1);
+  const basis = splitBasis(qhat, n, n1);
   const rho = 2 * Math.abs(beta);
   const sign = beta < 0 ? -1 : 1;
   const z = new Float64Array(n);
@@ -95,17 +98,10 @@ function merge(d: Float64Array, n1: number, q1: Float64Array, q2: Float64Array, 
   const perm = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]! || x - y);
   const dp = Float64Array.from(perm, (i) => d[i]!);
   const zp = Float64Array.from(perm, (i) => z[i]!);
-  let dmax = 0;
-  let zmax = 0;
-  for (let j = 0; j < n; j++) {
-    dmax = Math.max(dmax, Math.abs(dp[j]!));
-    zmax = Math.max(zmax, Math.abs(zp[j]!));
-  }
-  const tol = 8 * EPS * Math.max(dmax, zmax);
+  const tol = deflationTolerance(dp, zp);
 
   // Deflation (dlaed2): small ρ|zⱼ|, or close poles merged by a rotation that zeroes one zⱼ.
   const kept: number[] = []; // positions in the sorted order, non-deflated
-  const mixed = new Uint8Array(n); // columns of Q̂ that a rotation spread over both halves
   const deflated: number[] = [];
   let prev = -1;
   for (let j = 0; j < n; j++) {
@@ -124,16 +120,7 @@ function merge(d: Float64Array, n1: number, q1: Float64Array, q2: Float64Array, 
       // Rotate columns prev and j of Q̂: prev becomes an eigenvector with z = 0.
       zp[j] = t;
       zp[prev] = 0;
-      const cp = perm[prev]!;
-      const cj = perm[j]!;
-      // Both columns now hold both parts if either came from the other half or already did.
-      if (cp < n1 !== cj < n1 || mixed[cp] === 1 || mixed[cj] === 1) mixed[cp] = mixed[cj] = 1;
-      for (let r = 0; r < n; r++) {
-        const x = qhat[r * n + cp]!;
-        const y = qhat[r * n + cj]!;
-        qhat[r * n + cp] = c * x + s * y;
-        qhat[r * n + cj] = c * y - s * x;
-      }
+      rotateColumns(basis, perm[prev]!, perm[j]!, c, s);
       const c2 = c * c;
       const s2 = s * s;
       const dPrev = dp[prev]! * c2 + dp[j]! * s2;
@@ -158,38 +145,15 @@ function merge(d: Float64Array, n1: number, q1: Float64Array, q2: Float64Array, 
   const zk = Float64Array.from(kept, (j) => zp[j]!);
   const { lambda, delta } = secularRoots(dk, zk, rho);
   const u = loewnerVectors(dk, zk, rho, delta);
-  // Q(:, 0..k) = Q̂(:, kept) · U, by halves: a column of Q̂ is zero on the rows of the half it did
-  // not come from (unless a deflating rotation mixed it), which halves the product's work.
-  const cols = kept.map((j) => perm[j]!);
-  productRows(out, n, 0, n1, qhat, cols, u, (col) => col < n1 || mixed[col] === 1);
-  productRows(out, n, n1, n, qhat, cols, u, (col) => col >= n1 || mixed[col] === 1);
+  // Q(:, 0..k) = Q̂(:, kept) · U.
+  productByHalves(
+    out,
+    basis,
+    kept.map((j) => perm[j]!),
+    u,
+  );
   d.set(lambda);
   return out;
-}
-
-/** out(r0..r1, 0..k) = Q̂(r0..r1, cols[c] for c used) · U(used, :), the unused columns being zero there. */
-function productRows(
-  out: Float64Array,
-  n: number,
-  r0: number,
-  r1: number,
-  qhat: Float64Array,
-  cols: number[],
-  u: Float64Array,
-  used: (col: number) => boolean,
-): void {
-  const k = cols.length;
-  const which = cols.flatMap((col, c) => (used(col) ? [c] : []));
-  const m = r1 - r0;
-  const kk = which.length;
-  if (m === 0 || kk === 0) return;
-  const left = new Matrix(m, kk);
-  for (let r = 0; r < m; r++)
-    for (let c = 0; c < kk; c++) left.data[r * kk + c] = qhat[(r0 + r) * n + cols[which[c]!]!]!;
-  const right = new Matrix(kk, k);
-  for (let c = 0; c < kk; c++) right.data.set(u.subarray(which[c]! * k, which[c]! * k + k), c * k);
-  const prod = gemm(left, right);
-  for (let r = 0; r < m; r++) out.set(prod.data.subarray(r * k, r * k + k), (r0 + r) * n);
 }
 
 /**
@@ -257,25 +221,8 @@ function secularRoots(
         converged = true;
         break;
       }
-      // Model each side by one pole plus a constant, matching value and slope (Li's middle way).
       const dl = shifted[i]! - tau;
-      let eta: number;
-      if (last) {
-        const c = f - dl * dpsi;
-        eta = c === 0 ? Number.NaN : dl + (dl * dl * dpsi) / c;
-      } else {
-        const dr = shifted[i + 1]! - tau;
-        const s = dl * dl * dpsi;
-        const S = dr * dr * dphi;
-        const c = f - dl * dpsi - dr * dphi;
-        const a = c * (dl + dr) + s + S;
-        const b = c * dl * dr + s * dr + S * dl;
-        if (c === 0) eta = b / a;
-        else {
-          const disc = Math.sqrt(Math.max(0, a * a - 4 * b * c));
-          eta = a <= 0 ? (a - disc) / (2 * c) : (2 * b) / (a + disc);
-        }
-      }
+      const eta = last ? twoPoleStep(f, dl, dpsi) : twoPoleStep(f, dl, dpsi, shifted[i + 1]! - tau, dphi);
       const next = tau + eta;
       tau = Number.isFinite(next) && next > lo && next < hi ? next : (lo + hi) / 2;
     }
