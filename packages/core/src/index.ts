@@ -41,6 +41,7 @@ export {
   type StandardizeOptions,
   standardizeColumns,
 } from './standardize.js';
+export { CsrMatrix } from './sparse.js';
 export { rowMajorStrides, shapeSize } from './strided.js';
 export { type SyrkOptions, syrk } from './syrk.js';
 export { takeRows } from './take.js';

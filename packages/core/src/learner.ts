@@ -9,12 +9,15 @@ import { NotFittedError } from './errors.js';
 import type { Matrix } from './matrix.js';
 import { assertSavedFormat } from './saved-json.js';
 
-/** What a trained model offers: scores, predictions and its JSON form. */
-export interface TrainedModel<Prediction, Json> {
+/**
+ * What a trained model offers: scores, predictions and its JSON form. `Input` is the feature
+ * matrix it takes (a dense Matrix, or also a CsrMatrix for the learners that work on sparse rows).
+ */
+export interface TrainedModel<Prediction, Json, Input = Matrix> {
   /** Scores (m×l); larger means more likely. */
-  decisionFunction(x: Matrix): Matrix;
+  decisionFunction(x: Input): Matrix;
   /** Predictions for the rows of x. */
-  predict(x: Matrix): Prediction;
+  predict(x: Input): Prediction;
   /** A JSON-safe description that {@link LearnerRecipe.restore} turns back into the model. */
   toJSON(): Json;
 }
@@ -28,11 +31,11 @@ export interface LearnerJson<Options, Json> {
 }
 
 /** How one learner class trains and restores its model. */
-export interface LearnerRecipe<Options, Model, Json> {
+export interface LearnerRecipe<Options, Model, Json, Input = Matrix> {
   /** Format name written by `toJSON` and required by `fromJSON`, e.g. `numts.pll.PlCl`. */
   readonly format: string;
   /** Validates the arguments and trains a model. */
-  train(x: Matrix, target: Matrix, options: Options): Model;
+  train(x: Input, target: Matrix, options: Options): Model;
   /** Rebuilds a model from its JSON form; throws FormatError when it is malformed. */
   restore(json: Json): Model;
   /** Converts an older saved layout of this learner into a {@link LearnerJson} (optional). */
@@ -50,20 +53,26 @@ export interface LearnerRecipe<Options, Model, Json> {
  * const copy = PlCl.fromJSON(JSON.parse(JSON.stringify(learner)));
  * ```
  */
-export class Learner<Options extends object, Model extends TrainedModel<Prediction, Json>, Prediction, Json> {
+export class Learner<
+  Options extends object,
+  Model extends TrainedModel<Prediction, Json, Input>,
+  Prediction,
+  Json,
+  Input = Matrix,
+> {
   #model: Model | null = null;
-  readonly #recipe: LearnerRecipe<Options, Model, Json>;
+  readonly #recipe: LearnerRecipe<Options, Model, Json, Input>;
 
   constructor(
     /** The options the learner was built with. */
     readonly options: Options,
-    recipe: LearnerRecipe<Options, Model, Json>,
+    recipe: LearnerRecipe<Options, Model, Json, Input>,
   ) {
     this.#recipe = recipe;
   }
 
   /** Trains on x (n×d) and the n×l target matrix; returns this. */
-  fit(x: Matrix, target: Matrix): this {
+  fit(x: Input, target: Matrix): this {
     this.#model = this.#recipe.train(x, target, this.options);
     return this;
   }
@@ -80,12 +89,12 @@ export class Learner<Options extends object, Model extends TrainedModel<Predicti
   }
 
   /** Scores of the trained model (m×l). @throws NotFittedError before fit */
-  decisionFunction(x: Matrix): Matrix {
+  decisionFunction(x: Input): Matrix {
     return this.model.decisionFunction(x);
   }
 
   /** Predictions of the trained model. @throws NotFittedError before fit */
-  predict(x: Matrix): Prediction {
+  predict(x: Input): Prediction {
     return this.model.predict(x);
   }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import type { LearnerJson } from '@numts/core';
-import { gemm, Learner, Matrix } from '@numts/core';
+import { CsrMatrix, gemm, Learner, Matrix } from '@numts/core';
 import { solve } from '@numts/decompositions';
 import {
   LinearMultiLabelModel,
@@ -36,40 +36,58 @@ export function columnMeans(x: Matrix): Float64Array {
 /**
  * Ridge Binary Relevance: [W; b] = argmin ‖XW + 1bᵀ − Y‖² + λ‖W‖² (unpenalised intercept, λ ≥ 0),
  * one multi-output solve; predictions O > threshold. This is the ridge baseline of the HOMI
- * reference files.
+ * reference files. X may be sparse rows (CsrMatrix): the centred normal equations are then formed
+ * without densifying X, as XᵀX − n·x̄x̄ᵀ and XᵀY − n·x̄ȳᵀ (O(Σ nnzᵢ²) instead of O(n·d²); the
+ * subtraction loses accuracy when the feature means are large against their spread, which 0/1 and
+ * count features are not).
  */
 export function fitBinaryRelevanceRidge(
-  x: Matrix,
+  x: Matrix | CsrMatrix,
   y: Matrix,
   options: BinaryRelevanceOptions = {},
 ): LinearMultiLabelModel {
   const fn = 'fitBinaryRelevanceRidge';
-  const yy = checkTrainingSet(fn, x, y);
+  const yy = checkTrainingSet(fn, x, y, true);
   const { lambda, threshold } = penaltyAndThreshold(fn, options, true);
-  const mx = columnMeans(x);
+  const d = x.cols;
+  const n = x.rows;
   const my = columnMeans(yy);
-  const xc = new Matrix(
-    x.rows,
-    x.cols,
-    Float64Array.from(
-      { length: x.rows * x.cols },
-      (_, k) => x.get(Math.floor(k / x.cols), k % x.cols) - mx[k % x.cols]!,
-    ),
-  );
-  const a = gemm(xc, xc, { transA: true });
-  for (let i = 0; i < x.cols; i++) a.data[i * x.cols + i] = a.data[i * x.cols + i]! + lambda;
-  const w = solve(a, gemm(xc, yy, { transA: true }), { assume: 'spd' });
-  const xw = gemm(new Matrix(1, x.cols, mx), w).data;
+  let a: Matrix;
+  let rhs: Matrix;
+  let mx: Float64Array;
+  if (x instanceof CsrMatrix) {
+    mx = x.columnSums().map((v) => v / n);
+    a = x.gram();
+    rhs = x.transposeMatmul(yy);
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < d; j++) a.data[i * d + j] = a.data[i * d + j]! - n * mx[i]! * mx[j]!;
+      for (let c = 0; c < yy.cols; c++)
+        rhs.data[i * yy.cols + c] = rhs.data[i * yy.cols + c]! - n * mx[i]! * my[c]!;
+    }
+  } else {
+    mx = columnMeans(x);
+    const xc = new Matrix(
+      n,
+      d,
+      Float64Array.from({ length: n * d }, (_, k) => x.get(Math.floor(k / d), k % d) - mx[k % d]!),
+    );
+    a = gemm(xc, xc, { transA: true });
+    rhs = gemm(xc, yy, { transA: true });
+  }
+  for (let i = 0; i < d; i++) a.data[i * d + i] = a.data[i * d + i]! + lambda;
+  const w = solve(a, rhs, { assume: 'spd' });
+  const xw = gemm(new Matrix(1, d, mx), w).data;
   const b = Float64Array.from(my, (v, j) => v - xw[j]!);
   return new LinearMultiLabelModel('BinaryRelevanceRidge', w, b, 'identity', threshold);
 }
 
-/** Ridge Binary Relevance as a learner object. See {@link fitBinaryRelevanceRidge}. */
+/** Ridge Binary Relevance as a learner object (dense or sparse features). See {@link fitBinaryRelevanceRidge}. */
 export class BinaryRelevanceRidge extends Learner<
   BinaryRelevanceOptions,
   LinearMultiLabelModel,
   Matrix,
-  LinearMultiLabelModelJson
+  LinearMultiLabelModelJson,
+  Matrix | CsrMatrix
 > {
   constructor(options: BinaryRelevanceOptions = {}) {
     super(options, {

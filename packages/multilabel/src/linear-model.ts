@@ -5,9 +5,9 @@
  * @module
  */
 import type { MatrixJson } from '@numts/core';
-import { addRowVector, FormatError, gemm, Matrix, vectorFromJSON } from '@numts/core';
+import { addRowVector, CsrMatrix, FormatError, gemm, Matrix, vectorFromJSON } from '@numts/core';
 import { ThresholdModel } from './threshold-model.js';
-import { checkFeatures } from './validate.js';
+import { checkSparseOrDenseFeatures } from './validate.js';
 
 /** The logistic function, computed without overflow for either sign. */
 export function sigmoid(v: number): number {
@@ -37,8 +37,11 @@ export interface LinearMultiLabelModelJson {
   threshold: number;
 }
 
-/** A trained linear multi-label model: scores link(XW + 1bᵀ), predictions scores > threshold. */
-export class LinearMultiLabelModel extends ThresholdModel<LinearMultiLabelModelJson> {
+/**
+ * A trained linear multi-label model: scores link(XW + 1bᵀ), predictions scores > threshold. X may
+ * be a dense Matrix or sparse rows (CsrMatrix).
+ */
+export class LinearMultiLabelModel extends ThresholdModel<LinearMultiLabelModelJson, Matrix | CsrMatrix> {
   constructor(
     /** Name of the learner that trained it (used in error messages). */
     readonly method: string,
@@ -55,9 +58,9 @@ export class LinearMultiLabelModel extends ThresholdModel<LinearMultiLabelModelJ
   }
 
   /** Scores of every label (m×q). */
-  decisionFunction(x: Matrix): Matrix {
-    checkFeatures(`${this.method}.decisionFunction`, x, this.w.rows);
-    const o = addRowVector(gemm(x, this.w), this.b);
+  decisionFunction(x: Matrix | CsrMatrix): Matrix {
+    checkSparseOrDenseFeatures(`${this.method}.decisionFunction`, x, this.w.rows);
+    const o = addRowVector(x instanceof CsrMatrix ? x.matmul(this.w) : gemm(x, this.w), this.b);
     if (this.link === 'logistic') for (let i = 0; i < o.data.length; i++) o.data[i] = sigmoid(o.data[i]!);
     return o;
   }

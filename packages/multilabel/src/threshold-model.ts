@@ -7,16 +7,19 @@
 import type { Matrix, TrainedModel } from '@numts/core';
 import { thresholdFixed } from './metrics.js';
 
-/** A trained multi-label model that predicts by thresholding its scores. */
-export abstract class ThresholdModel<J> implements TrainedModel<Matrix, J> {
+/**
+ * A trained multi-label model that predicts by thresholding its scores; `Input` is the feature
+ * matrix it takes (dense, or also sparse rows for the linear models).
+ */
+export abstract class ThresholdModel<J, Input = Matrix> implements TrainedModel<Matrix, J, Input> {
   /** Prediction threshold on the scores. */
   abstract readonly threshold: number;
   /** Scores of every label (m×q). */
-  abstract decisionFunction(x: Matrix): Matrix;
+  abstract decisionFunction(x: Input): Matrix;
   abstract toJSON(): J;
 
   /** 0/1 predictions: scores above the threshold. */
-  predict(x: Matrix): Matrix {
+  predict(x: Input): Matrix {
     return thresholdFixed(this.decisionFunction(x), this.threshold);
   }
 }

@@ -9,6 +9,7 @@ import {
   assertFiniteMatrix,
   assertFiniteScalar,
   assertPositive,
+  CsrMatrix,
   DomainError,
   Matrix,
   ShapeError,
@@ -20,6 +21,20 @@ export function checkFeatures(fn: string, x: unknown, width?: number): Matrix {
   if (width !== undefined && x.cols !== width)
     throw new ShapeError(`${fn}: x must have ${width} columns like the training data (got ${x.cols})`);
   assertFiniteMatrix(fn, 'x', x);
+  return x;
+}
+
+/**
+ * Checks a feature matrix that may be sparse: a CsrMatrix (finite by construction) or a finite
+ * Matrix (optionally with a given width).
+ */
+export function checkSparseOrDenseFeatures(fn: string, x: unknown, width?: number): Matrix | CsrMatrix {
+  if (!(x instanceof CsrMatrix)) {
+    if (!(x instanceof Matrix)) throw new TypeError(`${fn}: x must be a Matrix or a CsrMatrix`);
+    return checkFeatures(fn, x, width);
+  }
+  if (width !== undefined && x.cols !== width)
+    throw new ShapeError(`${fn}: x must have ${width} columns like the training data (got ${x.cols})`);
   return x;
 }
 
@@ -40,9 +55,13 @@ export function checkLabels(fn: string, y: unknown, rows: number): Matrix {
   return y.clone();
 }
 
-/** Checks the training pair of a learner: finite x, 0/1 y with as many rows; returns a copy of y. */
-export function checkTrainingSet(fn: string, x: Matrix, y: Matrix): Matrix {
-  checkFeatures(fn, x);
+/**
+ * Checks the training pair of a learner: finite x (dense, or sparse with `sparse`), 0/1 y with as
+ * many rows; returns a copy of y.
+ */
+export function checkTrainingSet(fn: string, x: Matrix | CsrMatrix, y: Matrix, sparse = false): Matrix {
+  if (sparse) checkSparseOrDenseFeatures(fn, x);
+  else checkFeatures(fn, x);
   return checkLabels(fn, y, x.rows);
 }
 
