@@ -340,7 +340,7 @@ function pruneAdalora(
       `${fn}: an AdaLoRA file needs its schedule (peft refuses one without total_step): pass { adalora: allocator } or { adalora: { totalStep } }`,
     );
   const layers = list as [string, AdaloraAdapter][];
-  const [first] = layers[0]!.slice(1) as [AdaloraAdapter];
+  const first = layers[0]![1];
   for (const [path, a] of layers)
     if (a.rank !== first.rank || a.alpha !== first.alpha)
       throw new DomainError(
