@@ -35,13 +35,13 @@ export { type Axis, argmax, argmin, max, mean, min, sum } from './reductions.js'
 export { Rng } from './rng.js';
 export { rotateRows } from './rotations.js';
 export { assertSavedFormat, vectorFromJSON } from './saved-json.js';
+export { CsrMatrix } from './sparse.js';
 export {
   applyStandardization,
   type Standardized,
   type StandardizeOptions,
   standardizeColumns,
 } from './standardize.js';
-export { CsrMatrix } from './sparse.js';
 export { rowMajorStrides, shapeSize } from './strided.js';
 export { type SyrkOptions, syrk } from './syrk.js';
 export { takeRows } from './take.js';

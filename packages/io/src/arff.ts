@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DomainError, FormatError, Matrix, ShapeError } from '@numts/core';
+import { CsrMatrix, DomainError, FormatError, Matrix, ShapeError } from '@numts/core';
 
 /** An attribute declaration. */
 export interface ArffAttribute {
@@ -27,6 +27,11 @@ export interface ArffData {
    * the declaration; string attributes hold NaN (their text is in `strings`); `?` is NaN.
    */
   data: Float64Array;
+  /**
+   * With `parseArff(…, { sparse: true })`: the same values as compressed sparse rows (rows ×
+   * attributes; zeros and string attributes not stored), and `data` is empty.
+   */
+  sparse?: CsrMatrix;
   /** Text of the string attributes: strings[attribute index][row]. */
   strings: Record<number, string[]>;
   /** Number of `?` (missing) values. */
@@ -111,6 +116,15 @@ function parseAttribute(rest: string, line: number): ArffAttribute {
   );
 }
 
+/** Options of {@link parseArff}. */
+export interface ParseArffOptions {
+  /**
+   * Keep the values as compressed sparse rows (`ArffData.sparse`) instead of a dense array: memory
+   * in the nonzeros, for bag-of-words files. Missing values (`?`) are then an error.
+   */
+  sparse?: boolean;
+}
+
 /**
  * Parses an ARFF file: `@relation`, `@attribute` (numeric/real/integer, nominal `{…}`, string;
  * names quoted or not), `@data` with dense or sparse (`{index value, …}`, 0-based) rows, `%`
@@ -119,8 +133,12 @@ function parseAttribute(rest: string, line: number): ArffAttribute {
  *   values, a non-numeric value for a numeric attribute, an undeclared nominal value, or a sparse
  *   index out of range
  */
-export function parseArff(input: string | Uint8Array | ArrayBuffer): ArffData {
+export function parseArff(
+  input: string | Uint8Array | ArrayBuffer,
+  options: ParseArffOptions = {},
+): ArffData {
   const fn = 'parseArff';
+  const sparse = options.sparse ?? false;
   const text = decodeText(fn, input);
   const lines = text.split(/\r\n|\r|\n/); // Windows, Unix and classic Mac line ends
   let relation = '';
@@ -155,8 +173,13 @@ export function parseArff(input: string | Uint8Array | ArrayBuffer): ArffData {
       stringColumns.push(j);
     }
   });
-  // Start small and double: the line count times the attribute count is no bound on the rows.
-  let data = new Float64Array(Math.max(16, Math.min(lines.length - li, 256) * d));
+  // Each row is decoded into `row`, then kept densely (data, grown by doubling: the line count
+  // times the attribute count is no bound on the rows) or as its nonzeros.
+  let data = new Float64Array(sparse ? 0 : Math.max(16, Math.min(lines.length - li, 256) * d));
+  const row = new Float64Array(d);
+  const indptr: number[] = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
   let rows = 0;
   let missing = 0;
   const decode = (j: number, token: string, line: number): number => {
@@ -193,19 +216,13 @@ export function parseArff(input: string | Uint8Array | ArrayBuffer): ArffData {
     const raw = lines[li]!.trim();
     if (raw === '' || raw[0] === '%') continue;
     const line = li + 1;
-    if ((rows + 1) * d > data.length) {
-      const grown = new Float64Array(data.length * 2);
-      grown.set(data);
-      data = grown;
-    }
-    const base = rows * d;
     if (raw[0] === '{') {
       if (raw[raw.length - 1] !== '}')
         throw new FormatError(`${fn}: line ${line}: sparse row does not end with }`, { line });
       // Absent entries are 0 (the first declared value for nominal attributes whose value 0 is declared).
-      for (let j = 0; j < d; j++) data[base + j] = 0;
+      row.fill(0);
       for (const j of stringColumns) {
-        data[base + j] = Number.NaN; // an omitted string value is empty, and strings read as NaN
+        row[j] = Number.NaN; // an omitted string value is empty, and strings read as NaN
         strings[j]![rows] = '';
       }
       const inner = raw.slice(1, -1).trim();
@@ -226,7 +243,7 @@ export function parseArff(input: string | Uint8Array | ArrayBuffer): ArffData {
           let token = m[2]!.trim();
           if ((token[0] === "'" || token[0] === '"') && token[token.length - 1] === token[0])
             token = token.slice(1, -1);
-          data[base + j] = decode(j, token, line);
+          row[j] = decode(j, token, line);
         }
       }
     } else {
@@ -248,15 +265,52 @@ export function parseArff(input: string | Uint8Array | ArrayBuffer): ArffData {
             tok.charCodeAt(0) !== 32 &&
             tok.charCodeAt(tok.length - 1) !== 32
           ) {
-            data[base + j] = v;
+            row[j] = v;
             continue;
           }
         }
-        data[base + j] = decode(j, tok.trim(), line);
+        row[j] = decode(j, tok.trim(), line);
       }
+    }
+    if (sparse) {
+      for (let j = 0; j < d; j++) {
+        const v = row[j]!;
+        if (v === 0 || attributes[j]!.type === 'string') continue;
+        if (Number.isNaN(v))
+          throw new FormatError(
+            `${fn}: line ${line}: attribute ${JSON.stringify(attributes[j]!.name)} is missing (?), which sparse: true cannot keep`,
+            { line },
+          );
+        indices.push(j);
+        values.push(v);
+      }
+      indptr.push(values.length);
+    } else {
+      if ((rows + 1) * d > data.length) {
+        const grown = new Float64Array(data.length * 2);
+        grown.set(data);
+        data = grown;
+      }
+      data.set(row, rows * d);
     }
     rows++;
   }
+  if (sparse)
+    return {
+      relation,
+      attributes,
+      rows,
+      data: new Float64Array(0),
+      sparse: new CsrMatrix(
+        rows,
+        d,
+        Int32Array.from(indptr),
+        Int32Array.from(indices),
+        Float64Array.from(values),
+      ),
+      strings,
+      missing,
+    };
   return { relation, attributes, rows, data: data.slice(0, rows * d), strings, missing };
 }
 
@@ -286,10 +340,10 @@ export function mekaLabelCount(relation: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** A multi-label data set. */
-export interface MultiLabelData {
+/** A multi-label data set (features dense, or compressed sparse rows with `sparse: true`). */
+export interface MultiLabelData<X = Matrix> {
   /** n × d features. */
-  x: Matrix;
+  x: X;
   /** n × q labels in {0, 1}, columns in ARFF order. */
   y: Matrix;
   featureNames: string[];
@@ -311,6 +365,11 @@ export interface LoadMulanOptions {
   dropIdentifiers?: boolean;
   /** What to do with `?` in the features: `'error'` (default) or `'nan'`. Missing labels are always an error. */
   missing?: 'error' | 'nan';
+  /**
+   * Read the features into a CsrMatrix without densifying them (bag-of-words data sets). Missing
+   * values are then an error, and nominal features keep their value (no `'onehot'`).
+   */
+  sparse?: boolean;
 }
 
 /**
@@ -323,10 +382,27 @@ export interface LoadMulanOptions {
  */
 export function loadMulan(
   arff: string | Uint8Array | ArrayBuffer,
+  xml: string | Uint8Array | ArrayBuffer | undefined,
+  options: LoadMulanOptions & { sparse: true },
+): MultiLabelData<CsrMatrix>;
+export function loadMulan(
+  arff: string | Uint8Array | ArrayBuffer,
+  xml?: string | Uint8Array | ArrayBuffer,
+  options?: LoadMulanOptions & { sparse?: false },
+): MultiLabelData;
+export function loadMulan(
+  arff: string | Uint8Array | ArrayBuffer,
+  xml?: string | Uint8Array | ArrayBuffer,
+  options?: LoadMulanOptions,
+): MultiLabelData<Matrix | CsrMatrix>;
+export function loadMulan(
+  arff: string | Uint8Array | ArrayBuffer,
   xml?: string | Uint8Array | ArrayBuffer,
   options: LoadMulanOptions = {},
-): MultiLabelData {
-  const parsed = parseArff(arff);
+): MultiLabelData<Matrix | CsrMatrix> {
+  if (options.sparse && options.nominal === 'onehot')
+    throw new DomainError('loadMulan: nominal "onehot" is not available with sparse: true');
+  const parsed = parseArff(arff, { sparse: options.sparse ?? false });
   const d = parsed.attributes.length;
   let labelIdx: number[];
   if (xml !== undefined) {
@@ -360,6 +436,7 @@ export function loadMulan(
     labelIdx =
       q > 0 ? Array.from({ length: q }, (_, i) => i) : Array.from({ length: -q }, (_, i) => d + q + i);
   }
+  if (parsed.sparse) return sparseMulan(parsed, parsed.sparse, labelIdx, options.dropIdentifiers ?? true);
   const isLabel = new Set(labelIdx);
   const n = parsed.rows;
   const col = (j: number) => Array.from({ length: n }, (_, i) => parsed.data[i * d + j]!);
@@ -421,6 +498,76 @@ export function loadMulan(
   if (labelIdx.length === 0) throw new ShapeError('loadMulan: no label attributes');
   return {
     x,
+    y,
+    featureNames,
+    labelNames: labelIdx.map((j) => parsed.attributes[j]!.name),
+    dropped,
+    relation: parsed.relation,
+  };
+}
+
+/**
+ * The MULAN split of a sparse parse: labels into a dense 0/1 matrix, the other numeric and nominal
+ * attributes (less string and identifier columns) into a CsrMatrix, never densified.
+ */
+function sparseMulan(
+  parsed: ArffData,
+  all: CsrMatrix,
+  labelIdx: number[],
+  dropIds: boolean,
+): MultiLabelData<CsrMatrix> {
+  if (labelIdx.length === 0) throw new ShapeError('loadMulan: no label attributes');
+  const n = parsed.rows;
+  const byColumn = all.transpose();
+  const isLabel = new Set(labelIdx);
+  const featureOf = new Int32Array(parsed.attributes.length).fill(-1);
+  const featureNames: string[] = [];
+  const dropped: string[] = [];
+  parsed.attributes.forEach((a, j) => {
+    if (isLabel.has(j)) return;
+    if (a.type === 'string') {
+      dropped.push(a.name);
+      return;
+    }
+    if (dropIds && a.type === 'nominal' && n >= 20) {
+      const start = byColumn.indptr[j]!;
+      const end = byColumn.indptr[j + 1]!;
+      const distinct = new Set(byColumn.values.subarray(start, end)).size + (end - start < n ? 1 : 0);
+      if (distinct === n) {
+        dropped.push(a.name);
+        return;
+      }
+    }
+    featureOf[j] = featureNames.length;
+    featureNames.push(a.name);
+  });
+  const y = new Matrix(n, labelIdx.length);
+  labelIdx.forEach((j, k) => {
+    for (let p = byColumn.indptr[j]!; p < byColumn.indptr[j + 1]!; p++) {
+      const v = byColumn.values[p]!;
+      const i = byColumn.indices[p]!;
+      if (v !== 1)
+        throw new FormatError(
+          `loadMulan: row ${i}, label ${JSON.stringify(parsed.attributes[j]!.name)} is ${v}, not 0 or 1`,
+          { offset: 0 },
+        );
+      y.data[i * y.cols + k] = 1;
+    }
+  });
+  const indptr = new Int32Array(n + 1);
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let p = all.indptr[i]!; p < all.indptr[i + 1]!; p++) {
+      const f = featureOf[all.indices[p]!]!;
+      if (f < 0) continue;
+      indices.push(f);
+      values.push(all.values[p]!);
+    }
+    indptr[i + 1] = values.length;
+  }
+  return {
+    x: new CsrMatrix(n, featureNames.length, indptr, Int32Array.from(indices), Float64Array.from(values)),
     y,
     featureNames,
     labelNames: labelIdx.map((j) => parsed.attributes[j]!.name),

@@ -12,6 +12,7 @@ export {
   loadMulan,
   type MultiLabelData,
   mekaLabelCount,
+  type ParseArffOptions,
   parseArff,
   parseMulanXml,
 } from './arff.js';

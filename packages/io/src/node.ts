@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Matrix, NumericArray, Tensor } from '@numts/core';
+import type { CsrMatrix, Matrix, NumericArray, Tensor } from '@numts/core';
 import { type LoadMulanOptions, loadMulan, type MultiLabelData } from './arff.js';
 import { loadPllMat, type PllData, type PllMatOptions } from './datasets.js';
 import { readIdx } from './idx.js';
@@ -58,12 +58,27 @@ export function readIdxFile(path: string): Tensor<NumericArray> {
   return readIdx(readFileSync(path));
 }
 
-/** Loads a MULAN data set from its .arff and .xml files. */
+/** Loads a MULAN data set from its .arff and .xml files (features sparse with `sparse: true`). */
+export function loadMulanFiles(
+  arffPath: string,
+  xmlPath: string | undefined,
+  options: LoadMulanOptions & { sparse: true },
+): MultiLabelData<CsrMatrix>;
+export function loadMulanFiles(
+  arffPath: string,
+  xmlPath?: string,
+  options?: LoadMulanOptions & { sparse?: false },
+): MultiLabelData;
+export function loadMulanFiles(
+  arffPath: string,
+  xmlPath?: string,
+  options?: LoadMulanOptions,
+): MultiLabelData<Matrix | CsrMatrix>;
 export function loadMulanFiles(
   arffPath: string,
   xmlPath?: string,
   options: LoadMulanOptions = {},
-): MultiLabelData {
+): MultiLabelData<Matrix | CsrMatrix> {
   return loadMulan(
     readFileSync(arffPath),
     xmlPath === undefined ? undefined : readFileSync(xmlPath),

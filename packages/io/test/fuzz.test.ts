@@ -107,6 +107,15 @@ const readers: Record<string, Reader> = {
     const d = parseArff(b);
     if (d.data.length !== d.rows * d.attributes.length) throw new Error('ARFF data size');
     for (const s of Object.values(d.strings)) if (s.length !== d.rows) throw new Error('ARFF strings');
+    // The same bytes read into sparse rows: an error of its own, or the same shape.
+    let sparse: ReturnType<typeof parseArff> | undefined;
+    try {
+      sparse = parseArff(b, { sparse: true });
+    } catch (e) {
+      if (!(e instanceof FormatError || e instanceof NonFiniteError)) throw e;
+    }
+    if (sparse && (sparse.sparse?.rows !== d.rows || sparse.sparse.cols !== d.attributes.length))
+      throw new Error('ARFF sparse shape');
   },
   xml: (b) => {
     if (parseMulanXml(b).length === 0) throw new Error('no labels');

@@ -4,7 +4,7 @@
  * @module
  */
 import { applyStandardization, type Matrix, standardizeColumns, takeRows } from '@numts/core';
-import { loadMulan, loadPllMat, parseArff, parseMulanXml } from '@numts/io';
+import { loadMulan, loadPllMat, type MultiLabelData, parseArff, parseMulanXml } from '@numts/io';
 import {
   BinaryRelevanceLogistic,
   BinaryRelevanceRidge,
@@ -287,7 +287,7 @@ export function multilabelEval(
   } catch (e) {
     throw asInputError(e, opts.labels);
   }
-  let data: ReturnType<typeof loadMulan>;
+  let data: MultiLabelData;
   try {
     data = loadMulan(arff, xml);
   } catch (e) {
