@@ -187,4 +187,14 @@ describe('eigh by divide and conquer', () => {
       expectGood(a, `n = ${n}`);
     }
   });
+
+  it('zero and nearly zero matrices (everything deflates): finite, orthonormal vectors', () => {
+    const zero = new Matrix(70, 70);
+    expect(expectGood(zero, 'zero').every((v) => v === 0)).toBe(true);
+    const tiny = new Matrix(70, 70);
+    tiny.data[3 * 70 + 5] = tiny.data[5 * 70 + 3] = 1e-300;
+    const values = expectGood(tiny, 'one tiny pair');
+    expect(Math.abs(values[0]! + 1e-300)).toBeLessThan(1e-314);
+    expect(Math.abs(values[69]! - 1e-300)).toBeLessThan(1e-314);
+  });
 });

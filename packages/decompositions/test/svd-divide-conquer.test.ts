@@ -119,4 +119,20 @@ describe('svd by divide and conquer', () => {
       'svd: method must be "auto", "divide-and-conquer" or "qr" (got "jacobi")',
     );
   });
+
+  it('zero and nearly zero matrices (everything deflates): finite, orthogonal factors', () => {
+    for (const [m, n] of [
+      [39, 34],
+      [34, 39],
+      [64, 64],
+    ] as const) {
+      const zero = new Matrix(m, n);
+      const s = expectGood(zero, `zero ${m}×${n}`);
+      expect(s.every((v) => v === 0)).toBe(true);
+      expectGood(zero, `zero ${m}×${n} (full)`, 'full');
+      const tiny = new Matrix(m, n);
+      tiny.data[7] = 1e-300;
+      expect(expectGood(tiny, 'one tiny entry')[0]).toBe(1e-300);
+    }
+  });
 });

@@ -249,6 +249,15 @@ function arrowheadSvd(d: Float64Array, z: Float64Array, left: Basis, right: Basi
     for (let row = 0; row < r; row++) U[row * r + slot] = sign * L[row * r + col]!;
     for (let row = 0; row < nc; row++) W[row * nc + slot] = R[row * nc + col]!;
   });
+  if (K === 1) {
+    // Only the column without a pole is left (all the rest deflated, e.g. a zero block): M = [z₀],
+    // σ = |z₀| with u = sign(z₀)·(head row) and v = that column.
+    const sign = zp[0]! < 0 ? -1 : 1;
+    s[0] = Math.abs(zp[0]!);
+    for (let row = 0; row < r; row++) U[row * r] = sign * L[row * r]!;
+    for (let row = 0; row < nc; row++) W[row * nc] = R[row * nc + perm[0]!]!;
+    return { s, u: U, w: W };
+  }
   const dk = Float64Array.from(kept, (j) => dp[j]!);
   const zk = Float64Array.from(kept, (j) => zp[j]!);
   const { sigma, delta } = secularSingularValues(dk, zk);
