@@ -4,10 +4,11 @@
  * numpy's seeded stream), fold-by-fold metric differences, fit+predict CPU time against the
  * authors' recorded CPU time, and the baselines on the same folds.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CsrMatrix, Matrix, Rng } from '@numts/core';
-import { loadMulan } from '@numts/io';
+import { loadMulan, writeNpy } from '@numts/io';
 import {
   BinaryRelevanceLogistic,
   BinaryRelevanceRidge,
@@ -29,7 +30,9 @@ import {
   fmt,
   machineLine,
   mdTable,
+  numpyAvailable,
   ROOT,
+  runPython,
   type SuiteOptions,
   type SuiteResult,
   sampleStats,
@@ -59,6 +62,7 @@ export default async function multilabelSuite({ smoke }: SuiteOptions): Promise<
     .filter((f) => !smoke || f === 'flags-5fold-seed0.json');
   const parityRows: (string | number)[][] = [];
   const baselineRows: (string | number)[][] = [];
+  const numpyRows: (string | number)[][] = [];
   const summary: SuiteResult['summary'] = {};
   let worstDiff = 0;
   let worstWhere = '';
@@ -97,6 +101,18 @@ export default async function multilabelSuite({ smoke }: SuiteOptions): Promise<
       .filter((v): v is number => typeof v === 'number');
     const oursCpu = mean(cpu) / 1000;
     const speedup = authorsCpu.length ? mean(authorsCpu) / oursCpu : null;
+    // The independent numpy HOMI on the same features, folds and initial matrices, in this run.
+    if (name === 'CAL500' && ref.seed === 0) {
+      const numpyCpu = numpyHomiCpu(x0, ds.y, folds.slice(0, nFolds), inits);
+      summary.homi_cal500_numpy_cpu_s_per_fold = numpyCpu;
+      summary.homi_cal500_ratio_vs_numpy = numpyCpu === null ? null : numpyCpu / oursCpu;
+      numpyRows.push([
+        `${name} s${ref.seed}`,
+        fmt(oursCpu, 2),
+        numpyCpu === null ? 'n/a' : fmt(numpyCpu, 2),
+        numpyCpu === null ? 'n/a' : fmt(numpyCpu / oursCpu),
+      ]);
+    }
     const degenerate = name === 'genbase' || name === 'medical';
     if (!degenerate && maxDiff > worstDiff) {
       worstDiff = maxDiff;
@@ -210,6 +226,16 @@ export default async function multilabelSuite({ smoke }: SuiteOptions): Promise<
           '',
         ]
       : []),
+    '## HOMI against an independent numpy implementation, measured in this run',
+    '',
+    '`../shared/reference/multilabel/homi_numpy.py` (not the authors’ code) on the same whitened features, folds and',
+    'initial matrices; CPU seconds of fit + predict per fold, OpenBLAS with one thread. Ratio: numpy ÷ numts.',
+    numpyRows.length && numpyRows.every((r) => r[2] !== 'n/a')
+      ? ''
+      : 'python3 with numpy or the reference script is absent here: no numpy times.',
+    '',
+    mdTable(['data (seed)', 'numts CPU s/fold', 'numpy CPU s/fold', 'ratio'], numpyRows),
+    '',
     '## Sparse features: ridge Binary Relevance on CSR rows against the dense matrix',
     '',
     'A seeded synthetic problem of binary features (each present with the stated probability) and labels that depend',
@@ -277,4 +303,37 @@ function sparseBinaryRelevance(smoke: boolean, summary: SuiteResult['summary']):
       maxDiff.toExponential(1),
     ],
   ];
+}
+
+/**
+ * CPU seconds per fold of ../shared/reference/multilabel/homi_numpy.py on the given features,
+ * folds and initial matrices (written as .npy files for it); null without python3 + numpy or the
+ * script.
+ */
+function numpyHomiCpu(
+  x: Matrix,
+  y: Matrix,
+  folds: { train: number[]; test: number[] }[],
+  inits: { w: Matrix; b: Matrix; z: Float64Array; t: Float64Array }[],
+): number | null {
+  const moduleDir = join(SHARED, 'reference', 'multilabel');
+  if (!numpyAvailable() || !existsSync(join(moduleDir, 'homi_numpy.py'))) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'numts-homi-'));
+  const vector = (v: ArrayLike<number>) => new Matrix(1, v.length, Float64Array.from(v));
+  writeFileSync(join(dir, 'X.npy'), writeNpy(x));
+  writeFileSync(join(dir, 'Y.npy'), writeNpy(y));
+  folds.forEach((fold, f) => {
+    writeFileSync(join(dir, `train${f}.npy`), writeNpy(vector(fold.train)));
+    writeFileSync(join(dir, `test${f}.npy`), writeNpy(vector(fold.test)));
+    writeFileSync(join(dir, `W${f}.npy`), writeNpy(inits[f]!.w));
+    writeFileSync(join(dir, `B${f}.npy`), writeNpy(inits[f]!.b));
+    writeFileSync(join(dir, `z${f}.npy`), writeNpy(vector(inits[f]!.z)));
+    writeFileSync(join(dir, `t${f}.npy`), writeNpy(vector(inits[f]!.t)));
+  });
+  try {
+    return runPython<{ cpu_s_per_fold: number }>('homi.py', [dir, moduleDir, String(folds.length)])
+      .cpu_s_per_fold;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
