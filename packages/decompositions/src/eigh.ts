@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { DomainError, gemm, Matrix, transpose } from '@numts/core';
+import { DomainError, Matrix, transpose } from '@numts/core';
 import { workingCopy } from './internal/input.js';
 import { powerOfTwoScale, scaleInPlace } from './internal/scaling.js';
-import { shiftedReflectorsTransposed } from './internal/shifted-reflectors.js';
+import { applyShiftedReflectors, shiftedReflectorsTransposed } from './internal/shifted-reflectors.js';
 import { applyRowSigns, largestEntrySigns } from './internal/signs.js';
 import { tridiagonalize, tridiagonalQl } from './internal/tridiagonal.js';
 import { tridiagonalDivideConquer } from './internal/tridiagonal-dc.js';
@@ -77,13 +77,15 @@ export function eigh(a: Matrix, options: EighOptions = {}): EighResult {
   const s = powerOfTwoScale(d0);
   scaleInPlace(d0, s);
   const { d, e, tau } = tridiagonalize(d0, n);
-  const zt = wantVectors ? shiftedReflectorsTransposed(d0, n, tau) : null;
   let rows: Matrix | null = null; // eigenvectors as rows, ascending
-  if (zt && (method === 'divide-and-conquer' || (method === 'auto' && n > 32))) {
-    // T = Q_T·Λ·Q_Tᵀ with d ascending; the eigenvectors of A are Q_H·Q_T, as rows Q_Tᵀ·Q_Hᵀ.
-    const qT = tridiagonalDivideConquer(d, e);
-    rows = gemm(new Matrix(n, n, qT), zt, { transA: true });
+  if (wantVectors && (method === 'divide-and-conquer' || (method === 'auto' && n > 32))) {
+    // T = Q_T·Λ·Q_Tᵀ with d ascending; the eigenvectors of A are Q_H·Q_T, formed by applying the
+    // reflectors to Q_T in blocks (dormtr) rather than forming Q_H and multiplying.
+    const v = new Matrix(n, n, tridiagonalDivideConquer(d, e));
+    applyShiftedReflectors(d0, n, tau, v.data, n);
+    rows = transpose(v);
   } else {
+    const zt = wantVectors ? shiftedReflectorsTransposed(d0, n, tau) : null;
     tridiagonalQl(d, e, zt ? zt.data : null, n);
     // Sort ascending, carrying the vector rows along.
     const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]! || x - y);

@@ -7,9 +7,9 @@ import { DomainError, gemm, Matrix, transpose } from '@numts/core';
 import { bidiagonalize, bidiagonalQr, bidiagonalUTransposed } from './internal/bidiagonal.js';
 import { bidiagonalDivideConquer } from './internal/bidiagonal-dc.js';
 import { workingCopy } from './internal/input.js';
-import { qrFactor, qrFormQ } from './internal/qr-kernel.js';
+import { qrApplyQ, qrFactor, qrFormQ } from './internal/qr-kernel.js';
 import { powerOfTwoScale, scaleInPlace } from './internal/scaling.js';
-import { shiftedReflectorsTransposed } from './internal/shifted-reflectors.js';
+import { applyShiftedReflectors, shiftedReflectorsTransposed } from './internal/shifted-reflectors.js';
 import { applyRowSigns, largestEntrySigns } from './internal/signs.js';
 
 /** What {@link svd} returns. `u` and `vt` are absent in mode `'values'`. */
@@ -76,15 +76,20 @@ function svdTall(
     return { s: inner.s, ut, vt: inner.vt };
   }
   const { d, e, tauq, taup } = bidiagonalize(a, m, n);
+  if (wantVectors && (method === 'divide-and-conquer' || (method === 'auto' && n > 32))) {
+    // B = U_B·Σ·V_Bᵀ; A's vectors are Q·[U_B 0; 0 I] and P·V_B, formed by applying the reflectors
+    // to U_B and V_B in blocks (dormbr) rather than forming Q and P and multiplying.
+    const f = bidiagonalDivideConquer(d, e);
+    const q = fullU ? m : n;
+    const u = new Matrix(m, q);
+    for (let r = 0; r < n; r++) u.data.set(f.u.subarray(r * n, r * n + n), r * q);
+    for (let r = n; r < q; r++) u.data[r * q + r] = 1;
+    qrApplyQ(a, m, n, tauq, u.data, q);
+    applyShiftedReflectors(a, n, taup, f.v, n);
+    return { s: d, ut: transpose(u), vt: transpose(new Matrix(n, n, f.v)) };
+  }
   const ut = wantVectors ? bidiagonalUTransposed(a, m, n, tauq, fullU ? m : n) : null;
   const vt = wantVectors ? shiftedReflectorsTransposed(a, n, taup) : null;
-  if (ut && vt && (method === 'divide-and-conquer' || (method === 'auto' && n > 32))) {
-    // B = U_B·Σ·V_Bᵀ; A's vectors are Q·U_B and P·V_B, as rows U_Bᵀ·Qᵀ and V_Bᵀ·Pᵀ.
-    const f = bidiagonalDivideConquer(d, e);
-    const head = gemm(new Matrix(n, n, f.u), ut.slice(0, n, 0, m), { transA: true });
-    ut.data.set(head.data);
-    return { s: d, ut, vt: gemm(new Matrix(n, n, f.v), vt, { transA: true }) };
-  }
   bidiagonalQr(d, e, ut ? ut.data : null, m, vt ? vt.data : null, n);
   return { s: d, ut, vt };
 }

@@ -140,16 +140,46 @@ export function qrFactor(a: Float64Array, m: number, n: number): Float64Array {
  * {@link qrFactor} left in `a` (m×n, leading dimension n) and τ.
  */
 export function qrFormQ(a: Float64Array, m: number, n: number, tau: Float64Array, q: number): Matrix {
-  const k = tau.length;
   const out = new Matrix(m, q);
   const qd = out.data;
   for (let i = 0; i < Math.min(m, q); i++) qd[i * q + i] = 1;
+  // Block j0 meets the identity's columns from j0 on only: the columns before it are still e_j.
+  applyQBlocks(a, m, n, tau, qd, q, (j0) => j0);
+  return out;
+}
+
+/**
+ * C ← Q·C in place for Q = H₀H₁···H_{k−1} from the reflectors of {@link qrFactor} (`a` m×n,
+ * leading dimension n) and C m×cols row-major (LAPACK's dormqr 'L', 'N'): 2·m·k·cols flops in
+ * matrix products, against forming Q and multiplying.
+ */
+export function qrApplyQ(
+  a: Float64Array,
+  m: number,
+  n: number,
+  tau: Float64Array,
+  c: Float64Array,
+  cols: number,
+): void {
+  applyQBlocks(a, m, n, tau, c, cols, () => 0);
+}
+
+/** The blocks of reflectors from the last to the first, each on columns [firstColumn(j0), cols) of C. */
+function applyQBlocks(
+  a: Float64Array,
+  m: number,
+  n: number,
+  tau: Float64Array,
+  c: Float64Array,
+  cols: number,
+  firstColumn: (j0: number) => number,
+): void {
+  const k = tau.length;
   const lastBlock = Math.floor((k - 1) / QR_BLOCK) * QR_BLOCK;
   for (let j0 = lastBlock; j0 >= 0; j0 -= QR_BLOCK) {
     const kb = Math.min(QR_BLOCK, k - j0);
     if (kb <= 0) continue;
     const { v, t } = blockReflector(a, n, m, j0, kb, tau);
-    applyBlockReflector(v, t, qd, q, m, j0, j0, q, false);
+    applyBlockReflector(v, t, c, cols, m, j0, firstColumn(j0), cols, false);
   }
-  return out;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { Matrix } from '@numts/core';
-import { qrFormQ } from './qr-kernel.js';
+import { qrApplyQ, qrFormQ } from './qr-kernel.js';
 
 /**
  * The transposed n×n orthogonal factor of reflectors stored one column to the right of the
@@ -19,10 +19,31 @@ export function shiftedReflectorsTransposed(a: Float64Array, n: number, tau: Flo
   qt.data[0] = 1;
   if (n === 1) return qt;
   const s = n - 1;
-  // Column k of `vs` holds v_k on rows k.. (shifted by one index): vs(i, k) = a[k, i+1] for i > k.
-  const vs = new Float64Array(s * s);
-  for (let k = 0; k < s; k++) for (let i = k + 1; i < s; i++) vs[i * s + k] = a[k * n + i + 1]!;
-  const q1 = qrFormQ(vs, s, s, tau, s); // Q(1.., 1..)
+  const q1 = qrFormQ(unshifted(a, n), s, s, tau, s); // Q(1.., 1..)
   for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) qt.data[(j + 1) * n + i + 1] = q1.data[i * s + j]!;
   return qt;
+}
+
+/**
+ * C ← Q·C in place for the orthogonal factor of the same reflectors and C n×cols row-major
+ * (LAPACK's dormtr / dormbr 'P'): row 0 of C is left alone, rows 1.. take the blocked reflectors.
+ */
+export function applyShiftedReflectors(
+  a: Float64Array,
+  n: number,
+  tau: Float64Array,
+  c: Float64Array,
+  cols: number,
+): void {
+  if (n <= 1) return;
+  const s = n - 1;
+  qrApplyQ(unshifted(a, n), s, s, tau, c.subarray(cols), cols);
+}
+
+/** The reflectors as QR leaves them: column k of the (n−1)² result holds v_k from row k on. */
+function unshifted(a: Float64Array, n: number): Float64Array {
+  const s = n - 1;
+  const vs = new Float64Array(s * s);
+  for (let k = 0; k < s; k++) for (let i = k + 1; i < s; i++) vs[i * s + k] = a[k * n + i + 1]!;
+  return vs;
 }
