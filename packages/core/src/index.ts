@@ -7,6 +7,8 @@
  *
  * @packageDocumentation
  */
+
+export { guardAllocation, isAllocationFailure } from './allocation.js';
 export { type Backend, getBackend, setBackend, wasmSimdSupported } from './backend.js';
 export { concat } from './concat.js';
 export { diag, diagonal, eye, from2D, fromFlat, full, ones, to2D, zeros } from './construct.js';

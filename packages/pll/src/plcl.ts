@@ -10,6 +10,7 @@ import {
   assertIntegerInRange,
   assertPositive,
   assertSavedFormat,
+  guardAllocation,
   Matrix,
   ShapeError,
   squaredDistances,
@@ -160,7 +161,16 @@ export class PlclState {
     assertPositive(fn, 'lambda', o.lambda);
     assertPositive(fn, 'alpha', o.alpha, { allowZero: true });
     assertPositive(fn, 'beta', o.beta, { allowZero: true });
-    const dist = squaredDistances(xt, xt);
+    // Four n×n arrays live at once (distances, kernel, two Cholesky factors): say so when they do
+    // not fit, instead of the runtime's bare RangeError.
+    const memory = (what: string) =>
+      [
+        fn,
+        `${what} of ${n} training rows`,
+        4 * n * n * 8,
+        'PL-CL keeps four n×n matrices; train on fewer rows or on a machine with more memory',
+      ] as const;
+    const dist = guardAllocation(...memory('the n×n distances'), () => squaredDistances(xt, xt));
     const sigma = options.sigma ?? meanOfDistances(dist);
     assertPositive(fn, 'sigma', sigma);
     this.o = o;
@@ -180,9 +190,17 @@ export class PlclState {
       y.data.map((v) => 1 - v),
     );
     // Step 4: both kernel ridge classifiers (factored once).
-    this.kernel = rbfFromDistances(dist, sigma);
-    this.ordinary = new KernelRidge(this.kernel, o.lambda, 1);
-    this.complementaryRidge = new KernelRidge(this.kernel, o.lambda, o.alpha);
+    const ridges = guardAllocation(...memory('the n×n kernel and its factors'), () => {
+      const kernel = rbfFromDistances(dist, sigma);
+      return {
+        kernel,
+        ordinary: new KernelRidge(kernel, o.lambda, 1),
+        complementary: new KernelRidge(kernel, o.lambda, o.alpha),
+      };
+    });
+    this.kernel = ridges.kernel;
+    this.ordinary = ridges.ordinary;
+    this.complementaryRidge = ridges.complementary;
     this.h = this.ordinary.fit(this.p);
     this.hc = this.complementaryRidge.fit(this.q);
   }

@@ -87,4 +87,22 @@ describe('bad input gets a clear error', () => {
     );
     expect(() => accuracy([1, 2], [1])).toThrow('accuracy: predicted has 2 entries but truth has 1');
   });
+
+  it('a training set whose n×n matrices cannot be allocated is a clear error, not a bare RangeError', () => {
+    // 2^20 rows: the n×n distances alone would be 2^40 doubles.
+    const n = 2 ** 20;
+    const big = new Matrix(
+      n,
+      1,
+      Float64Array.from({ length: n }, (_, i) => i % 7),
+    );
+    const cands = new Matrix(
+      n,
+      2,
+      Float64Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? 1 : i % 4 === 1 ? 1 : 0)),
+    );
+    expect(() => fitPlcl(big, cands)).toThrow(
+      'fitPlcl: not enough memory for the n×n distances of 1048576 training rows (about 33554432 MB in all); PL-CL keeps four n×n matrices; train on fewer rows or on a machine with more memory',
+    );
+  });
 });
