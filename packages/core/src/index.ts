@@ -34,6 +34,7 @@ export { axpy, dot, norm2, scal } from './level1.js';
 export { type FloatArray, Matrix, Matrix32, type MatrixJson, type MatrixLayout } from './matrix.js';
 export { type NormKind, norm, norm1, normFrobenius, normInf, normMax } from './norms.js';
 export { type Axis, argmax, argmin, max, mean, min, sum } from './reductions.js';
+export { ResidentRows } from './resident-rows.js';
 export { Rng } from './rng.js';
 export { rotateRows } from './rotations.js';
 export { assertSavedFormat, vectorFromJSON } from './saved-json.js';

@@ -135,4 +135,27 @@ describe('svd by divide and conquer', () => {
       expect(expectGood(tiny, 'one tiny entry')[0]).toBe(1e-300);
     }
   });
+
+  it('property: the blocked bidiagonal reduction (more than 96 columns) passes verifySvd, also scaled by 2^±1000', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 97, max: 160 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.constantFrom(1, 2 ** 1000, 2 ** -1000),
+        fc.integer({ min: 0, max: 1e6 }),
+        (n, extra, scale, seed) => {
+          const x = new Rng(seed).normalMatrix(n + extra, n);
+          expectGood(
+            new Matrix(
+              n + extra,
+              n,
+              x.data.map((v) => v * scale),
+            ),
+            `${n + extra}×${n}`,
+          );
+        },
+      ),
+      { numRuns: 6, seed: 37 },
+    );
+  });
 });

@@ -143,6 +143,17 @@ export class FunctionBuilder {
   i32Eqz(): this {
     return this.op(0x45);
   }
+  /** f64.store with an 8-byte alignment hint. */
+  f64Store(offset = 0): this {
+    return this.op(0x39, ...this.memarg(3, offset));
+  }
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+  /** f64x2.extract_lane. */
+  f64x2ExtractLane(lane: 0 | 1): this {
+    return this.simd(0x21, lane);
+  }
 
   /** Runs `emit` on this builder (to splice a computed instruction into a chain). */
   call(emit: () => unknown): this {

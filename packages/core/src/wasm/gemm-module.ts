@@ -11,6 +11,7 @@
  * @module
  */
 import { encodeModule, FunctionBuilder, ValType } from './emitter.js';
+import { gemvColumnsKernel, gemvKernel } from './gemv-module.js';
 import { rotationKernel } from './rotations-module.js';
 
 /** Layout of one micro-kernel: element size and the tile it keeps in registers. */
@@ -109,5 +110,14 @@ export const F32_TILE: TileShape = { elementBytes: 4, mr: 4 };
  * plane-rotation kernel, and one memory.
  */
 export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F32_TILE): Uint8Array {
-  return encodeModule([blockKernel('gemmF64', f64), blockKernel('gemmF32', f32), rotationKernel()], 1);
+  return encodeModule(
+    [
+      blockKernel('gemmF64', f64),
+      blockKernel('gemmF32', f32),
+      rotationKernel(),
+      gemvKernel(),
+      gemvColumnsKernel(),
+    ],
+    1,
+  );
 }

@@ -47,6 +47,8 @@ export interface WasmKernels {
     len: number,
     width: number,
   ) => void;
+  gemvRows: (rows: number, pairs: number, a: number, lda: number, x: number, y: number) => void;
+  gemvColumns: (rows: number, pairs: number, a: number, lda: number, x: number, y: number) => void;
 }
 
 let instance: WasmKernels | null | undefined;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ConvergenceError, gemm, Matrix } from '@numts/core';
+import { ConvergenceError, gemm, Matrix, ResidentRows } from '@numts/core';
 import { hypot2, makeReflector } from './householder.js';
 import { EPS } from './input.js';
 import { rowDots, subtractOuter2 } from './level2.js';
@@ -75,6 +75,9 @@ function reducePanel(
 ): void {
   const y1 = new Float64Array(nb);
   const y2 = new Float64Array(nb);
+  // The trailing matrix as at the panel's start, for the panel's matrix–vector products (kept in
+  // the wasm kernel's memory on that backend; no other kernel runs until the panel ends).
+  const trailing = new ResidentRows(a, (k0 + 1) * n + k0 + 1, n - k0 - 1, n - k0 - 1, n);
   for (let i = 0; i < nb; i++) {
     const j = k0 + i;
     const rj = j * n;
@@ -95,7 +98,7 @@ function reducePanel(
     for (let c = 0; c < s; c++) v[(j + 1 + c) * nb + i] = a[v0 + c]!;
     if (t !== 0) {
       // p = A22·v with A22 = A(j+1.., j+1..) as at the panel's start (rows > j are not updated yet).
-      rowDots(s, s, a, (j + 1) * n + j + 1, n, a, v0, p);
+      trailing.multiply(i, i, s, s, a, v0, p);
       // y1 = W(:, 0:i)ᵀ·v, y2 = V(:, 0:i)ᵀ·v over rows j+1..
       y1.fill(0, 0, i);
       y2.fill(0, 0, i);
