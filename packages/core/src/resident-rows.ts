@@ -70,16 +70,11 @@ export class ResidentRows {
     xOff: number,
     y: Float64Array,
   ): void {
-    if (r0 < 0 || c0 < 0 || m < 0 || k < 0 || r0 + m > this.#rows || c0 + k > this.#cols)
-      throw new ShapeError(
-        `ResidentRows.multiply: rows ${r0}..${r0 + m} and columns ${c0}..${c0 + k} leave the ${this.#rows}×${this.#cols} block`,
-      );
+    this.#check('multiply', r0, c0, m, k);
     const w = this.#wasm;
     const view = this.#view;
     if (w && view && m > 0 && k > 1) {
-      const cols = this.#cols;
-      const xAt = this.#rows * cols;
-      const yAt = xAt + Math.max(this.#rows, cols);
+      const { cols, xAt, yAt } = this.#slots();
       view.set(x.subarray(xOff, xOff + k), xAt);
       const pairs = k >> 1;
       w.gemvRows(m, pairs, 8 * (r0 * cols + c0), cols, 8 * xAt, 8 * yAt);
@@ -133,17 +128,12 @@ export class ResidentRows {
     xOff: number,
     y: Float64Array,
   ): void {
-    if (r0 < 0 || c0 < 0 || m < 0 || k < 0 || r0 + m > this.#rows || c0 + k > this.#cols)
-      throw new ShapeError(
-        `ResidentRows.multiplyTransposed: rows ${r0}..${r0 + m} and columns ${c0}..${c0 + k} leave the ${this.#rows}×${this.#cols} block`,
-      );
+    this.#check('multiplyTransposed', r0, c0, m, k);
     y.fill(0, 0, k);
     const w = this.#wasm;
     const view = this.#view;
     if (w && view && m > 0 && k > 1) {
-      const cols = this.#cols;
-      const xAt = this.#rows * cols;
-      const yAt = xAt + Math.max(this.#rows, cols);
+      const { cols, xAt, yAt } = this.#slots();
       view.set(x.subarray(xOff, xOff + m), xAt);
       view.fill(0, yAt, yAt + k);
       const pairs = k >> 1;
@@ -159,5 +149,20 @@ export class ResidentRows {
       const xi = x[xOff + i]!;
       for (let c = 0; c < k; c++) y[c] = y[c]! + xi * a[row + c]!;
     }
+  }
+
+  /** @throws ShapeError when rows r0..r0+m or columns c0..c0+k leave the block */
+  #check(method: string, r0: number, c0: number, m: number, k: number): void {
+    if (r0 < 0 || c0 < 0 || m < 0 || k < 0 || r0 + m > this.#rows || c0 + k > this.#cols)
+      throw new ShapeError(
+        `ResidentRows.${method}: rows ${r0}..${r0 + m} and columns ${c0}..${c0 + k} leave the ${this.#rows}×${this.#cols} block`,
+      );
+  }
+
+  /** Where x and y sit in the kernel memory, after the block. */
+  #slots(): { cols: number; xAt: number; yAt: number } {
+    const cols = this.#cols;
+    const xAt = this.#rows * cols;
+    return { cols, xAt, yAt: xAt + Math.max(this.#rows, cols) };
   }
 }
