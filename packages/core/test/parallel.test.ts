@@ -43,6 +43,24 @@ describe('GemmPool (worker threads)', () => {
     );
   });
 
+  it('one thread computes on the caller alone; three split the rows three ways; both bit-identical', async () => {
+    const rng = new Rng(6);
+    const a = rng.normalMatrix(301, 170);
+    const b = rng.normalMatrix(170, 143);
+    const want = gemm(a, b, { alpha: 1.5 });
+    for (const threads of [1, 3]) {
+      const p = await GemmPool.create(threads);
+      expect(p.threads).toBe(threads);
+      expect(Array.from((await p.gemm(a, b, { alpha: 1.5 })).data)).toEqual(Array.from(want.data));
+      // An output view with strides: the workers' rows are copied back into it.
+      const big = new Matrix(143, 301);
+      const view = big.T; // 301×143, column stride 301
+      await p.gemm(a, b, { alpha: 1.5, c: view });
+      expect(Array.from(view.clone().data)).toEqual(Array.from(want.data));
+      await p.close();
+    }
+  });
+
   it('rejects a bad thread count', async () => {
     await expect(GemmPool.create(0)).rejects.toThrow(
       'GemmPool.create: threads must be an integer in [1, 64] (got 0)',

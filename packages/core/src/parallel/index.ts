@@ -2,13 +2,14 @@
  * Opt-in multi-threaded gemm on `worker_threads` + `SharedArrayBuffer` (Node only; this entry
  * point, `@numts/core/parallel`, is not imported by the main one).
  *
- * The rows of C are split between workers, and every worker runs the same packed kernel as the
- * single-threaded {@link gemm} on its rows: the wasm SIMD kernel (compiled in the worker from the
- * module bytes the pool hands over) when the calling thread's backend is `'wasm'`, else the
- * TypeScript kernel. The kernel's summation order for an element depends
- * only on the k-blocking, not on which rows a worker owns, so the result is **bit-for-bit equal**
- * to `gemm` (a test checks this). Workers block on messages (no spin-waiting), so an oversubscribed
- * machine loses no more than the copy of the operands into shared memory.
+ * The rows of C are split between the calling thread and the workers: the caller computes the
+ * first share in place with {@link gemm} while each worker runs the same packed kernel on its rows
+ * — the wasm SIMD kernel (compiled in the worker from the module bytes the pool hands over) when
+ * the calling thread's backend is `'wasm'`, else the TypeScript kernel. Only the workers' rows of
+ * op(A) and C, and B, are copied into shared memory, and only their rows of C are copied back. The
+ * kernel's summation order for an element depends only on the k-blocking, not on which rows a
+ * thread owns, so the result is **bit-for-bit equal** to `gemm` (a test checks this). Workers block
+ * on messages (no spin-waiting).
  *
  * Products smaller than {@link PARALLEL_MIN_WORK} multiply-adds run on the calling thread.
  *
@@ -77,7 +78,8 @@ function toShared(a: Matrix): Float64Array {
 }
 
 /**
- * A pool of gemm workers. Create it once, run many products, then `close()` it.
+ * A pool of gemm threads: the caller and `threads − 1` workers. Create it once, run many products,
+ * then `close()` it.
  *
  * @example
  * ```ts
@@ -95,7 +97,8 @@ export class GemmPool {
   }
 
   /**
-   * Starts `threads` workers.
+   * Starts the workers of a pool of `threads` computing threads (the calling thread is one of
+   * them, so `threads − 1` workers; one thread per core is the useful size).
    * @throws DomainError when threads is not an integer in [1, 64]
    */
   static async create(threads = 2): Promise<GemmPool> {
@@ -105,7 +108,7 @@ export class GemmPool {
     const src = workerSource();
     const bytes = wasmSimdSupported() ? kernelModuleBytes() : null;
     const workers = Array.from(
-      { length: threads },
+      { length: threads - 1 },
       () => new Worker(src, { eval: true, workerData: { wasm: bytes } }),
     );
     await Promise.all(
@@ -120,9 +123,9 @@ export class GemmPool {
     return new GemmPool(workers);
   }
 
-  /** Number of workers. */
+  /** Number of computing threads (the caller's included). */
   get threads(): number {
-    return this.workers.length;
+    return this.workers.length + 1;
   }
 
   /**
@@ -141,37 +144,38 @@ export class GemmPool {
     if (m * n * k < PARALLEL_MIN_WORK) return gemm(a, b, options);
     const transA = options.transA ?? false;
     const transB = options.transB ?? false;
-    const aS = toShared(transA ? a.T.clone() : a);
-    const bS = toShared(b);
-    const cGiven = options.c;
-    const c = cGiven ?? new Matrix(m, n);
-    const cS = toShared(c);
-    const parts = this.workers.length;
+    const opA = transA ? a.T : a;
+    const c = options.c ?? new Matrix(m, n);
+    const parts = this.workers.length + 1;
+    // Even shares (a larger one for the caller, who starts first, measured no better).
     const rowsPer = Math.ceil(m / parts / kernel.MR) * kernel.MR;
-    const jobs: Promise<void>[] = [];
-    for (let t = 0; t < parts; t++) {
-      const r0 = Math.min(m, t * rowsPer);
+    const mine = Math.min(m, rowsPer);
+    const bS = toShared(b);
+    const wasmBackend = getBackend() === 'wasm';
+    const jobs: { r0: number; r1: number; cS: Float64Array; done: Promise<void> }[] = [];
+    for (let t = 1; t < parts; t++) {
+      const r0 = Math.min(m, mine + (t - 1) * rowsPer);
       const r1 = Math.min(m, r0 + rowsPer);
       if (r1 <= r0) continue;
+      const aS = toShared(opA.slice(r0, r1));
+      const cS = toShared(options.c && beta !== 0 ? c.slice(r0, r1) : new Matrix(r1 - r0, n));
       const id = this.nextId++;
-      const w = this.workers[t]!;
-      jobs.push(
-        new Promise<void>((resolve, reject) => {
-          const onMessage = (done: number) => {
-            if (done !== id) return;
-            w.off('message', onMessage);
-            w.off('error', reject);
-            resolve();
-          };
-          w.on('message', onMessage);
-          w.once('error', reject);
-        }),
-      );
+      const w = this.workers[t - 1]!;
+      const done = new Promise<void>((resolve, reject) => {
+        const onMessage = (finished: number) => {
+          if (finished !== id) return;
+          w.off('message', onMessage);
+          w.off('error', reject);
+          resolve();
+        };
+        w.on('message', onMessage);
+        w.once('error', reject);
+      });
       w.postMessage({
         id,
-        wasm: getBackend() === 'wasm',
-        r0,
-        r1,
+        wasm: wasmBackend,
+        r0: 0,
+        r1: r1 - r0,
         n,
         k,
         alpha,
@@ -189,10 +193,18 @@ export class GemmPool {
         cRs: n,
         cCs: 1,
       });
+      jobs.push({ r0, r1, cS, done });
     }
-    await Promise.all(jobs);
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j < n; j++) c.data[c.offset + i * c.rowStride + j * c.colStride] = cS[i * n + j]!;
+    // The caller's share, in place, while the workers run.
+    if (mine > 0) gemm(opA.slice(0, mine), b, { transB, alpha, beta, c: c.slice(0, mine) });
+    await Promise.all(jobs.map((j) => j.done));
+    for (const { r0, r1, cS } of jobs)
+      for (let i = r0; i < r1; i++) {
+        const from = (i - r0) * n;
+        const at = c.offset + i * c.rowStride;
+        if (c.colStride === 1) c.data.set(cS.subarray(from, from + n), at);
+        else for (let j = 0; j < n; j++) c.data[at + j * c.colStride] = cS[from + j]!;
+      }
     return c;
   }
 
