@@ -28,9 +28,18 @@ export class ResidentRows {
 
   /**
    * @param src row-major array holding the block at `offset` with rows `ld` apart
+   * @param options `inPlace: true` never copies the block (the TypeScript loop on either backend:
+   *   for a single product, where the copy would cost as much as the product)
    * @throws ShapeError when the block does not fit in `src`
    */
-  constructor(src: Float64Array, offset: number, rows: number, cols: number, ld: number) {
+  constructor(
+    src: Float64Array,
+    offset: number,
+    rows: number,
+    cols: number,
+    ld: number,
+    options: { inPlace?: boolean } = {},
+  ) {
     if (
       rows < 0 ||
       cols < 0 ||
@@ -46,7 +55,7 @@ export class ResidentRows {
     this.#src = src;
     this.#offset = offset;
     this.#ld = ld;
-    this.#wasm = getBackend() === 'wasm' && rows * cols > 0 ? loadWasmKernels() : null;
+    this.#wasm = getBackend() === 'wasm' && rows * cols > 0 && !options.inPlace ? loadWasmKernels() : null;
     if (this.#wasm) {
       // Layout: the block (rows × cols), then x and y (each long enough for either product).
       const len = rows * cols + 2 * Math.max(rows, cols);

@@ -8,7 +8,7 @@
 import { ConvergenceError, gemm, getBackend, Matrix, ResidentRows } from '@numts/core';
 import { hypot2, makeReflector } from './householder.js';
 import { EPS } from './input.js';
-import { accumulateRows, rowDots, subtractOuter } from './level2.js';
+import { accumulateRows, subtractOuter } from './level2.js';
 import { qrFormQ } from './qr-kernel.js';
 import { RotationSequence } from './rotations.js';
 import { swapRows } from './rows.js';
@@ -193,7 +193,15 @@ function reduceUnblocked(
     const beta = a[diag + 1]!;
     a[diag + 1] = 1;
     const rows = m - k - 1;
-    rowDots(nc, rows, a, diag + n + 1, n, a, diag + 1, y);
+    new ResidentRows(a, diag + n + 1, rows, nc, n, { inPlace: true }).multiply(
+      0,
+      0,
+      rows,
+      nc,
+      a,
+      diag + 1,
+      y,
+    );
     for (let i = 0; i < rows; i++) y[i] = right.tau * y[i]!;
     subtractOuter(nc, rows, y, 0, 1, a.subarray(diag + 1, diag + 1 + nc), a, diag + n + 1, n);
     a[diag + 1] = beta;

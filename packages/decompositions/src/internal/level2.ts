@@ -77,47 +77,6 @@ export function subtractOuter(
   }
 }
 
-/** y[i] = Σ_c a[i, c]·u[c] for `rows` rows (a row-major matrix–vector product). */
-export function rowDots(
-  nc: number,
-  rows: number,
-  a: Float64Array,
-  aOff: number,
-  lda: number,
-  u: Float64Array,
-  uOff: number,
-  y: Float64Array,
-): void {
-  let i = 0;
-  for (; i + 3 < rows; i += 4) {
-    const r0 = aOff + i * lda;
-    const r1 = r0 + lda;
-    const r2 = r1 + lda;
-    const r3 = r2 + lda;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let c = 0; c < nc; c++) {
-      const uc = u[uOff + c]!;
-      s0 += a[r0 + c]! * uc;
-      s1 += a[r1 + c]! * uc;
-      s2 += a[r2 + c]! * uc;
-      s3 += a[r3 + c]! * uc;
-    }
-    y[i] = s0;
-    y[i + 1] = s1;
-    y[i + 2] = s2;
-    y[i + 3] = s3;
-  }
-  for (; i < rows; i++) {
-    const r = aOff + i * lda;
-    let s = 0;
-    for (let c = 0; c < nc; c++) s += a[r + c]! * u[uOff + c]!;
-    y[i] = s;
-  }
-}
-
 /** a[i, c] −= xᵢ·w[c] + yᵢ·v[c] over `rows` rows (a symmetric rank-two update's rows). */
 export function subtractOuter2(
   nc: number,

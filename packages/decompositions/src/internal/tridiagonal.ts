@@ -8,7 +8,7 @@
 import { ConvergenceError, gemm, Matrix, ResidentRows } from '@numts/core';
 import { hypot2, makeReflector } from './householder.js';
 import { EPS } from './input.js';
-import { rowDots, subtractOuter2 } from './level2.js';
+import { subtractOuter2 } from './level2.js';
 import { RotationSequence } from './rotations.js';
 
 /** Panel width of the blocked reduction (LAPACK's dsytrd/dlatrd). */
@@ -149,7 +149,7 @@ function reduceUnblocked(
     const alpha0 = a[v0]!;
     a[v0] = 1;
     // p = τ·S·v with S = A(k+1.., k+1..) (full rows, contiguous).
-    rowDots(s, s, a, (k + 1) * n + k + 1, n, a, v0, p);
+    new ResidentRows(a, (k + 1) * n + k + 1, s, s, n, { inPlace: true }).multiply(0, 0, s, s, a, v0, p);
     let pv = 0;
     for (let i = 0; i < s; i++) {
       p[i] = t * p[i]!;
