@@ -53,12 +53,18 @@ function transpose(a: ArrayLike<number>, rows: number, cols: number): Float64Arr
   return out;
 }
 
-/** M (rows×cols, row-major) from values laid out like the layer's weight. */
-export function toWeightMatrix(shape: WeightMatrixShape, weight: ArrayLike<number>): Float64Array {
-  return shape.transposed ? transpose(weight, shape.cols, shape.rows) : Float64Array.from(weight);
+/**
+ * M (rows×cols, row-major) from values laid out like the layer's weight, for reading: the values
+ * themselves when the layer stores M as it is (Linear, Conv2d), a transposed copy otherwise.
+ */
+export function toWeightMatrix(shape: WeightMatrixShape, weight: ArrayLike<number>): ArrayLike<number> {
+  return shape.transposed ? transpose(weight, shape.cols, shape.rows) : weight;
 }
 
-/** Values laid out like the layer's weight from M (rows×cols, row-major). */
-export function fromWeightMatrix(shape: WeightMatrixShape, m: ArrayLike<number>): Float64Array {
-  return shape.transposed ? transpose(m, shape.rows, shape.cols) : Float64Array.from(m);
+/**
+ * Values laid out like the layer's weight from M (rows×cols, row-major): `m` itself when the layer
+ * stores M as it is, a transposed copy otherwise (so pass an array the caller may hand over).
+ */
+export function fromWeightMatrix(shape: WeightMatrixShape, m: Float64Array): Float64Array {
+  return shape.transposed ? transpose(m, shape.rows, shape.cols) : m;
 }

@@ -158,7 +158,11 @@ export class GemmPool {
       const r1 = Math.min(m, r0 + rowsPer);
       if (r1 <= r0) continue;
       const aS = toShared(opA.slice(r0, r1));
-      const cS = toShared(options.c && beta !== 0 ? c.slice(r0, r1) : new Matrix(r1 - r0, n));
+      // The worker's rows of C: copied when β reads them, else fresh zeros (a new shared buffer is zero).
+      const cS =
+        options.c && beta !== 0
+          ? toShared(c.slice(r0, r1))
+          : new Float64Array(new SharedArrayBuffer(Math.max(1, (r1 - r0) * n) * 8));
       const id = this.nextId++;
       const w = this.workers[t - 1]!;
       const done = new Promise<void>((resolve, reject) => {
