@@ -5,23 +5,15 @@
  *
  * @module
  */
-import { DomainError } from '@numts/core';
+import { DomainError, describeOptionKind, type OptionSchema, parseOptionValue } from '@numts/core';
 import { CliError, EXIT_USAGE } from './cli-error.js';
 
-/** The kind of value an option takes: a number, an integer, or one of a list of words. */
-export type OptionKind = 'number' | 'integer' | readonly string[];
-
-/** Option name → kind, for one learner. */
-export type OptionSchema = Readonly<Record<string, OptionKind>>;
-
-function describeKind(kind: OptionKind): string {
-  return typeof kind === 'string' ? kind : `one of ${kind.join(', ')}`;
-}
+export type { OptionKind, OptionSchema } from '@numts/core';
 
 /** `--help` lines listing each option of `schema` and its kind. */
 export function describeSchema(schema: OptionSchema): string {
   return Object.entries(schema)
-    .map(([name, kind]) => `${name} (${describeKind(kind)})`)
+    .map(([name, kind]) => `${name} (${describeOptionKind(kind)})`)
     .join(', ');
 }
 
@@ -56,21 +48,10 @@ export function parseLearnerOptions(
       );
     if (Object.hasOwn(out, key))
       throw new CliError(`--opt: ${key} is given twice (${out[key]} and ${text})`, EXIT_USAGE);
-    if (typeof kind === 'string') {
-      const value = text.trim() === '' ? Number.NaN : Number(text);
-      if (!Number.isFinite(value) || (kind === 'integer' && !Number.isInteger(value)))
-        throw new CliError(
-          `--opt ${key} must be a finite ${kind === 'integer' ? 'integer' : 'number'} (got ${JSON.stringify(text)})`,
-          EXIT_USAGE,
-        );
-      out[key] = value;
-    } else {
-      if (!kind.includes(text))
-        throw new CliError(
-          `--opt ${key} must be ${describeKind(kind)} (got ${JSON.stringify(text)})`,
-          EXIT_USAGE,
-        );
-      out[key] = text;
+    try {
+      out[key] = parseOptionValue(key, kind, text);
+    } catch (e) {
+      throw new CliError(`--opt ${(e as Error).message}`, EXIT_USAGE);
     }
   }
   return out;

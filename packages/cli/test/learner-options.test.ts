@@ -1,8 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MULTILABEL_METHODS } from '@numts/multilabel';
+import { PLL_METHODS } from '@numts/pll';
 import { describe, expect, it } from 'vitest';
-import { MULTILABEL_METHODS, PLL_METHODS } from '../src/commands/eval.js';
 import { MULTILABEL_HELP, PLL_HELP } from '../src/help.js';
 import { parseLearnerOptions } from '../src/learner-options.js';
 import { FIX, runNumts } from './run-numts.js';

@@ -33,12 +33,19 @@ export {
 export { axpy, dot, norm2, scal } from './level1.js';
 export { type FloatArray, Matrix, Matrix32, type MatrixJson, type MatrixLayout } from './matrix.js';
 export { type NormKind, norm, norm1, normFrobenius, normInf, normMax } from './norms.js';
-export { type Axis, argmax, argmin, max, mean, min, sum } from './reductions.js';
+export {
+  describeOptionKind,
+  type OptionKind,
+  type OptionSchema,
+  parseOptionValue,
+} from './option-schema.js';
+export { type Axis, argmax, argmin, max, mean, meanAndStd, min, sum } from './reductions.js';
 export { ResidentRows } from './resident-rows.js';
 export { Rng } from './rng.js';
 export { rotateRows } from './rotations.js';
 export { assertSavedFormat, vectorFromJSON } from './saved-json.js';
 export { CsrMatrix } from './sparse.js';
+export { kFoldSplits, type Split } from './splits.js';
 export {
   applyStandardization,
   type Standardized,

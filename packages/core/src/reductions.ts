@@ -62,6 +62,22 @@ export function mean(a: Matrix, axis?: Axis): number | Float64Array {
   return sum(a, axis).map((s) => s / n);
 }
 
+/**
+ * Mean and sample standard deviation (n − 1 in the denominator; 0 for one value) of a list of
+ * numbers, e.g. per-fold scores.
+ * @throws ShapeError when the list is empty
+ */
+export function meanAndStd(values: ArrayLike<number>): { mean: number; std: number } {
+  const n = values.length;
+  if (n === 0) throw new ShapeError('meanAndStd: values must not be empty');
+  let m = 0;
+  for (let i = 0; i < n; i++) m += values[i]!;
+  m /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i]! - m) ** 2;
+  return { mean: m, std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0 };
+}
+
 /** Index (within the line) of the extreme element of each line; the first NaN wins. */
 function argExtreme(
   fn: string,

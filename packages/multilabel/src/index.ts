@@ -24,6 +24,15 @@ export {
   type ClassifierChainOptions,
   fitClassifierChain,
 } from './classifier-chain.js';
+export {
+  crossValidateMultiLabel,
+  MULTILABEL_METHODS,
+  type MultiLabelCrossValidation,
+  type MultiLabelCrossValidationOptions,
+  type MultiLabelFoldMetrics,
+  type MultiLabelLearnerObject,
+  type MultiLabelMethod,
+} from './cross-validation.js';
 export { instanceGraph, laplacianGram } from './graph.js';
 export {
   fitHomi,
@@ -55,6 +64,8 @@ export {
   evaluateMultiLabel,
   type MetricConvention,
   type MultiLabelMetrics,
+  type PerLabelMetrics,
+  perLabelMetrics,
   thresholdFixed,
   thresholdTopK,
   tuneThresholdsF1,

@@ -345,3 +345,47 @@ export function applyThresholds(scores: Matrix, thresholds: ArrayLike<number>): 
       out.data[i * scores.cols + j] = scores.get(i, j) > thresholds[j]! ? 1 : 0;
   return out;
 }
+
+/** Per-label counts and scores of {@link perLabelMetrics}; arrays are indexed by label. */
+export interface PerLabelMetrics {
+  /** Rows that carry the label. */
+  support: Int32Array;
+  /** TP / (TP + FP); NaN when the label is never predicted. */
+  precision: Float64Array;
+  /** TP / (TP + FN); NaN when no row carries the label. */
+  recall: Float64Array;
+  /** 2·TP / (2·TP + FP + FN); NaN when the label is neither present nor predicted. */
+  f1: Float64Array;
+}
+
+/**
+ * Precision, recall, F1 and support of each label from 0/1 labels and 0/1 predictions.
+ * @throws ShapeError when the shapes differ; DomainError for labels other than 0/1
+ */
+export function perLabelMetrics(y: Matrix, predictions: Matrix): PerLabelMetrics {
+  check(y, null, predictions);
+  const q = y.cols;
+  const out: PerLabelMetrics = {
+    support: new Int32Array(q),
+    precision: new Float64Array(q),
+    recall: new Float64Array(q),
+    f1: new Float64Array(q),
+  };
+  for (let j = 0; j < q; j++) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (let i = 0; i < y.rows; i++) {
+      const t = y.get(i, j) === 1;
+      const p = predictions.get(i, j) === 1;
+      if (t && p) tp++;
+      else if (p) fp++;
+      else if (t) fn++;
+    }
+    out.support[j] = tp + fn;
+    out.precision[j] = tp + fp > 0 ? tp / (tp + fp) : Number.NaN;
+    out.recall[j] = tp + fn > 0 ? tp / (tp + fn) : Number.NaN;
+    out.f1[j] = 2 * tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : Number.NaN;
+  }
+  return out;
+}

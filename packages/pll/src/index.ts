@@ -7,6 +7,15 @@
 /** The learner contract lives in `@numts/core`; re-exported here for convenience. */
 export { Learner, type LearnerJson } from '@numts/core';
 export { Clpl, type ClplJson, type ClplOptions, fitClpl } from './clpl.js';
+export {
+  crossValidatePll,
+  PLL_METHODS,
+  type PllCrossValidation,
+  type PllCrossValidationOptions,
+  type PllFoldResult,
+  type PllLearnerObject,
+  type PllMethod,
+} from './cross-validation.js';
 export { fitIpal, Ipal, type IpalJson, IpalModel, type IpalModelJson, type IpalOptions } from './ipal.js';
 export { KernelExpansion, type KernelExpansionJson } from './kernel.js';
 export type { PllLearner, PllModel } from './learner.js';

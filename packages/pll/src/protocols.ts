@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { assertIntegerInRange, DomainError, Matrix, Rng, ShapeError } from '@numts/core';
+import { assertIntegerInRange, DomainError, Matrix, Rng, ShapeError, type Split } from '@numts/core';
 
 /** Options of {@link generateCandidates}. */
 export type CandidateConfig =
@@ -93,22 +93,7 @@ export function generateCandidates(
 }
 
 /** A train/test split as row indices (ascending). */
-export interface Split {
-  train: Int32Array;
-  test: Int32Array;
-}
-
-/** k-fold cross-validation splits of n rows, shuffled with a seed; fold sizes differ by at most 1. */
-export function kFoldSplits(n: number, folds: number, seed: number): Split[] {
-  assertIntegerInRange('kFoldSplits', 'folds', folds, 2, n);
-  const perm = new Rng(seed).permutation(n);
-  const fold = new Int32Array(n);
-  for (let a = 0; a < n; a++) fold[perm[a]!] = a % folds;
-  return Array.from({ length: folds }, (_, f) => ({
-    train: Int32Array.from({ length: n }, (_, i) => i).filter((i) => fold[i] !== f),
-    test: Int32Array.from({ length: n }, (_, i) => i).filter((i) => fold[i] === f),
-  }));
-}
+export { kFoldSplits, type Split } from '@numts/core';
 
 /** `repeats` random hold-out splits with ⌈trainFraction·n⌉ training rows each (default 50/50). */
 export function holdoutSplits(n: number, repeats: number, seed: number, trainFraction = 0.5): Split[] {

@@ -3,30 +3,13 @@
  *
  * @module
  */
-import { applyStandardization, type Matrix, standardizeColumns, takeRows } from '@numts/core';
 import { loadMulan, loadPllMat, type MultiLabelData, parseArff, parseMulanXml } from '@numts/io';
-import {
-  BinaryRelevanceLogistic,
-  BinaryRelevanceRidge,
-  ClassifierChain,
-  evaluateMultiLabel,
-  Homi,
-  Llsf,
-  Lsml,
-  MlKnn,
-  pcaWhiten,
-} from '@numts/multilabel';
-import { accuracy, fitIpal, fitPlAggd, fitPlcl, fitPlcp, fitPlKnn, kFoldSplits } from '@numts/pll';
+import { crossValidateMultiLabel, MULTILABEL_METHODS } from '@numts/multilabel';
+import { crossValidatePll, PLL_METHODS } from '@numts/pll';
 import { asInputError, CliError, EXIT_INPUT, EXIT_USAGE } from '../cli-error.js';
 import { readInput } from '../files.js';
-import { type OptionSchema, optionRangeError, parseLearnerOptions } from '../learner-options.js';
+import { optionRangeError, parseLearnerOptions } from '../learner-options.js';
 import { startProgress, textTable } from '../progress.js';
-
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const std = (v: number[]) => {
-  const m = mean(v);
-  return v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
-};
 
 function parseFolds(v: string | undefined, dflt: number, n: number): number {
   const k = v === undefined ? dflt : Number(v);
@@ -34,54 +17,6 @@ function parseFolds(v: string | undefined, dflt: number, n: number): number {
     throw new CliError(`--folds must be an integer in [2, ${n}] (got ${v})`, EXIT_USAGE);
   return k;
 }
-
-/** A partial-label learner of `numts pll eval`: its `--opt` schema and how to fit it. */
-interface PllMethod {
-  options: OptionSchema;
-  fit(
-    x: Matrix,
-    candidates: Matrix,
-    options: Record<string, number | string>,
-  ): {
-    predict(x: Matrix): Int32Array;
-  };
-}
-
-const PLCL_OPTIONS = {
-  k: 'integer',
-  maxIter: 'integer',
-  gamma: 'number',
-  mu: 'number',
-  lambda: 'number',
-  alpha: 'number',
-  beta: 'number',
-  sigma: 'number',
-} as const satisfies OptionSchema;
-const { alpha: _alpha, beta: _beta, ...PLAGGD_OPTIONS } = PLCL_OPTIONS;
-
-/** The learners of `numts pll eval`, by `--method` name (the first is the default). */
-export const PLL_METHODS: Readonly<Record<string, PllMethod>> = {
-  plcl: { options: PLCL_OPTIONS, fit: (x, y, o) => fitPlcl(x, y, o) },
-  plaggd: { options: PLAGGD_OPTIONS, fit: (x, y, o) => fitPlAggd(x, y, o) },
-  plcp: {
-    options: {
-      base: ['pl-aggd', 'pl-cl'],
-      averaging: 'number',
-      collaboration: 'number',
-      blur: 'number',
-      partnerLambda: 'number',
-      rounds: 'integer',
-      partnerIterations: 'integer',
-      sigma: 'number',
-    },
-    fit: (x, y, o) => fitPlcp(x, y, o),
-  },
-  plknn: { options: { k: 'integer' }, fit: (x, y, o) => fitPlKnn(x, y, o) },
-  ipal: {
-    options: { k: 'integer', alpha: 'number', iterations: 'integer' },
-    fit: (x, y, o) => fitIpal(x, y, o),
-  },
-};
 
 /** Runs `numts pll eval`. */
 export function pllEval(
@@ -121,22 +56,13 @@ export function pllEval(
   const n = data.x.rows;
   const k = parseFolds(opts.folds, 10, n);
   const seed = Number(opts.seed ?? 0);
-  const folds = kFoldSplits(n, k, seed);
-  const accs: number[] = [];
   const bar = startProgress(`pll ${method}`, !quiet && !json);
+  let result: ReturnType<typeof crossValidatePll>;
   try {
-    folds.forEach((f, i) => {
-      const { train, test } = zscoreSplit(data.x, f.train, f.test);
-      const y = takeRows(data.candidates!, f.train);
-      const pred = learner.fit(train, y, learnerOptions).predict(test);
-      accs.push(
-        accuracy(
-          pred,
-          Int32Array.from(f.test, (t) => data.truth![t]!),
-        ),
-      );
-      bar.update((i + 1) / folds.length);
-    });
+    result = crossValidatePll(
+      { x: data.x, candidates: data.candidates, truth: data.truth },
+      { method, options: learnerOptions, folds: k, seed, onFold: (i, _, all) => bar.update((i + 1) / all) },
+    );
   } catch (e) {
     bar.done();
     throw optionRangeError(e, method, learnerOptions) ?? asInputError(e, `pll eval (${method})`);
@@ -149,33 +75,23 @@ export function pllEval(
         options: learnerOptions,
         folds: k,
         n,
-        accuracy: accs,
-        mean: mean(accs),
-        std: std(accs),
+        accuracy: result.folds.map((f) => f.accuracy),
+        mean: result.mean,
+        std: result.std,
       }),
     );
   else {
     console.log(
       textTable(
         ['fold', 'accuracy'],
-        accs.map((a, i) => [String(i + 1), a.toFixed(4)]),
+        result.folds.map((f, i) => [String(i + 1), f.accuracy.toFixed(4)]),
       ),
     );
     console.log(
-      `${method}: accuracy ${mean(accs).toFixed(4)} ± ${std(accs).toFixed(4)} over ${k} folds (n = ${n}, ${data.labels} labels)`,
+      `${method}: accuracy ${result.mean.toFixed(4)} ± ${result.std.toFixed(4)} over ${k} folds (n = ${n}, ${data.labels} labels)`,
     );
   }
   return 0;
-}
-
-/** Standardises the training rows (population std, constant columns only centred) and the test rows with the training statistics. */
-function zscoreSplit(
-  x: Matrix,
-  trainIdx: ArrayLike<number>,
-  testIdx: ArrayLike<number>,
-): { train: Matrix; test: Matrix } {
-  const { x: train, mean, std } = standardizeColumns(takeRows(x, trainIdx));
-  return { train, test: applyStandardization(takeRows(x, testIdx), mean, std) };
 }
 
 /**
@@ -206,56 +122,6 @@ function checkLabelsComplete(arff: Uint8Array, labels: string[], dataPath: strin
       'list every label of the data set in the XML file (is it the XML of this ARFF file?)',
     );
 }
-
-/** A multi-label learner of `numts multilabel eval`: its `--opt` schema and how to build it. */
-interface MultiLabelMethod {
-  options: OptionSchema;
-  make: (options: Record<string, number | string>) => {
-    fit(x: Matrix, y: Matrix): { decisionFunction(x: Matrix): Matrix; predict(x: Matrix): Matrix };
-  };
-}
-
-/** The learners of `numts multilabel eval`, with the options `--opt` may set. */
-export const MULTILABEL_METHODS: Readonly<Record<string, MultiLabelMethod>> = {
-  homi: {
-    options: {
-      beta: 'number',
-      gamma: 'number',
-      lambda: 'number',
-      s: 'integer',
-      maxIter: 'integer',
-      tol: 'number',
-      threshold: 'number',
-      seed: 'integer',
-    },
-    make: (o) => new Homi(o),
-  },
-  br: { options: { lambda: 'number', threshold: 'number' }, make: (o) => new BinaryRelevanceRidge(o) },
-  brlogistic: {
-    options: { lambda: 'number', threshold: 'number' },
-    make: (o) => new BinaryRelevanceLogistic(o),
-  },
-  cc: {
-    options: { lambda: 'number', seed: 'integer', threshold: 'number' },
-    make: (o) => new ClassifierChain(o),
-  },
-  mlknn: { options: { k: 'integer', smoothing: 'number' }, make: (o) => new MlKnn(o) },
-  llsf: {
-    options: { alpha: 'number', beta: 'number', maxIter: 'integer', tol: 'number', threshold: 'number' },
-    make: (o) => new Llsf(o),
-  },
-  lsml: {
-    options: {
-      lambda1: 'number',
-      lambda2: 'number',
-      alpha: 'number',
-      beta: 'number',
-      outerIter: 'integer',
-      threshold: 'number',
-    },
-    make: (o) => new Lsml(o),
-  },
-};
 
 /** Runs `numts multilabel eval`. */
 export function multilabelEval(
@@ -296,25 +162,15 @@ export function multilabelEval(
   checkLabelsComplete(arff, labelNames, opts.data, opts.labels);
   const n = data.x.rows;
   const k = parseFolds(opts.folds, 5, n);
-  const x = pcaWhiten(data.x, { dropBelow: 1e-8 });
-  const folds = kFoldSplits(n, k, Number(opts.seed ?? 0));
-  const rows: Record<string, number>[] = [];
   const bar = startProgress(`multilabel ${method}`, !quiet && !json);
+  let result: ReturnType<typeof crossValidateMultiLabel>;
   try {
-    folds.forEach((f, i) => {
-      const xt = takeRows(x, f.train);
-      const yt = takeRows(data.y, f.train);
-      const xs = takeRows(x, f.test);
-      const model = learner.make(learnerOptions).fit(xt, yt);
-      const m = evaluateMultiLabel(takeRows(data.y, f.test), model.decisionFunction(xs), model.predict(xs));
-      rows.push({
-        hamming_loss: m.hamming_loss,
-        ranking_loss: m.ranking_loss,
-        one_error: m.one_error,
-        coverage: m.coverage,
-        average_precision: m.average_precision,
-      });
-      bar.update((i + 1) / folds.length);
+    result = crossValidateMultiLabel(data, {
+      method,
+      options: learnerOptions,
+      folds: k,
+      seed: Number(opts.seed ?? 0),
+      onFold: (i, _, all) => bar.update((i + 1) / all),
     });
   } catch (e) {
     bar.done();
@@ -324,8 +180,9 @@ export function multilabelEval(
     );
   }
   bar.done();
+  const rows = result.perFold as unknown as Record<string, number>[];
+  const means = result.mean as unknown as Record<string, number>;
   const keys = Object.keys(rows[0]!);
-  const means = Object.fromEntries(keys.map((key) => [key, mean(rows.map((r) => r[key]!))]));
   if (json)
     console.log(
       JSON.stringify({
