@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { announceSkip } from '@numts/testing';
+import { announceSkip, CHROMIUM, CHROMIUM_REMEDY } from '@numts/testing';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const CHROMIUM =
-  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
 describe('browser example (examples/browser)', () => {
   it.skipIf(!CHROMIUM)(
@@ -48,9 +45,4 @@ describe('browser example (examples/browser)', () => {
     120_000,
   );
 });
-if (!CHROMIUM)
-  announceSkip(
-    'the browser example test',
-    'Chromium (/usr/bin/chromium)',
-    'Debian: apt-get install chromium, or set CHROMIUM_PATH',
-  );
+if (!CHROMIUM) announceSkip('the browser example test', 'Chromium (/usr/bin/chromium)', CHROMIUM_REMEDY);

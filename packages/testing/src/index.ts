@@ -166,6 +166,13 @@ export function sharedDataAvailable(): boolean {
 export const SHARED_REMEDY =
   'it is the folder of benchmark data and reference results (data sets, the authors\' code\'s results, Hugging Face fixtures) that numts developers and CI have beside the checkout; see "Test data" in the README';
 
+/** The Chromium that the browser tests drive: `CHROMIUM_PATH`, else Debian's; undefined when absent. */
+export const CHROMIUM: string | undefined =
+  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+/** How to get Chromium, for skip messages. */
+export const CHROMIUM_REMEDY = 'Debian: apt-get install chromium, or set CHROMIUM_PATH';
+
 /**
  * Prints, once per test file, the one line that says which tests are skipped, what is missing
  * and how to get it.
