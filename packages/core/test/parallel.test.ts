@@ -28,6 +28,35 @@ describe('GemmPool (worker threads)', () => {
     }
   });
 
+  it('reuses its shared memory between products, and gives concurrent products their own', async () => {
+    const rng = new Rng(7);
+    const shapes = [
+      [260, 180, 140],
+      [150, 300, 200], // larger rows of B: the slots grow
+      [140, 120, 160], // smaller: stale values beyond the product's size must not leak in
+    ] as const;
+    const cases = shapes.map(([m, n, k]) => ({
+      a: rng.normalMatrix(m, k),
+      b: rng.normalMatrix(k, n),
+      c: rng.normalMatrix(m, n),
+    }));
+    const want = cases.map(({ a, b, c }) => gemm(a, b, { beta: 0.5, c: c.clone() }));
+    for (const [i, { a, b, c }] of cases.entries())
+      expect(Array.from((await pool.gemm(a, b, { beta: 0.5, c: c.clone() })).data)).toEqual(
+        Array.from(want[i]!.data),
+      );
+    // β = 0 after a product left other values in the slots.
+    expect(Array.from((await pool.gemm(cases[2]!.a, cases[2]!.b)).data)).toEqual(
+      Array.from(gemm(cases[2]!.a, cases[2]!.b).data),
+    );
+    const together = await Promise.all(
+      cases.map(({ a, b, c }) => pool.gemm(a, b, { beta: 0.5, c: c.clone() })),
+    );
+    together.forEach((got, i) => {
+      expect(Array.from(got.data)).toEqual(Array.from(want[i]!.data));
+    });
+  });
+
   it('runs small products on the calling thread and validates like gemm', async () => {
     const a = new Matrix(
       3,

@@ -69,12 +69,42 @@ parentPort.on('message', (job) => {
 `;
 }
 
-/** Copies a matrix into a contiguous Float64Array over a SharedArrayBuffer. */
-function toShared(a: Matrix): Float64Array {
-  const out = new Float64Array(new SharedArrayBuffer(Math.max(1, a.size) * 8));
-  if (a.isContiguous) out.set(a.data.subarray(a.offset, a.offset + a.size));
-  else out.set(a.clone().data);
-  return out;
+/**
+ * Shared memory that a pool keeps between products: allocating a SharedArrayBuffer of megabytes
+ * costs from one to tens of milliseconds (the pages are mapped and zeroed), as much as the copy
+ * itself, so each slot grows when a product needs more and is reused otherwise.
+ */
+class SharedSlot {
+  private buffer = new SharedArrayBuffer(8);
+
+  /** A view of `length` doubles (contents unspecified). */
+  view(length: number): Float64Array {
+    if (this.buffer.byteLength < length * 8) this.buffer = new SharedArrayBuffer(length * 8);
+    return new Float64Array(this.buffer, 0, length);
+  }
+
+  /** A copy of the matrix, contiguous. */
+  copyOf(a: Matrix): Float64Array {
+    const out = this.view(Math.max(1, a.size));
+    if (a.isContiguous) out.set(a.data.subarray(a.offset, a.offset + a.size));
+    else out.set(a.clone().data);
+    return out;
+  }
+}
+
+/** Shared memory of one product: B, and each worker's rows of op(A) and of C. */
+interface Slots {
+  b: SharedSlot;
+  a: SharedSlot[];
+  c: SharedSlot[];
+}
+
+function newSlots(workers: number): Slots {
+  return {
+    b: new SharedSlot(),
+    a: Array.from({ length: workers }, () => new SharedSlot()),
+    c: Array.from({ length: workers }, () => new SharedSlot()),
+  };
 }
 
 /**
@@ -91,9 +121,14 @@ function toShared(a: Matrix): Float64Array {
 export class GemmPool {
   private readonly workers: Worker[];
   private nextId = 0;
+  /** Shared memory for B and for each worker's rows of op(A) and C, reused between products. */
+  private readonly slots: Slots;
+  /** Whether a product is using the slots (a concurrent call then allocates its own). */
+  private slotsInUse = false;
 
   private constructor(workers: Worker[]) {
     this.workers = workers;
+    this.slots = newSlots(workers.length);
   }
 
   /**
@@ -142,27 +177,50 @@ export class GemmPool {
     }
     const { m, n, k, alpha, beta } = planGemm('GemmPool.gemm', a, b, options, options.c);
     if (m * n * k < PARALLEL_MIN_WORK) return gemm(a, b, options);
-    const transA = options.transA ?? false;
     const transB = options.transB ?? false;
-    const opA = transA ? a.T : a;
+    const opA = options.transA ? a.T : a;
     const c = options.c ?? new Matrix(m, n);
     const parts = this.workers.length + 1;
     // Even shares (a larger one for the caller, who starts first, measured no better).
     const rowsPer = Math.ceil(m / parts / kernel.MR) * kernel.MR;
     const mine = Math.min(m, rowsPer);
-    const bS = toShared(b);
+    // The pool's shared memory, unless a concurrent product holds it.
+    const own = !this.slotsInUse;
+    const slots = own ? this.slots : newSlots(this.workers.length);
+    this.slotsInUse = true;
+    try {
+      return await this.run(opA, b, c, transB, alpha, beta, mine, rowsPer, slots);
+    } finally {
+      if (own) this.slotsInUse = false;
+    }
+  }
+
+  /** Copies the workers' operands into `slots`, runs every share, copies the workers' rows back. */
+  private async run(
+    opA: Matrix,
+    b: Matrix,
+    c: Matrix,
+    transB: boolean,
+    alpha: number,
+    beta: number,
+    mine: number,
+    rowsPer: number,
+    slots: Slots,
+  ): Promise<Matrix> {
+    const { rows: m, cols: k } = opA;
+    const n = c.cols;
+    const parts = this.workers.length + 1;
+    const bS = slots.b.copyOf(b);
     const wasmBackend = getBackend() === 'wasm';
     const jobs: { r0: number; r1: number; cS: Float64Array; done: Promise<void> }[] = [];
     for (let t = 1; t < parts; t++) {
       const r0 = Math.min(m, mine + (t - 1) * rowsPer);
       const r1 = Math.min(m, r0 + rowsPer);
       if (r1 <= r0) continue;
-      const aS = toShared(opA.slice(r0, r1));
-      // The worker's rows of C: copied when β reads them, else fresh zeros (a new shared buffer is zero).
-      const cS =
-        options.c && beta !== 0
-          ? toShared(c.slice(r0, r1))
-          : new Float64Array(new SharedArrayBuffer(Math.max(1, (r1 - r0) * n) * 8));
+      const aS = slots.a[t - 1]!.copyOf(opA.slice(r0, r1));
+      // The worker's rows of C: copied when β reads them (β ≠ 0 needs a given C); with β = 0 the
+      // kernel zeroes them first, so what the slot held before does no harm.
+      const cS = beta !== 0 ? slots.c[t - 1]!.copyOf(c.slice(r0, r1)) : slots.c[t - 1]!.view((r1 - r0) * n);
       const id = this.nextId++;
       const w = this.workers[t - 1]!;
       const done = new Promise<void>((resolve, reject) => {
