@@ -6,7 +6,7 @@
  * (`process.cpuUsage`), and comparisons are ratios measured in the same process run.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,4 +165,39 @@ export function fmt(x: number | null, digits = 2): string {
 export function machineLine(): string {
   const cpu = cpus();
   return `Node ${process.version}, ${process.platform}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}`;
+}
+
+/** Busy jiffies of the whole machine (Linux /proc/stat; null elsewhere). */
+function machineBusyJiffies(): number | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy = all − idle − iowait.
+    return f.slice(0, 8).reduce((a, b) => a + b, 0) - f[3]! - f[4]!;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts measuring the CPU that other processes use while this one works: `stop()` returns their
+ * average number of busy cores over the interval (the machine's busy time from /proc/stat minus
+ * this process's own CPU time, worker threads included), or null where /proc/stat is absent. Unlike
+ * the load average, it does not count the benchmark's own work.
+ */
+export function foreignLoad(): { stop(): number | null } {
+  const busy0 = machineBusyJiffies();
+  const own0 = process.cpuUsage();
+  const t0 = performance.now();
+  return {
+    stop() {
+      const busy1 = machineBusyJiffies();
+      if (busy0 === null || busy1 === null) return null;
+      const own = process.cpuUsage(own0);
+      const wall = (performance.now() - t0) / 1000;
+      // /proc/stat counts in USER_HZ = 100 ticks per second on Linux.
+      const other = (busy1 - busy0) / 100 - (own.user + own.system) / 1e6;
+      return Math.max(0, other / wall);
+    },
+  };
 }

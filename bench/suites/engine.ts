@@ -7,7 +7,9 @@
  * Ratios: `*_wasm_ratio_vs_js` = js median / wasm median (the speed-up); `*_ratio_vs_numpy` = numts
  * (wasm) median / numpy median (how many times slower); `matmul512_f32_ratio_vs_tfjs_wasm` = numts
  * median / tfjs-wasm median. The machine's 1-minute load average is recorded before and after;
- * the two-thread figure is marked unreliable when it exceeds 0.5.
+ * the two-thread figure is marked unreliable when other processes kept more than half a core busy
+ * while it was measured (`gemm1024_threads2_other_load`, from /proc/stat minus this process's own
+ * CPU time; the load average counts the benchmark's own earlier rows, so it cannot tell).
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
   fmt,
+  foreignLoad,
   machineLine,
   mdTable,
   medians,
@@ -153,7 +156,7 @@ export default async function engineSuite({ smoke }: SuiteOptions): Promise<Suit
     return (performance.now() - t0) / reps;
   };
   const reps = smoke ? 1 : 4;
-  const loadBeforeThreads = loadavg()[0]!;
+  const others = foreignLoad();
   for (const backend of ['wasm', 'js'] as const) {
     setBackend(backend);
     const oneWall = await wall(() => gemm(a, b), reps);
@@ -172,8 +175,9 @@ export default async function engineSuite({ smoke }: SuiteOptions): Promise<Suit
   }
   setBackend('wasm');
   await pool.close();
-  const loadMid = Math.max(loadBeforeThreads, loadavg()[0]!);
-  summary[`gemm${n}_threads2_reliable`] = loadMid <= 0.5;
+  const otherLoad = others.stop();
+  summary[`gemm${n}_threads2_other_load`] = otherLoad;
+  summary[`gemm${n}_threads2_reliable`] = otherLoad === null ? null : otherLoad <= 0.5;
 
   // Decompositions on both backends and against LAPACK.
   const d = smoke ? 96 : 512;
@@ -302,9 +306,9 @@ export default async function engineSuite({ smoke }: SuiteOptions): Promise<Suit
     'bench/numpy/gemm.py and decompositions.py (one OpenBLAS thread); TensorFlow.js 4.22 wasm',
     'backend (XNNPACK) with one thread, in the same process. Medians of CPU time per call, except the',
     'two-thread row (wall clock).',
-    `Machine: ${machineLine()}; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after${
-      loadMid > 0.5 ? ' (above 0.5: the two-thread figure is unreliable)' : ''
-    }.`,
+    `Machine: ${machineLine()}; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after; other processes kept ${
+      otherLoad === null ? 'an unknown number of (no /proc/stat)' : otherLoad.toFixed(2)
+    } cores busy during the two-thread rows${otherLoad !== null && otherLoad > 0.5 ? ' (above 0.5: the two-thread figure is unreliable)' : ''}.`,
     '',
     mdTable(
       [
