@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DomainError, gemm, Matrix, NonFiniteError, ShapeError } from '@numts/core';
+import { assertFiniteMatrix, DomainError, gemm, Matrix, NonFiniteError, ShapeError } from '@numts/core';
 import { EPS, workingCopy } from './internal/input.js';
 import { solveLowerInPlace, solveLowerTransposedInPlace } from './internal/triangular.js';
 
@@ -65,6 +65,8 @@ export interface CholeskyResult {
 
 /**
  * Cholesky factorization A = L·Lᵀ. Only the lower triangle of A is read (A is assumed symmetric).
+ * With `{ overwrite: true }` a contiguous A is factored in its own storage (A is destroyed and the
+ * result's `l` is A itself): no n×n copy, for callers that are done with A.
  *
  * Cost: n³/3 flops, mostly gemm. Backward stable.
  * @throws ShapeError when A is not square
@@ -75,8 +77,11 @@ export interface CholeskyResult {
  * cholesky(from2D([[4, 2], [2, 5]])).l.toArray(); // [[2, 0], [1, 2]]
  * ```
  */
-export function cholesky(a: Matrix): CholeskyResult {
-  const w = workingCopy('cholesky', 'a', a, { square: true });
+export function cholesky(a: Matrix, options: { overwrite?: boolean } = {}): CholeskyResult {
+  const w =
+    options.overwrite && a instanceof Matrix && a.isContiguous && a.offset === 0
+      ? checkedInPlace(a)
+      : workingCopy('cholesky', 'a', a, { square: true });
   const n = w.rows;
   const fail = choleskyInPlace(w.data, n);
   if (fail >= 0) {
@@ -86,6 +91,13 @@ export function cholesky(a: Matrix): CholeskyResult {
   }
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) w.data[i * n + j] = 0;
   return { l: w };
+}
+
+/** Validates A like {@link workingCopy} without copying it. */
+function checkedInPlace(a: Matrix): Matrix {
+  if (a.rows !== a.cols) throw new ShapeError(`cholesky: a must be square (got ${a.rows}x${a.cols})`);
+  assertFiniteMatrix('cholesky', 'a', a);
+  return a;
 }
 
 /** What {@link choleskySemidefinite} returns. */

@@ -22,12 +22,15 @@ export function rbfKernel(a: Matrix, b: Matrix, sigma: number): Matrix {
 
 /** exp(−D/(2σ²)) for a matrix D of squared distances. */
 export function rbfFromDistances(d: Matrix, sigma: number): Matrix {
+  return rbfFromDistancesInPlace(d.clone(), sigma);
+}
+
+/** D ← exp(−D/(2σ²)) in place (D contiguous, e.g. fresh from squaredDistances); returns D. */
+export function rbfFromDistancesInPlace(d: Matrix, sigma: number): Matrix {
   const s = 1 / (2 * sigma * sigma);
-  return new Matrix(
-    d.rows,
-    d.cols,
-    d.data.map((v) => Math.exp(-v * s)),
-  );
+  const v = d.data;
+  for (let i = 0; i < v.length; i++) v[i] = Math.exp(-v[i]! * s);
+  return d;
 }
 
 /**
@@ -43,17 +46,20 @@ export class KernelRidge {
   a: Matrix | null = null;
   b = new Float64Array(0);
 
-  constructor(k: Matrix, lambda: number, c = 1) {
+  /**
+   * Forms M from the contiguous n×n kernel K and factors it. With `consumeKernel`, M is formed and
+   * factored in K's own storage (K is destroyed): one n×n array fewer for a caller done with K.
+   */
+  constructor(k: Matrix, lambda: number, c = 1, { consumeKernel = false }: { consumeKernel?: boolean } = {}) {
     const n = k.rows;
     this.scale = c / (2 * lambda);
-    const m = new Matrix(
-      n,
-      n,
-      k.clone().data.map((v) => v * this.scale),
-    );
+    const own = k.isContiguous && k.offset === 0;
+    const kd = own ? k.data : k.clone().data;
+    const m = consumeKernel && own ? k : new Matrix(n, n);
+    for (let i = 0; i < n * n; i++) m.data[i] = kd[i]! * this.scale;
     for (let i = 0; i < n; i++) m.data[i * n + i] = m.data[i * n + i]! + 0.5;
     // M is SPD with eigenvalues ≥ 1/2 (K is PSD), so the factorization cannot fail for finite K.
-    this.factor = cholesky(m);
+    this.factor = cholesky(m, { overwrite: true });
     this.s = this.solve(new Matrix(n, 1, new Float64Array(n).fill(1))).data;
     this.sSum = this.s.reduce((a, b) => a + b, 0);
   }

@@ -22,7 +22,8 @@ import {
   type KernelExpansionJson,
   KernelRidge,
   meanOfDistances,
-  rbfFromDistances,
+  rbfFromDistancesInPlace,
+  rbfKernel,
 } from './kernel.js';
 import { ArgmaxModel, Learner } from './learner.js';
 import { checkTestSet, checkTrainingSet } from './validate.js';
@@ -117,7 +118,6 @@ export class PlclState {
   readonly x: Matrix;
   readonly y: Matrix;
   readonly sigma: number;
-  readonly kernel: Matrix;
   /** Labeling confidence P. */
   p: Matrix;
   /** Complementary confidence Q. */
@@ -161,14 +161,15 @@ export class PlclState {
     assertPositive(fn, 'lambda', o.lambda);
     assertPositive(fn, 'alpha', o.alpha, { allowZero: true });
     assertPositive(fn, 'beta', o.beta, { allowZero: true });
-    // Four n×n arrays live at once (distances, kernel, two Cholesky factors): say so when they do
-    // not fit, instead of the runtime's bare RangeError.
+    // Two n×n arrays live at once (the distances, which become the kernel and then the second
+    // Cholesky factor, and the first factor): say so when they do not fit, instead of the
+    // runtime's bare RangeError.
     const memory = (what: string) =>
       [
         fn,
         `${what} of ${n} training rows`,
-        4 * n * n * 8,
-        'PL-CL keeps four n×n matrices; train on fewer rows or on a machine with more memory',
+        2 * n * n * 8,
+        'PL-CL keeps two n×n matrices; train on fewer rows or on a machine with more memory',
       ] as const;
     const dist = guardAllocation(...memory('the n×n distances'), () => squaredDistances(xt, xt));
     const sigma = options.sigma ?? meanOfDistances(dist);
@@ -191,18 +192,22 @@ export class PlclState {
     );
     // Step 4: both kernel ridge classifiers (factored once).
     const ridges = guardAllocation(...memory('the n×n kernel and its factors'), () => {
-      const kernel = rbfFromDistances(dist, sigma);
+      const kernel = rbfFromDistancesInPlace(dist, sigma);
       return {
-        kernel,
         ordinary: new KernelRidge(kernel, o.lambda, 1),
-        complementary: new KernelRidge(kernel, o.lambda, o.alpha),
+        // The last user of the kernel factors its system in the kernel's storage.
+        complementary: new KernelRidge(kernel, o.lambda, o.alpha, { consumeKernel: true }),
       };
     });
-    this.kernel = ridges.kernel;
     this.ordinary = ridges.ordinary;
     this.complementaryRidge = ridges.complementary;
     this.h = this.ordinary.fit(this.p);
     this.hc = this.complementaryRidge.fit(this.q);
+  }
+
+  /** The n×n training kernel, computed again (the fit does not keep it: its storage holds a factor). */
+  kernelMatrix(): Matrix {
+    return rbfKernel(this.x, this.x, this.sigma);
   }
 
   /** One outer iteration: W-step, Q-step, P-step (all on the previous P), refit both classifiers. */

@@ -170,7 +170,7 @@ export function fitPlcp(x: Matrix, candidates: Matrix, options: PlcpOptions = {}
   const n = state.x.rows;
   const l = state.y.cols;
   const yd = state.y.data;
-  const partnerRidge = new KernelRidge(state.kernel, partnerLambda, 1);
+  const partnerRidge = new KernelRidge(state.kernelMatrix(), partnerLambda, 1, { consumeKernel: true });
 
   let pBar = state.p.data.slice();
   let qBar = Float64Array.from(yd, (v) => 1 - v);

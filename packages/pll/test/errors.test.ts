@@ -102,7 +102,7 @@ describe('bad input gets a clear error', () => {
       Float64Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? 1 : i % 4 === 1 ? 1 : 0)),
     );
     expect(() => fitPlcl(big, cands)).toThrow(
-      'fitPlcl: not enough memory for the n×n distances of 1048576 training rows (about 33554432 MB in all); PL-CL keeps four n×n matrices; train on fewer rows or on a machine with more memory',
+      'fitPlcl: not enough memory for the n×n distances of 1048576 training rows (about 16777216 MB in all); PL-CL keeps two n×n matrices; train on fewer rows or on a machine with more memory',
     );
   });
 });

@@ -253,12 +253,13 @@ describe('PL-CL invariants', () => {
         j += (st.p.data[i]! - st.h.data[i]!) ** 2 + alpha * (st.hc.data[i]! - st.q.data[i]!) ** 2;
         j += beta * (1 - st.p.data[i]! - st.q.data[i]!) ** 2;
       }
+      const kernel = st.kernelMatrix();
       const quad = (a: Matrix) => {
         let s = 0;
         for (let c = 0; c < a.cols; c++)
           for (let i = 0; i < n; i++)
             for (let i2 = 0; i2 < n; i2++)
-              s += a.data[i * a.cols + c]! * st.kernel.data[i * n + i2]! * a.data[i2 * a.cols + c]!;
+              s += a.data[i * a.cols + c]! * kernel.data[i * n + i2]! * a.data[i2 * a.cols + c]!;
         return s;
       };
       j +=
