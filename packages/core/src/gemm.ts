@@ -54,6 +54,19 @@ export function mayOverlap(x: StridedOperand, y: StridedOperand): boolean {
   const [yl, yh] = addressRange(y);
   const xs = x.data.byteOffset / x.data.BYTES_PER_ELEMENT;
   const ys = y.data.byteOffset / y.data.BYTES_PER_ELEMENT;
+  // Two row-major windows of one matrix (the blocks of a blocked factorization): rectangles on the
+  // grid of its rows and columns, which overlap only when both their row and column ranges do.
+  const r = x.rowStride;
+  if (x.colStride === 1 && y.colStride === 1 && y.rowStride === r && r > 0) {
+    const xo = xs + x.offset;
+    const yo = ys + y.offset;
+    const xRow = Math.floor(xo / r);
+    const yRow = Math.floor(yo / r);
+    const xCol = xo - xRow * r;
+    const yCol = yo - yRow * r;
+    if (xCol + x.cols <= r && yCol + y.cols <= r)
+      return xRow < yRow + y.rows && yRow < xRow + x.rows && xCol < yCol + y.cols && yCol < xCol + x.cols;
+  }
   return xs + xl <= ys + yh && ys + yl <= xs + xh;
 }
 

@@ -154,6 +154,49 @@ describe('gemm properties', () => {
     );
   });
 
+  it('takes operands and C from windows of one matrix, overlapping or not', () => {
+    // Windows (rows r, cols c, size h×w) of one 12×12 buffer: C overwrites its window only, and
+    // reads of A and B see the values before the product whether or not they share rows or columns.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        (ar, ac, br, bc, cr, cc, k, transB) => {
+          const base = new Matrix(
+            12,
+            12,
+            Float64Array.from({ length: 144 }, (_, i) => Math.sin(i + 1)),
+          );
+          const before = base.clone();
+          const m = 6;
+          const n = 6;
+          const a = base.slice(ar, ar + m, ac, ac + k);
+          const b = transB ? base.slice(br, br + n, bc, bc + k) : base.slice(br, br + k, bc, bc + n);
+          const c = base.slice(cr, cr + m, cc, cc + n);
+          const want = naiveGemm(
+            before.slice(ar, ar + m, ac, ac + k),
+            transB ? before.slice(br, br + n, bc, bc + k).T : before.slice(br, br + k, bc, bc + n),
+            { c: before.slice(cr, cr + m, cc, cc + n), beta: 0.5 },
+          );
+          gemm(a, b, { c, beta: 0.5, transB });
+          expect(maxAbsDiff(c.toArray(), want)).toBeLessThanOrEqual(tol(k + 1));
+          // Everything outside C's window is untouched.
+          for (let i = 0; i < 12; i++)
+            for (let j = 0; j < 12; j++)
+              if (i < cr || i >= cr + m || j < cc || j >= cc + n)
+                expect(base.get(i, j)).toBe(before.get(i, j));
+        },
+      ),
+      { seed: 5, numRuns: 300 },
+    );
+  });
+
   it('gemm32 agrees with gemm up to float32 rounding', () => {
     fc.assert(
       fc.property(dims, fc.boolean(), fc.boolean(), ({ m, n, k }, transA, transB) => {

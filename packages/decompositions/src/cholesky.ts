@@ -9,6 +9,8 @@ import { EPS, workingCopy } from './internal/input.js';
 import { solveLowerInPlace, solveLowerTransposedInPlace } from './internal/triangular.js';
 
 const CHOL_BLOCK = 64;
+/** Rows per product of the trailing update: each product packs the panel once, so fewer, taller ones. */
+const UPDATE_ROWS = 256;
 
 /**
  * In-place lower Cholesky of the contiguous n×n array (only the lower triangle is read). Returns
@@ -45,9 +47,9 @@ export function choleskyInPlace(a: Float64Array, n: number): number {
         a[ri + j] = s / a[rj + j]!;
       }
     }
-    // A22 −= L21·L21ᵀ, lower triangle only, by blocks of rows.
-    for (let b0 = r0; b0 < n; b0 += CHOL_BLOCK) {
-      const bb = Math.min(CHOL_BLOCK, n - b0);
+    // A22 −= L21·L21ᵀ, lower triangle only (up to the block diagonal), by blocks of rows.
+    for (let b0 = r0; b0 < n; b0 += UPDATE_ROWS) {
+      const bb = Math.min(UPDATE_ROWS, n - b0);
       const lRows = Matrix.view(bb, jb, a, b0 * n + j0, n, 1);
       const lCols = Matrix.view(b0 + bb - r0, jb, a, r0 * n + j0, n, 1);
       const target = Matrix.view(bb, b0 + bb - r0, a, b0 * n + r0, n, 1);

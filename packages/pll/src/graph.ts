@@ -23,13 +23,48 @@ export function nearestRows(d: Matrix, k: number, excludeSelf: boolean): Int32Ar
   const m = d.rows;
   const n = d.cols;
   const out = new Int32Array(m * k);
-  const idx = Array.from({ length: n }, (_, i) => i);
+  // The k best so far as a max-heap on (distance, index): O(n log k) per row instead of a sort.
+  const heapD = new Float64Array(k);
+  const heapI = new Int32Array(k);
+  const worse = (da: number, ia: number, db: number, ib: number) => da > db || (da === db && ia > ib);
   for (let i = 0; i < m; i++) {
-    const row = d.data.subarray(i * n, (i + 1) * n);
-    const order = (excludeSelf ? idx.filter((j) => j !== i) : idx.slice()).sort(
-      (a, b) => row[a]! - row[b]! || a - b,
+    const row = d.data.subarray(d.offset + i * d.rowStride, d.offset + i * d.rowStride + n);
+    let size = 0;
+    for (let j = 0; j < n; j++) {
+      if (excludeSelf && j === i) continue;
+      const v = row[j]!;
+      if (size < k) {
+        // Sift up.
+        let c = size++;
+        while (c > 0) {
+          const p = (c - 1) >> 1;
+          if (!worse(v, j, heapD[p]!, heapI[p]!)) break;
+          heapD[c] = heapD[p]!;
+          heapI[c] = heapI[p]!;
+          c = p;
+        }
+        heapD[c] = v;
+        heapI[c] = j;
+      } else if (worse(heapD[0]!, heapI[0]!, v, j)) {
+        // Replace the worst and sift down.
+        let c = 0;
+        for (;;) {
+          let w = 2 * c + 1;
+          if (w >= k) break;
+          if (w + 1 < k && worse(heapD[w + 1]!, heapI[w + 1]!, heapD[w]!, heapI[w]!)) w++;
+          if (!worse(heapD[w]!, heapI[w]!, v, j)) break;
+          heapD[c] = heapD[w]!;
+          heapI[c] = heapI[w]!;
+          c = w;
+        }
+        heapD[c] = v;
+        heapI[c] = j;
+      }
+    }
+    const order = Array.from({ length: size }, (_, t) => t).sort(
+      (a, b) => heapD[a]! - heapD[b]! || heapI[a]! - heapI[b]!,
     );
-    for (let t = 0; t < k; t++) out[i * k + t] = order[t]!;
+    for (let t = 0; t < size; t++) out[i * k + t] = heapI[order[t]!]!;
   }
   return out;
 }

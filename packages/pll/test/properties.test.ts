@@ -2,7 +2,7 @@ import { Matrix, Rng } from '@numts/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { solveConfidence } from '../src/confidence.js';
-import { graphWeights, neighbours, normalizeRows, simplexQp } from '../src/graph.js';
+import { graphWeights, nearestRows, neighbours, normalizeRows, simplexQp } from '../src/graph.js';
 import {
   Clpl,
   fitPlAggd,
@@ -94,6 +94,38 @@ describe('projections', () => {
         },
       ),
       runs,
+    );
+  });
+});
+
+describe('nearest rows', () => {
+  it('equals sorting each row by (distance, index) and taking the first k, ties included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 9 }),
+        fc.integer({ min: 2, max: 40 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 1000 }),
+        (m, n, kWanted, excludeSelf, seed) => {
+          const rng = new Rng(seed);
+          // Few distinct values: many ties.
+          const d = new Matrix(
+            m,
+            n,
+            Float64Array.from({ length: m * n }, () => rng.int(0, 4)),
+          );
+          const k = Math.min(kWanted, n - (excludeSelf ? 1 : 0));
+          const got = nearestRows(d, k, excludeSelf);
+          for (let i = 0; i < m; i++) {
+            const order = Array.from({ length: n }, (_, j) => j)
+              .filter((j) => !excludeSelf || j !== i)
+              .sort((a, b) => d.get(i, a) - d.get(i, b) || a - b);
+            expect(Array.from(got.subarray(i * k, (i + 1) * k))).toEqual(order.slice(0, k));
+          }
+        },
+      ),
+      { seed: 11, numRuns: 200 },
     );
   });
 });
