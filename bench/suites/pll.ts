@@ -4,6 +4,7 @@
  * predict time against the authors' recorded time — plus the classical baselines on the same
  * splits and FG-NET (10 × 50/50 hold-out, exact and ±5-year tolerance accuracy).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Matrix } from '@numts/core';
@@ -35,17 +36,37 @@ import {
   fmt,
   machineLine,
   mdTable,
+  numpyAvailable,
   ROOT,
+  runPython,
   type SuiteOptions,
   type SuiteResult,
   sampleStats,
   skipped,
 } from '../lib/harness.js';
+import { MANY_LABEL_SHAPE, type PllShape, SMALL_LABEL_SHAPE } from '../lib/pll-synthetic.js';
 
 const SHARED = join(ROOT, '..', 'shared');
 const mean = (xs: number[]) => (xs.length ? sampleStats(xs).mean : 0);
 const std = (xs: number[]) => sampleStats(xs).std;
 const pm = (xs: number[]) => `${fmt(mean(xs), 4)} ± ${fmt(std(xs), 4)}`;
+
+/** One PL-CL fit in a child process (bench/lib/plcl-scale-run.ts): CPU seconds and peak MB. */
+function plclScaleRun(shape: PllShape): { cpu_s: number; peak_mb: number } {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--conditions=@numts/source',
+      '--import',
+      'tsx',
+      join(ROOT, 'bench', 'lib', 'plcl-scale-run.ts'),
+      JSON.stringify(shape),
+    ],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (r.status !== 0) throw new Error(`plcl-scale-run ${JSON.stringify(shape)} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+}
 
 interface Learner {
   fit(x: Matrix, y: Matrix): unknown;
@@ -165,6 +186,28 @@ export default async function pllSuite({ smoke }: SuiteOptions): Promise<SuiteRe
     }
   }
 
+  // PL-CL at the sizes people have: seeded synthetic problems of the two held-out sets' shapes, each
+  // fit in its own process (CPU time of the fit, peak memory of the process), with a machine-speed
+  // probe (numpy's gemm 512, one thread) measured in the same run.
+  const scaleRows: (string | number)[][] = [];
+  const scaleRun = (label: string, key: string, shape: PllShape) => {
+    const r = plclScaleRun(shape);
+    summary[`${key}_cpu_s`] = r.cpu_s;
+    summary[`${key}_peak_mb`] = r.peak_mb;
+    scaleRows.push([label, shape.n, shape.d, shape.l, fmt(r.cpu_s, 1), fmt(r.peak_mb, 0)]);
+    return r;
+  };
+  if (smoke) scaleRun('binary, many labels (smoke)', 'plcl_scale_300', { n: 300, ...MANY_LABEL_SHAPE });
+  else {
+    scaleRun('dense, 13 labels', 'plcl_n2500', { n: 2500, ...SMALL_LABEL_SHAPE });
+    for (const n of [1000, 2500, 5000, 10000])
+      scaleRun('binary, 90 labels', `plcl_scale_${n}`, { n, ...MANY_LABEL_SHAPE });
+    summary.plcl_n10000_cpu_s = summary.plcl_scale_10000_cpu_s!;
+    summary.plcl_n10000_peak_mb = summary.plcl_scale_10000_peak_mb!;
+  }
+  const probe = numpyAvailable() ? runPython<Record<string, number>>('gemm.py', ['512']) : null;
+  summary.machine_numpy_gemm512_ms = probe ? probe['512']! : null;
+
   // FG-NET (no reference numbers): 10 × 50/50 hold-out, exact and ±5 accuracy.
   const fgRows: (string | number)[][] = [];
   const fgPath = join(SHARED, 'data', 'pll', 'FG-NET.mat');
@@ -238,6 +281,20 @@ export default async function pllSuite({ smoke }: SuiteOptions): Promise<SuiteRe
     'Where a split differs, the cause is a graph QP whose minimiser is not unique: with fewer features than neighbours',
     '(glass: d = 9 < k = 10) or duplicate instances (MSRCv2 has 5 duplicated rows) the matrix DDᵀ is singular; numts picks',
     'the minimum-norm minimiser (a 1e-10 relative ridge), MATLAB’s interior-point solver another one.',
+    '',
+    '## PL-CL at scale',
+    '',
+    'Seeded synthetic problems (bench/lib/pll-synthetic.ts) of the shapes of two real data sets kept back for independent',
+    'checks: 2500 training rows × 38 dense features × 13 labels with ≈ 2.2 candidates (where the authors’ code needs',
+    '≈ 115 s), and 500 binary features × 90 labels with ≈ 3 candidates at growing n. Default options (the authors’ parameters);',
+    'one fit per row in its own process: CPU seconds of the fit and the peak resident memory of the process. PL-CL keeps',
+    'two n×n arrays (the kernel, whose storage then holds one Cholesky factor, and the other factor), so memory grows as',
+    '16·n² bytes; time as n³ for the two factorizations and n²·l per iteration for the refits.',
+    `Machine-speed probe in the same run: numpy gemm 512 (one OpenBLAS thread) ${
+      probe ? `${fmt(probe['512']!, 1)} ms` : 'not measured (python3 + numpy absent)'
+    } — a slow machine shows here as well as in the rows.`,
+    '',
+    mdTable(['shape', 'n', 'd', 'l', 'fit CPU s', 'peak MB'], scaleRows),
     '',
     ...(baselineRows.length
       ? [

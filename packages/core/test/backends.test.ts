@@ -15,6 +15,7 @@ import {
   getBackend,
   Matrix,
   Matrix32,
+  Rng,
   rotateRows,
   ShapeError,
   setBackend,
@@ -23,6 +24,7 @@ import {
 import { KC, MC, NC } from '../src/kernels/gemm.js';
 import { sleb, uleb } from '../src/wasm/emitter.js';
 import { kernelModuleBytes } from '../src/wasm/gemm-module.js';
+import { loadWasmKernels } from '../src/wasm/gemm-wasm.js';
 
 const initial = getBackend();
 afterAll(() => setBackend(initial));
@@ -84,6 +86,18 @@ if (!supported) console.log('skipping the wasm-vs-js comparisons: this runtime h
 describe.skipIf(!supported)('gemm: wasm backend bit-identical to the TypeScript kernel', () => {
   const bits = (m: Matrix) => Array.from(m.clone().data, (v) => (Object.is(v, -0) ? '-0' : String(v)));
   const both = (run: () => Matrix) => [onBackend('js', run), onBackend('wasm', run)] as const;
+
+  it('a C too tall to sit in wasm memory at once goes through in chunks of rows, bit for bit', () => {
+    // 2200 × 4096 (72 MB): more than the 2²² elements of C held in wasm memory, so three chunks.
+    const rng = new Rng(8);
+    const a = rng.normalMatrix(2200, 5);
+    const b = rng.normalMatrix(5, 4096);
+    const c0 = rng.normalMatrix(2200, 4096);
+    const [js, wasm] = both(() => gemm(a, b, { alpha: 0.5, beta: -2, c: c0.clone() }));
+    expect(wasm.data).toEqual(js.data);
+    // The kernel memory grew for one chunk of C (32 MB) and the packed panels, not for all of C.
+    expect(loadWasmKernels()!.memory.buffer.byteLength).toBeLessThan(40 * 2 ** 20);
+  });
 
   it('random shapes on the packed path, strided views, transposes, α and β', () => {
     const dims = fc.record({

@@ -9,17 +9,32 @@ import type { Matrix } from '@numts/core';
 import { squaredDistances } from '@numts/core';
 import { projectCandidateSimplex } from './simplex.js';
 
-/** The k nearest neighbours of every row (Euclidean on the row-normalised rows, self excluded, ties → lower index). */
+/** Distances held at once while finding neighbours: at most 2²⁴ (128 MB), whatever n. */
+const DISTANCE_BLOCK = 1 << 24;
+
+/**
+ * The k nearest neighbours of every row (Euclidean on the row-normalised rows, self excluded, ties
+ * → lower index). The distances are computed a block of rows at a time, so memory stays O(n) per
+ * row of the block rather than n×n (up to n = 4096 it is one block).
+ */
 export function neighbours(x: Matrix, k: number): Int32Array {
   const xn = normalizeRows(x);
-  return nearestRows(squaredDistances(xn, xn), k, true);
+  const n = xn.rows;
+  const out = new Int32Array(n * k);
+  const rows = Math.max(1, Math.min(n, Math.floor(DISTANCE_BLOCK / Math.max(n, 1))));
+  for (let b0 = 0; b0 < n; b0 += rows) {
+    const b1 = Math.min(n, b0 + rows);
+    out.set(nearestRows(squaredDistances(xn.slice(b0, b1), xn), k, true, b0), b0 * k);
+  }
+  return out;
 }
 
 /**
  * For each row of a distance matrix D (m×n), the k columns of smallest distance (ties → lower
- * index); `excludeSelf` skips column i in row i.
+ * index); `excludeSelf` skips column firstRow + i in row i (D's rows are rows firstRow, firstRow +
+ * 1, … of the set its columns index).
  */
-export function nearestRows(d: Matrix, k: number, excludeSelf: boolean): Int32Array {
+export function nearestRows(d: Matrix, k: number, excludeSelf: boolean, firstRow = 0): Int32Array {
   const m = d.rows;
   const n = d.cols;
   const out = new Int32Array(m * k);
@@ -31,7 +46,7 @@ export function nearestRows(d: Matrix, k: number, excludeSelf: boolean): Int32Ar
     const row = d.data.subarray(d.offset + i * d.rowStride, d.offset + i * d.rowStride + n);
     let size = 0;
     for (let j = 0; j < n; j++) {
-      if (excludeSelf && j === i) continue;
+      if (excludeSelf && j === firstRow + i) continue;
       const v = row[j]!;
       if (size < k) {
         // Sift up.

@@ -1,4 +1,4 @@
-import { Matrix, Rng } from '@numts/core';
+import { Matrix, Rng, squaredDistances } from '@numts/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { solveConfidence } from '../src/confidence.js';
@@ -127,6 +127,15 @@ describe('nearest rows', () => {
       ),
       { seed: 11, numRuns: 200 },
     );
+  });
+});
+
+describe('neighbours in blocks of rows', () => {
+  it('equals the neighbours from the full distance matrix when n needs two blocks (n = 4500)', () => {
+    const x = new Rng(4).normalMatrix(4500, 3);
+    const xn = normalizeRows(x);
+    const full = nearestRows(squaredDistances(xn, xn), 5, true);
+    expect(Array.from(neighbours(x, 5))).toEqual(Array.from(full));
   });
 });
 

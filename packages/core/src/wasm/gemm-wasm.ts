@@ -238,6 +238,9 @@ export function gemmPackedWasm(
   }
 }
 
+/** Elements of C held in wasm memory at once (2²² — 32 MB in float64), unless one block of rows needs more. */
+const WASM_C_ELEMENTS = 1 << 22;
+
 function kernelFor(flavor: Flavor) {
   return (
     m: number,
@@ -270,28 +273,33 @@ function kernelFor(flavor: Flavor) {
       return;
     }
     const { elementBytes, mr } = flavor.tile;
-    gemmPackedWasm(
-      loadWasmKernels()!,
-      elementBytes,
-      mr,
-      m,
-      n,
-      k,
-      alpha,
-      a,
-      aOff,
-      aRs,
-      aCs,
-      b,
-      bOff,
-      bRs,
-      bCs,
-      c,
-      cOff,
-      cRs,
-      cCs,
-      beta === 0,
-    );
+    // C lives in wasm memory while it is updated, and wasm memory never shrinks: a tall C goes
+    // through in chunks of whole MC blocks of rows (B is packed once per chunk). Each element's sum
+    // runs over the same k-blocks in the same order, so chunking does not change a bit.
+    const chunk = Math.max(MC, Math.floor(WASM_C_ELEMENTS / Math.max(n, 1) / MC) * MC);
+    for (let r0 = 0; r0 < m; r0 += chunk)
+      gemmPackedWasm(
+        loadWasmKernels()!,
+        elementBytes,
+        mr,
+        Math.min(chunk, m - r0),
+        n,
+        k,
+        alpha,
+        a,
+        aOff + r0 * aRs,
+        aRs,
+        aCs,
+        b,
+        bOff,
+        bRs,
+        bCs,
+        c,
+        cOff + r0 * cRs,
+        cRs,
+        cCs,
+        beta === 0,
+      );
   };
 }
 
