@@ -496,7 +496,7 @@ function showInspect(r: InspectResult): void {
         m.singularValues.length ? m.stableRank.toFixed(2) : '—',
         withDirections
           ? m.directions
-            ? m.directions.map((d) => `${d.index}: ${d.rate.toPrecision(3)}`).join(', ')
+            ? m.directions.map((index, j) => `${index}: ${m.rates![j]!.toPrecision(3)}`).join(', ')
             : 'base weight not found'
           : null,
       ]

@@ -9,7 +9,7 @@
 import { DomainError } from '@numts/core';
 import { readSafetensors } from '@numts/io';
 import { vitKeyFromCheckpoint } from '@numts/models';
-import { inspectAdapter } from '@numts/peft';
+import { inspectAdapter, moduleInspectionJson } from '@numts/peft';
 import { InputProblem, parsing } from './input-problem.js';
 import type { InputFile, InspectedModule, InspectResult } from './protocol.js';
 import { baseName, extension, type ReadProgress, readAll } from './read-files.js';
@@ -96,28 +96,7 @@ export async function inspectJob(
         throw new InputProblem(dir || at(CONFIG), e.message, 'add the base model’s .safetensors file');
       throw new InputProblem(dir || at(WEIGHTS), (e as Error).message, HINT);
     }
-    for (const m of report)
-      modules.push({
-        adapter: name,
-        path: m.path,
-        kind: m.kind,
-        rank: m.rank,
-        scaling: m.scaling,
-        shape: m.shape,
-        normA: m.normA,
-        normB: m.normB,
-        normDelta: m.normDelta,
-        singularValues: Array.from(m.spectrum.values.slice(0, Math.max(m.rank, 0))),
-        stableRank: m.spectrum.stableRank,
-        ...(m.directions
-          ? {
-              directions: Array.from(m.directions.indices, (index) => ({
-                index,
-                rate: m.directions!.rates[index]!,
-              })),
-            }
-          : {}),
-      });
+    for (const m of report) modules.push({ adapter: name, ...moduleInspectionJson(m) });
   });
   if (
     base &&

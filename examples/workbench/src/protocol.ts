@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ModuleInspectionJson } from '@numts/peft';
 
 /** A file as the page hands it over: its path inside a dropped folder (or its name) and the File. */
 export interface InputFile {
@@ -106,21 +107,8 @@ export interface FitResult {
   json: string;
 }
 
-/** One adapted module of an inspect job. */
-export interface InspectedModule {
-  adapter: string;
-  path: string;
-  kind: string;
-  rank: number;
-  scaling: number;
-  shape: [number, number];
-  normA: number;
-  normB: number;
-  normDelta: number;
-  singularValues: number[];
-  stableRank: number;
-  directions?: { index: number; rate: number }[];
-}
+/** One adapted module of an inspect job: `numts peft inspect --json`'s record. */
+export type InspectedModule = { adapter: string } & ModuleInspectionJson;
 
 /** The outcome of an inspect job. */
 export interface InspectResult {

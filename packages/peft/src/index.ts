@@ -61,7 +61,13 @@ export {
   unloadAdapters,
   unmergeAdapters,
 } from './inject.js';
-export { type InspectOptions, inspectAdapter, type ModuleInspection } from './inspect.js';
+export {
+  type InspectOptions,
+  inspectAdapter,
+  type ModuleInspection,
+  type ModuleInspectionJson,
+  moduleInspectionJson,
+} from './inspect.js';
 export { type LoraPlusOptions, loraPlusParamGroups } from './loraplus.js';
 export { type MpcOptions, mpcPenalty } from './mpc.js';
 export {

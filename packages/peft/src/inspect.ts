@@ -54,6 +54,51 @@ export interface ModuleInspection {
   directions?: TaskSpecificDirections | undefined;
 }
 
+/** A {@link ModuleInspection} as plain JSON (what `numts peft inspect --json` prints per module). */
+export interface ModuleInspectionJson {
+  path: string;
+  kind: ModuleInspection['kind'];
+  rank: number;
+  scaling: number;
+  shape: [number, number];
+  normA: number;
+  normB: number;
+  normDelta: number;
+  /** The leading singular values of ΔW (as many as the rank). */
+  singularValues: number[];
+  stableRank: number;
+  magnitude?: number[];
+  ia3?: { scales: 'input' | 'output'; values: number[] };
+  /** Task-specific directions: 0-based indices in the base weight's singular values … */
+  directions?: number[];
+  /** … and the rate δ of each. */
+  rates?: number[];
+}
+
+/** The JSON form of one module's inspection. */
+export function moduleInspectionJson(m: ModuleInspection): ModuleInspectionJson {
+  return {
+    path: m.path,
+    kind: m.kind,
+    rank: m.rank,
+    scaling: m.scaling,
+    shape: m.shape,
+    normA: m.normA,
+    normB: m.normB,
+    normDelta: m.normDelta,
+    singularValues: Array.from(m.spectrum.values.slice(0, Math.max(m.rank, 0))),
+    stableRank: m.spectrum.stableRank,
+    ...(m.magnitude ? { magnitude: Array.from(m.magnitude) } : {}),
+    ...(m.ia3 ? { ia3: { scales: m.ia3.scales, values: Array.from(m.ia3.values) } } : {}),
+    ...(m.directions
+      ? {
+          directions: Array.from(m.directions.indices),
+          rates: Array.from(m.directions.indices, (i) => m.directions!.rates[i]!),
+        }
+      : {}),
+  };
+}
+
 /** Options of {@link inspectAdapter}. */
 export interface InspectOptions {
   /** Base model weights (e.g. from `readSafetensors`), keyed as in the base checkpoint. */

@@ -81,7 +81,7 @@ function gramNorm(n: number, nb: Int32Array, w: Float64Array, k: number): number
   return lam;
 }
 
-/** Options of {@link solveConfidence}. */
+/** Options of {@link solveConfidenceQp}. */
 export interface ConfidenceSolverOptions {
   /**
    * Stop when the KKT residual ‖P − Π(P − ∇f(P))‖∞ is at most this (default 1e-10; raised to the
@@ -257,7 +257,7 @@ export function solveConfidenceQp(
   while (residual > goal()) {
     if (rounds++ >= maxIter)
       throw new ConvergenceError(
-        `solveConfidence: the KKT residual is ${residual.toExponential(2)} after ${maxIter} rounds (tolerance ${tol})`,
+        `solveConfidenceQp: the KKT residual is ${residual.toExponential(2)} after ${maxIter} rounds (tolerance ${tol})`,
         maxIter,
       );
     // Accelerated projected gradient (FISTA with adaptive restart) until the face — which
@@ -320,17 +320,4 @@ export function solveConfidenceQp(
     residual = kktResidual(problem, p, g, scratch);
   }
   return { p: new Matrix(n, l, p), residual, rounds, cgSteps };
-}
-
-/** {@link solveConfidenceQp}'s minimizer alone. */
-export function solveConfidence(
-  y: Matrix,
-  nb: Int32Array,
-  w: Float64Array,
-  k: number,
-  c: number,
-  target: Matrix | null,
-  options: ConfidenceSolverOptions = {},
-): Matrix {
-  return solveConfidenceQp(y, nb, w, k, c, target, options).p;
 }

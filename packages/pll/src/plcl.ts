@@ -15,7 +15,7 @@ import {
   ShapeError,
   squaredDistances,
 } from '@numts/core';
-import { solveConfidence } from './confidence.js';
+import { solveConfidenceQp } from './confidence.js';
 import { featureGrams, graphWeights, neighbours, normalizeRows } from './graph.js';
 import {
   KernelExpansion,
@@ -183,7 +183,7 @@ export class PlclState {
     this.nb = neighbours(xt, o.k);
     this.grams = featureGrams(this.xn, this.nb, o.k);
     this.w = graphWeights(this.xn, this.nb, o.k, null, 1, 0, this.grams);
-    this.p = solveConfidence(y, this.nb, this.w, o.k, 0, null);
+    this.p = solveConfidenceQp(y, this.nb, this.w, o.k, 0, null).p;
     // Step 3: Q⁰ = 1 − Y.
     this.q = new Matrix(
       n,
@@ -244,10 +244,10 @@ export class PlclState {
     const l = this.y.cols;
     const target = new Float64Array(n * l);
     for (let i = 0; i < n * l; i++) target[i] = (this.h.data[i]! + beta * (1 - this.q.data[i]!)) / (1 + beta);
-    this.p = solveConfidence(this.y, this.nb, this.w, k, (1 + beta) / mu, new Matrix(n, l, target), {
+    this.p = solveConfidenceQp(this.y, this.nb, this.w, k, (1 + beta) / mu, new Matrix(n, l, target), {
       tol: 1e-12,
       start: this.p,
-    });
+    }).p;
   }
 
   /** Refits both kernel ridge classifiers on the current P and Q. */

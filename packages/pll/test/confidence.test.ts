@@ -57,7 +57,7 @@ describe('solveConfidenceQp', () => {
     const run = () => solveConfidenceQp(y, nb, w, k, 0, null, { tol: 1e-12, maxIter: 0 });
     expect(run).toThrow(ConvergenceError);
     expect(run).toThrow(
-      /^solveConfidence: the KKT residual is \d\.\d\de-\d+ after 0 rounds \(tolerance 1e-12\)$/,
+      /^solveConfidenceQp: the KKT residual is \d\.\d\de-\d+ after 0 rounds \(tolerance 1e-12\)$/,
     );
   });
 });

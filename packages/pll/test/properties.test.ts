@@ -1,7 +1,7 @@
 import { Matrix, Rng, squaredDistances } from '@numts/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { solveConfidence } from '../src/confidence.js';
+import { solveConfidenceQp } from '../src/confidence.js';
 import { graphWeights, nearestRows, neighbours, normalizeRows, simplexQp } from '../src/graph.js';
 import {
   Clpl,
@@ -201,7 +201,7 @@ describe('labeling confidence (P-step)', () => {
         };
         const start = new Rng(seed + 3).uniformMatrix(30, 4, -1, 2);
         for (let i = 0; i < 30; i++) projectCandidateSimplex(start.data, i * 4, 4, y.data, i * 4);
-        const p = solveConfidence(y, nb, w, k, c, target, { tol: 1e-12, start });
+        const p = solveConfidenceQp(y, nb, w, k, c, target, { tol: 1e-12, start }).p;
         for (let i = 0; i < 30; i++) {
           let s = 0;
           for (let col = 0; col < 4; col++) {
@@ -214,7 +214,7 @@ describe('labeling confidence (P-step)', () => {
         }
         expect(objective(p)).toBeLessThanOrEqual(objective(start) + 1e-12);
         // Strictly convex: the solution from the uniform start is the same point.
-        const p2 = solveConfidence(y, nb, w, k, c, target, { tol: 1e-12 });
+        const p2 = solveConfidenceQp(y, nb, w, k, c, target, { tol: 1e-12 }).p;
         for (let i = 0; i < p.data.length; i++) expect(Math.abs(p.data[i]! - p2.data[i]!)).toBeLessThan(1e-8);
         // Optimality against a perturbed feasible point.
         const z = p.clone();

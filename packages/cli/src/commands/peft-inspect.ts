@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DomainError } from '@numts/core';
 import { readSafetensors } from '@numts/io';
 import { vitKeyFromCheckpoint } from '@numts/models';
-import { inspectAdapter, type ModuleInspection } from '@numts/peft';
+import { inspectAdapter, type ModuleInspection, moduleInspectionJson } from '@numts/peft';
 import { ADAPTER_CONFIG_NAME, ADAPTER_WEIGHTS_NAME, readAdapterDir } from '@numts/peft/node';
 import { asInputError, CliError, EXIT_INPUT, EXIT_USAGE, fileError } from '../cli-error.js';
 import { readInput } from '../files.js';
@@ -102,27 +102,7 @@ export function peftInspect(
     console.log(
       JSON.stringify(
         reports.flatMap(([name, report]) =>
-          report.map((m) => ({
-            adapter: name,
-            path: m.path,
-            kind: m.kind,
-            rank: m.rank,
-            scaling: m.scaling,
-            shape: m.shape,
-            normA: m.normA,
-            normB: m.normB,
-            normDelta: m.normDelta,
-            singularValues: Array.from(m.spectrum.values.slice(0, Math.max(m.rank, 0))),
-            stableRank: m.spectrum.stableRank,
-            ...(m.magnitude ? { magnitude: Array.from(m.magnitude) } : {}),
-            ...(m.ia3 ? { ia3: { scales: m.ia3.scales, values: Array.from(m.ia3.values) } } : {}),
-            ...(m.directions
-              ? {
-                  directions: Array.from(m.directions.indices),
-                  rates: Array.from(m.directions.indices, (i) => m.directions!.rates[i]),
-                }
-              : {}),
-          })),
+          report.map((m) => ({ adapter: name, ...moduleInspectionJson(m) })),
         ),
       ),
     );
