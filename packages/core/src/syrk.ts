@@ -3,9 +3,11 @@
  *
  * @module
  */
+import { getBackend } from './backend.js';
 import { gemmKernel } from './kernels/gemm.js';
 import { Matrix } from './matrix.js';
 import { assertFiniteScalar } from './validate.js';
+import { gemmKernelWasm } from './wasm/gemm-wasm.js';
 
 /** Options of {@link syrk}. */
 export interface SyrkOptions {
@@ -20,8 +22,8 @@ const SYRK_BLOCK = 128;
 
 /**
  * The Gram matrix α·A·Aᵀ (or α·Aᵀ·A with `trans: true`), exactly symmetric. Only the blocks on
- * and above the diagonal are computed (with the packed gemm kernel) and then mirrored, so it costs
- * about half of the corresponding `gemm`.
+ * and above the diagonal are computed (with the packed gemm kernel of the current backend, so the
+ * result is the same on both) and then mirrored, so it costs about half of the corresponding `gemm`.
  *
  * @example
  * ```ts
@@ -39,12 +41,13 @@ export function syrk(a: Matrix, options: SyrkOptions = {}): Matrix {
   const rs = trans ? a.colStride : a.rowStride;
   const cs = trans ? a.rowStride : a.colStride;
   const c = new Matrix(n, n);
+  const kernel = getBackend() === 'wasm' ? gemmKernelWasm : gemmKernel;
   for (let i0 = 0; i0 < n; i0 += SYRK_BLOCK) {
     const bi = Math.min(SYRK_BLOCK, n - i0);
     for (let j0 = i0; j0 < n; j0 += SYRK_BLOCK) {
       const bj = Math.min(SYRK_BLOCK, n - j0);
       // C[i0.., j0..] = α · X[i0.., :] · X[j0.., :]ᵀ
-      gemmKernel(
+      kernel(
         bi,
         bj,
         k,

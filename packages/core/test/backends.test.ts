@@ -19,6 +19,7 @@ import {
   rotateRows,
   ShapeError,
   setBackend,
+  syrk,
   wasmSimdSupported,
 } from '../src/index.js';
 import { KC, MC, NC } from '../src/kernels/gemm.js';
@@ -86,6 +87,20 @@ if (!supported) console.log('skipping the wasm-vs-js comparisons: this runtime h
 describe.skipIf(!supported)('gemm: wasm backend bit-identical to the TypeScript kernel', () => {
   const bits = (m: Matrix) => Array.from(m.clone().data, (v) => (Object.is(v, -0) ? '-0' : String(v)));
   const both = (run: () => Matrix) => [onBackend('js', run), onBackend('wasm', run)] as const;
+
+  it('syrk gives the same bits on both backends (blocks of the triangle on the packed path)', () => {
+    const rng = new Rng(9);
+    for (const [m, n] of [
+      [300, 140],
+      [70, 260],
+    ] as const) {
+      const a = rng.normalMatrix(m, n);
+      for (const trans of [false, true]) {
+        const [js, wasm] = both(() => syrk(a, { trans, alpha: 0.75 }));
+        expect(bits(wasm)).toEqual(bits(js));
+      }
+    }
+  });
 
   it('a C too tall to sit in wasm memory at once goes through in chunks of rows, bit for bit', () => {
     // 2200 × 4096 (72 MB): more than the 2²² elements of C held in wasm memory, so three chunks.
