@@ -4,10 +4,11 @@
  * numpy's seeded stream), fold-by-fold metric differences, fit+predict CPU time against the
  * authors' recorded CPU time, and the baselines on the same folds.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CsrMatrix, Matrix, Rng } from '@numts/core';
+import { CsrMatrix, Matrix } from '@numts/core';
 import { loadMulan, writeNpy } from '@numts/io';
 import {
   BinaryRelevanceLogistic,
@@ -38,6 +39,7 @@ import {
   sampleStats,
   skipped,
 } from '../lib/harness.js';
+import { sparseMultiLabel, sparseShape } from '../lib/multilabel-synthetic.js';
 
 const SHARED = join(ROOT, '..', 'shared');
 const KEY_METRICS = ['hamming_loss', 'ranking_loss', 'average_precision', 'one_error', 'coverage'] as const;
@@ -176,6 +178,7 @@ export default async function multilabelSuite({ smoke }: SuiteOptions): Promise<
   summary.homi_max_abs_diff_key_metrics = worstDiff;
   summary.homi_worst_file = worstWhere;
   const sparseRows = sparseBinaryRelevance(smoke, summary);
+  numpyRows.push(sparseHomi(smoke, summary));
   for (const k of [
     'homi_cal500_hl',
     'homi_cal500_hl_ref',
@@ -260,16 +263,8 @@ export default async function multilabelSuite({ smoke }: SuiteOptions): Promise<
 
 /** BR ridge on a 7400 × 1836 binary problem at 1.5 % density, 159 labels (smoke: a tenth). */
 function sparseBinaryRelevance(smoke: boolean, summary: SuiteResult['summary']): (string | number)[][] {
-  const [n, d, q] = smoke ? [740, 184, 16] : [7400, 1836, 159];
-  const density = 0.015;
-  const rng = new Rng(20261202);
-  const x = new Matrix(n, d);
-  for (let i = 0; i < x.data.length; i++) x.data[i] = rng.uniform() < density ? 1 : 0;
-  const y = new Matrix(n, q);
-  for (let i = 0; i < n; i++)
-    for (let l = 0; l < q; l++)
-      y.data[i * q + l] =
-        x.get(i, l % d) + x.get(i, (3 * l + 1) % d) + (rng.uniform() < 0.05 ? 1 : 0) > 0 ? 1 : 0;
+  const { n, d, q, density } = sparseShape(smoke);
+  const { x, y } = sparseMultiLabel(smoke);
   const csr = CsrMatrix.fromDense(x);
   const time = <T>(f: () => T): [T, number] => {
     const t0 = cpuNowMs();
@@ -302,6 +297,48 @@ function sparseBinaryRelevance(smoke: boolean, summary: SuiteResult['summary']):
       equal ? 'yes' : 'no',
       maxDiff.toExponential(1),
     ],
+  ];
+}
+
+/**
+ * HOMI on the synthetic sparse problem (dense algebra after PCA whitening): fold 0 of the 5-fold
+ * protocol in its own process (CPU of fit + predict, peak memory), and the numpy HOMI on the same
+ * whitened features, fold and initial matrices in this run.
+ */
+function sparseHomi(smoke: boolean, summary: SuiteResult['summary']): (string | number)[] {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--conditions=@numts/source',
+      '--import',
+      'tsx',
+      join(ROOT, 'bench', 'lib', 'homi-sparse-run.ts'),
+      ...(smoke ? ['smoke'] : []),
+    ],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (r.status !== 0) throw new Error(`homi-sparse-run failed: ${r.stderr}`);
+  const ours = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+    preprocess_cpu_s: number;
+    fold_cpu_s: number;
+    peak_mb: number;
+  };
+  const { x, y } = sparseMultiLabel(smoke);
+  const x0 = homiPreprocess(x);
+  const { folds, inits } = numpyFoldsAndInits(x.rows, 0, x0.cols, y.cols);
+  const numpyCpu = numpyHomiCpu(x0, y, folds.slice(0, 1), inits);
+  const tag = smoke ? 'sparse740' : 'sparse7400';
+  summary[`homi_${tag}_cpu_s_per_fold`] = ours.fold_cpu_s;
+  summary[`homi_${tag}_preprocess_cpu_s`] = ours.preprocess_cpu_s;
+  summary[`homi_${tag}_peak_mb`] = ours.peak_mb;
+  summary[`homi_${tag}_numpy_cpu_s_per_fold`] = numpyCpu;
+  summary[`homi_${tag}_ratio_vs_numpy`] = numpyCpu === null ? null : numpyCpu / ours.fold_cpu_s;
+  const { n, d, q } = sparseShape(smoke);
+  return [
+    `synthetic ${n} × ${d} binary, ${q} labels (fold 0; whitening ${fmt(ours.preprocess_cpu_s, 1)} s once, peak ${fmt(ours.peak_mb, 0)} MB)`,
+    fmt(ours.fold_cpu_s, 2),
+    numpyCpu === null ? 'n/a' : fmt(numpyCpu, 2),
+    numpyCpu === null ? 'n/a' : fmt(numpyCpu / ours.fold_cpu_s),
   ];
 }
 

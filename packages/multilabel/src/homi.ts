@@ -173,6 +173,8 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     z = Float64Array.from({ length: q }, (_, j) => (yt1[j]! - wtx1[j]!) / (n + lambda));
     // B-step: (βYᵀY + λI + γWᵀGW) B = βYᵀY − β(Yᵀ1)tᵀ.
     const m = gemm(gemm(w, g, { transA: true }), w);
+    // WᵀGW before m is overwritten: the graph term tr(BᵀWᵀGWB) of the objective reuses it.
+    const wgw = m.clone();
     const rhs = yty.clone();
     for (let i = 0; i < q; i++) {
       for (let j = 0; j < q; j++) {
@@ -198,10 +200,10 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     let e1 = ySq;
     for (let i = 0; i < d * q; i++) e1 += -2 * xty.data[i]! * w.data[i]! + xtxw.data[i]! * w.data[i]!;
     for (let j = 0; j < q; j++) e1 += -2 * z[j]! * yt1[j]! + 2 * z[j]! * wtx1[j]! + n * z[j]! * z[j]!;
-    const wb = gemm(w, b);
-    const gwb = gemm(g, wb);
+    // tr((WB)ᵀG(WB)) = ⟨WᵀGW·B, B⟩: q×q algebra instead of a d×d by d×q product per iteration.
+    const wgwb = gemm(wgw, b);
     let tr = 0;
-    for (let i = 0; i < d * q; i++) tr += wb.data[i]! * gwb.data[i]!;
+    for (let i = 0; i < q * q; i++) tr += wgwb.data[i]! * b.data[i]!;
     // ⟨YᵀY·B, B⟩ without a q³ product: βYᵀY·B = rhs − λB − γWᵀGWB by the B-step's own equation
     // (its solve residual is at rounding level), so β⟨YᵀY·B, B⟩ = ⟨rhs, B⟩ − λ‖B‖² − γ⟨WB, G·WB⟩,
     // the last inner product being the graph term computed anyway. Only β > 0 needs it.
