@@ -39,15 +39,10 @@ export {
 export { boundaryRecall, felzenszwalb, type RegionOptions } from './regions.js';
 export { generateScene, IMAGE_SIZE, type Scene, type SceneSpec } from './scenes.js';
 export { PARTNER, rasterize, SHAPE_NAMES, type ShapeName, shapeId } from './shapes.js';
-export {
-  downsampleMask,
-  evaluate,
-  type Mechanism,
-  predict,
-  type StepMethod,
-  type StepOptions,
-  type TrainOptions,
-  trainBase,
-  trainJoint,
-  trainStep,
-} from './train.js';
+export { type TrainOptions, trainBase, trainJoint } from './train/base.js';
+export { downsampleMask } from './train/batches.js';
+export { camOldTargets } from './train/cam-old.js';
+export { evaluate, predict } from './train/evaluate.js';
+export { newClassTargets } from './train/ft-pixel.js';
+export { type StepMethod, type StepOptions, trainStep } from './train/step.js';
+export type { Mechanism, StepBatch, StepContext, StepProgress, StepStrategy } from './train/strategy.js';

@@ -25,6 +25,14 @@ import {
   softmax,
   Variable,
 } from '@numts/nn';
+import { IMAGE_SIZE } from './scenes.js';
+
+/** Side of the logits (and of the losses' pixel grid): the image at stride 2. */
+export const LOGIT_SIZE = IMAGE_SIZE / 2;
+/** Side of the encoder body's maps: the image at stride 4. */
+export const BODY_SIZE = IMAGE_SIZE / 4;
+/** Channels of the encoder body. */
+export const BODY_CHANNELS = 24;
 
 /** He-normal re-initialisation of a conv weight (std √(2/fan_in)), seeded; bias zero. */
 function heInit(conv: Conv2d, rng: Rng): Conv2d {
@@ -82,14 +90,26 @@ export class Segmenter extends Module {
     this.n2 = this.child('n2', new GroupNorm(4, 16));
     this.e3 = this.child('e3', conv(16, 16, 3, { padding: 1 }));
     this.n3 = this.child('n3', new GroupNorm(4, 16));
-    this.e4 = this.child('e4', conv(16, 24, 3, { padding: 1, stride: 2 }));
-    this.n4 = this.child('n4', new GroupNorm(4, 24));
-    this.e5 = this.child('e5', conv(24, 24, 3, { padding: 2, dilation: 2 }));
-    this.n5 = this.child('n5', new GroupNorm(4, 24));
-    this.d1 = this.child('d1', conv(24, 16, 1));
+    this.e4 = this.child('e4', conv(16, BODY_CHANNELS, 3, { padding: 1, stride: 2 }));
+    this.n4 = this.child('n4', new GroupNorm(4, BODY_CHANNELS));
+    this.e5 = this.child('e5', conv(BODY_CHANNELS, BODY_CHANNELS, 3, { padding: 2, dilation: 2 }));
+    this.n5 = this.child('n5', new GroupNorm(4, BODY_CHANNELS));
+    this.d1 = this.child('d1', conv(BODY_CHANNELS, 16, 1));
     this.d2 = this.child('d2', conv(16, 16, 3, { padding: 1 }));
     this.n6 = this.child('n6', new GroupNorm(4, 16));
     this.classifier = this.child('classifier', new Conv2d(16, classes, 1, { seed: seed * 100 + 8 }));
+  }
+
+  /**
+   * The segmenter's parameters by role: the encoder (e1–e5 and their norms) and the head (decoder
+   * and classifier), which an incremental step trains at different learning rates.
+   */
+  parameterGroups(): { encoder: Variable[]; head: Variable[] } {
+    const of = (modules: Module[]) => modules.flatMap((m) => m.parameters());
+    return {
+      encoder: of([this.e1, this.n1, this.e2, this.n2, this.e3, this.n3, this.e4, this.n4, this.e5, this.n5]),
+      head: of([this.d1, this.d2, this.n6, this.classifier]),
+    };
   }
 
   /** Encoder features of a [N, 3, 32, 32] batch. */
@@ -104,7 +124,7 @@ export class Segmenter extends Module {
 
   /** Logits [N, K, 16, 16] from encoder features. */
   decode(f: Features): Variable {
-    const up = resizeBilinear(this.d1.forward(f.body), [16, 16]);
+    const up = resizeBilinear(this.d1.forward(f.body), [LOGIT_SIZE, LOGIT_SIZE]);
     const h = relu(this.n6.forward(this.d2.forward(add(up, f.skip))));
     return this.classifier.forward(h);
   }
@@ -153,9 +173,9 @@ export class Localizer extends Module {
   ) {
     super();
     const rng = new Rng(seed + 77);
-    this.c1 = this.child('c1', new Conv2d(24, 24, 3, { padding: 1, rng }));
-    this.c2 = this.child('c2', new Conv2d(24, 24, 3, { padding: 1, rng }));
-    this.out = this.child('out', new Conv2d(24, classes, 1, { rng }));
+    this.c1 = this.child('c1', new Conv2d(BODY_CHANNELS, BODY_CHANNELS, 3, { padding: 1, rng }));
+    this.c2 = this.child('c2', new Conv2d(BODY_CHANNELS, BODY_CHANNELS, 3, { padding: 1, rng }));
+    this.out = this.child('out', new Conv2d(BODY_CHANNELS, classes, 1, { rng }));
   }
   /** Scores z [N, K, 8, 8]. */
   forward(body: Variable): Variable {

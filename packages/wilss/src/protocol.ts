@@ -9,7 +9,7 @@
  * @module
  */
 import { DomainError, Rng } from '@numts/core';
-import { generateScene, type Scene } from './scenes.js';
+import { generateScene, IMAGE_SIZE, type Scene } from './scenes.js';
 import { SHAPE_NAMES, type ShapeName, shapeId } from './shapes.js';
 
 /** An incremental setting: the classes of step 0 and of each later step, as shape ids. */
@@ -84,12 +84,13 @@ function toLearner(scenes: Scene[], order: number[]): SegmentationSet {
     map[shape] = k + 1;
   });
   const n = scenes.length;
-  const images = new Float32Array(n * 3 * 1024);
-  const masks = new Uint8Array(n * 1024);
+  const pixels = IMAGE_SIZE * IMAGE_SIZE;
+  const images = new Float32Array(n * 3 * pixels);
+  const masks = new Uint8Array(n * pixels);
   const labels: number[][] = [];
   scenes.forEach((s, i) => {
-    images.set(s.image, i * 3 * 1024);
-    for (let p = 0; p < 1024; p++) masks[i * 1024 + p] = map[s.mask[p]!]!;
+    images.set(s.image, i * 3 * pixels);
+    for (let p = 0; p < pixels; p++) masks[i * pixels + p] = map[s.mask[p]!]!;
     labels.push(
       s.labels
         .map((c) => map[c]!)
