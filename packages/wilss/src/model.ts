@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { Rng } from '@numts/core';
+import { assertIntegerInRange, Rng } from '@numts/core';
 import {
   add,
   Conv2d,
@@ -31,8 +31,8 @@ import { IMAGE_SIZE } from './scenes.js';
 export const LOGIT_SIZE = IMAGE_SIZE / 2;
 /** Side of the encoder body's maps: the image at stride 4. */
 export const BODY_SIZE = IMAGE_SIZE / 4;
-/** Channels of the encoder body. */
-export const BODY_CHANNELS = 24;
+/** Channels of the encoder body at width 1. */
+const BODY_CHANNELS = 24;
 
 /** He-normal re-initialisation of a conv weight (std √(2/fan_in)), seeded; bias zero. */
 function heInit(conv: Conv2d, rng: Rng): Conv2d {
@@ -71,33 +71,44 @@ export class Segmenter extends Module {
    * `'softmax'` for a model trained with cross-entropy, `'sigmoid'` for per-class BCE (WILSON).
    */
   calibration: 'softmax' | 'sigmoid' = 'sigmoid';
+  /** Channels of the encoder body (24 × width). */
+  readonly bodyChannels: number;
 
+  /**
+   * @param width channel multiplier of every layer (default 1: 8, 16, 16, 24, 24 in the encoder,
+   *   16, 16 in the decoder — ≈ 2.4 M multiply-adds per 32×32 image; width w costs about w² times that)
+   * @throws DomainError when width is not a positive integer
+   */
   constructor(
     readonly classes: number,
     seed = 0,
+    readonly width = 1,
   ) {
     super();
+    assertIntegerInRange('Segmenter', 'width', width, 1, 64);
     const rng = new Rng(seed * 100 + 1);
+    const [c8, c16, c24] = [8 * width, 16 * width, BODY_CHANNELS * width];
+    this.bodyChannels = c24;
     const conv = (
       cin: number,
       cout: number,
       k: number,
       o: { padding?: number; stride?: number; dilation?: number } = {},
     ) => heInit(new Conv2d(cin, cout, k, { ...o, seed }), rng);
-    this.e1 = this.child('e1', conv(3, 8, 3, { padding: 1 }));
-    this.n1 = this.child('n1', new GroupNorm(4, 8));
-    this.e2 = this.child('e2', conv(8, 16, 3, { padding: 1, stride: 2 }));
-    this.n2 = this.child('n2', new GroupNorm(4, 16));
-    this.e3 = this.child('e3', conv(16, 16, 3, { padding: 1 }));
-    this.n3 = this.child('n3', new GroupNorm(4, 16));
-    this.e4 = this.child('e4', conv(16, BODY_CHANNELS, 3, { padding: 1, stride: 2 }));
-    this.n4 = this.child('n4', new GroupNorm(4, BODY_CHANNELS));
-    this.e5 = this.child('e5', conv(BODY_CHANNELS, BODY_CHANNELS, 3, { padding: 2, dilation: 2 }));
-    this.n5 = this.child('n5', new GroupNorm(4, BODY_CHANNELS));
-    this.d1 = this.child('d1', conv(BODY_CHANNELS, 16, 1));
-    this.d2 = this.child('d2', conv(16, 16, 3, { padding: 1 }));
-    this.n6 = this.child('n6', new GroupNorm(4, 16));
-    this.classifier = this.child('classifier', new Conv2d(16, classes, 1, { seed: seed * 100 + 8 }));
+    this.e1 = this.child('e1', conv(3, c8, 3, { padding: 1 }));
+    this.n1 = this.child('n1', new GroupNorm(4, c8));
+    this.e2 = this.child('e2', conv(c8, c16, 3, { padding: 1, stride: 2 }));
+    this.n2 = this.child('n2', new GroupNorm(4, c16));
+    this.e3 = this.child('e3', conv(c16, c16, 3, { padding: 1 }));
+    this.n3 = this.child('n3', new GroupNorm(4, c16));
+    this.e4 = this.child('e4', conv(c16, c24, 3, { padding: 1, stride: 2 }));
+    this.n4 = this.child('n4', new GroupNorm(4, c24));
+    this.e5 = this.child('e5', conv(c24, c24, 3, { padding: 2, dilation: 2 }));
+    this.n5 = this.child('n5', new GroupNorm(4, c24));
+    this.d1 = this.child('d1', conv(c24, c16, 1));
+    this.d2 = this.child('d2', conv(c16, c16, 3, { padding: 1 }));
+    this.n6 = this.child('n6', new GroupNorm(4, c16));
+    this.classifier = this.child('classifier', new Conv2d(c16, classes, 1, { seed: seed * 100 + 8 }));
   }
 
   /**
@@ -136,7 +147,7 @@ export class Segmenter extends Module {
 
   /** A copy with `extra` more classifier outputs; the old outputs keep their weights. */
   expanded(extra: number, seed: number): Segmenter {
-    const next = new Segmenter(this.classes + extra, seed);
+    const next = new Segmenter(this.classes + extra, seed, this.width);
     const own = new Map(this.namedParameters());
     for (const [name, p] of next.namedParameters()) {
       const src = own.get(name)!;
@@ -167,15 +178,17 @@ export class Localizer extends Module {
   readonly c1: Conv2d;
   readonly c2: Conv2d;
   readonly out: Conv2d;
+  /** @param channels channels of the segmenter body it reads (`Segmenter.bodyChannels`) */
   constructor(
     readonly classes: number,
     seed = 0,
+    channels = BODY_CHANNELS,
   ) {
     super();
     const rng = new Rng(seed + 77);
-    this.c1 = this.child('c1', new Conv2d(BODY_CHANNELS, BODY_CHANNELS, 3, { padding: 1, rng }));
-    this.c2 = this.child('c2', new Conv2d(BODY_CHANNELS, BODY_CHANNELS, 3, { padding: 1, rng }));
-    this.out = this.child('out', new Conv2d(BODY_CHANNELS, classes, 1, { rng }));
+    this.c1 = this.child('c1', new Conv2d(channels, channels, 3, { padding: 1, rng }));
+    this.c2 = this.child('c2', new Conv2d(channels, channels, 3, { padding: 1, rng }));
+    this.out = this.child('out', new Conv2d(channels, classes, 1, { rng }));
   }
   /** Scores z [N, K, 8, 8]. */
   forward(body: Variable): Variable {

@@ -34,6 +34,10 @@ export interface TrainOptions {
   baseLoss?: 'ce' | 'bce' | undefined;
   /** Called after every epoch with a short status line. */
   log?: ((line: string) => void) | undefined;
+  /** Called after every epoch of trainBase and trainJoint with the model (e.g. for training curves). */
+  onEpoch?: ((epoch: number, model: Segmenter) => void) | undefined;
+  /** trainBase: the segmenter's channel multiplier (default 1); steps and Joint inherit it. */
+  width?: number | undefined;
 }
 
 /**
@@ -48,7 +52,7 @@ export function trainBase(set: SegmentationSet, classes: number, options: TrainO
   if (!Number.isInteger(classes) || classes < 2)
     throw new DomainError(`trainBase: classes must be an integer ≥ 2 (got ${classes})`);
   const batch = options.batch ?? 16;
-  const model = new Segmenter(classes, options.seed);
+  const model = new Segmenter(classes, options.seed, options.width ?? 1);
   const lr = options.lr ?? 5e-3;
   const baseLoss = options.baseLoss ?? 'ce';
   model.calibration = baseLoss === 'ce' ? 'softmax' : 'sigmoid';
@@ -74,6 +78,7 @@ export function trainBase(set: SegmentationSet, classes: number, options: TrainO
       sum += loss.item();
     }
     options.log?.(`base epoch ${e + 1}/${options.epochs}: loss ${(sum / bs.length).toFixed(4)}`);
+    options.onEpoch?.(e, model);
   }
   return model;
 }
@@ -97,7 +102,7 @@ export function trainJoint(
   const rng = new Rng(options.seed * 7 + 4);
   const total = options.epochs * Math.ceil(all.n / batch);
   let step = 0;
-  for (let e = 0; e < options.epochs; e++)
+  for (let e = 0; e < options.epochs; e++) {
     for (const idx of epochBatches(all.n, batch, rng)) {
       scaleLearningRates(opt, [1e-3], 0.5 * (1 + Math.cos((Math.PI * step++) / total)));
       opt.zeroGrad();
@@ -108,5 +113,7 @@ export function trainJoint(
       ).backward();
       opt.step();
     }
+    options.onEpoch?.(e, model);
+  }
   return model;
 }

@@ -16,7 +16,7 @@ import {
   resizeBilinear,
   Variable,
 } from '@numts/nn';
-import { BODY_CHANNELS, BODY_SIZE, LOGIT_SIZE } from '../model.js';
+import { BODY_SIZE, LOGIT_SIZE } from '../model.js';
 import { epochBatches, imagesOf, LOSS_PIXELS } from './batches.js';
 import type { StepContext } from './strategy.js';
 
@@ -24,9 +24,10 @@ import type { StepContext } from './strategy.js';
 export function camLabels(ctx: StepContext): Uint8Array {
   const { old, set, kOld, k, seed, epochs, batch } = ctx;
   const P = LOSS_PIXELS;
-  const bodySize = BODY_CHANNELS * BODY_SIZE * BODY_SIZE;
+  const channels = old.bodyChannels;
+  const bodySize = channels * BODY_SIZE * BODY_SIZE;
   const nNew = k - kOld;
-  const cam = new Conv2d(BODY_CHANNELS, nNew, 1, { seed: seed + 5 });
+  const cam = new Conv2d(channels, nNew, 1, { seed: seed + 5 });
   const opt = new Adam(cam.parameters(), { lr: 1e-2 });
   const rng = new Rng(seed * 7 + 3);
   const bodies = new Float32Array(set.n * bodySize);
@@ -40,7 +41,7 @@ export function camLabels(ctx: StepContext): Uint8Array {
     const out = new Float32Array(idx.length * bodySize);
     for (let j = 0; j < idx.length; j++)
       out.set(bodies.subarray(idx[j]! * bodySize, idx[j]! * bodySize + bodySize), j * bodySize);
-    return new Variable(out, [idx.length, BODY_CHANNELS, BODY_SIZE, BODY_SIZE]);
+    return new Variable(out, [idx.length, channels, BODY_SIZE, BODY_SIZE]);
   };
   const targetOf = (idx: ArrayLike<number>) => {
     const t = new Float32Array(idx.length * nNew);

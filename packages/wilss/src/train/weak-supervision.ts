@@ -51,7 +51,7 @@ function regionsOf(ctx: StepContext): Int32Array {
 export function weakSupervision(ctx: StepContext, tme: TmeOptions, lambdaMax: number): StepStrategy {
   const { set, kOld, k, model } = ctx;
   const P = LOSS_PIXELS;
-  const localizer = new Localizer(k, ctx.seed);
+  const localizer = new Localizer(k, ctx.seed, model.bodyChannels);
   const regions = tme.object ? regionsOf(ctx) : null;
   const cm = new ConfusionMatrix(k);
   let conflicts = 0;
