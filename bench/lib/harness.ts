@@ -201,3 +201,21 @@ export function foreignLoad(): { stop(): number | null } {
     },
   };
 }
+
+/**
+ * Runs a TypeScript file of the repository in its own Node process (sources through tsx), e.g. so
+ * that its peak memory is its own; returns the JSON object on the last line of its output.
+ */
+export function runTsChild<T>(script: string, args: string[]): T {
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=@numts/source', '--import', 'tsx', join(ROOT, script), ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
+  if (r.status !== 0) throw new Error(`${script} ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T;
+}

@@ -4,7 +4,6 @@
  * numpy's seeded stream), fold-by-fold metric differences, fit+predict CPU time against the
  * authors' recorded CPU time, and the baselines on the same folds.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +33,7 @@ import {
   numpyAvailable,
   ROOT,
   runPython,
+  runTsChild,
   type SuiteOptions,
   type SuiteResult,
   sampleStats,
@@ -306,23 +306,10 @@ function sparseBinaryRelevance(smoke: boolean, summary: SuiteResult['summary']):
  * whitened features, fold and initial matrices in this run.
  */
 function sparseHomi(smoke: boolean, summary: SuiteResult['summary']): (string | number)[] {
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--conditions=@numts/source',
-      '--import',
-      'tsx',
-      join(ROOT, 'bench', 'lib', 'homi-sparse-run.ts'),
-      ...(smoke ? ['smoke'] : []),
-    ],
-    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 },
+  const ours = runTsChild<{ preprocess_cpu_s: number; fold_cpu_s: number; peak_mb: number }>(
+    'bench/lib/homi-sparse-run.ts',
+    smoke ? ['smoke'] : [],
   );
-  if (r.status !== 0) throw new Error(`homi-sparse-run failed: ${r.stderr}`);
-  const ours = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
-    preprocess_cpu_s: number;
-    fold_cpu_s: number;
-    peak_mb: number;
-  };
   const { x, y } = sparseMultiLabel(smoke);
   const x0 = homiPreprocess(x);
   const { folds, inits } = numpyFoldsAndInits(x.rows, 0, x0.cols, y.cols);

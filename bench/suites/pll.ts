@@ -4,7 +4,6 @@
  * predict time against the authors' recorded time — plus the classical baselines on the same
  * splits and FG-NET (10 × 50/50 hold-out, exact and ±5-year tolerance accuracy).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Matrix } from '@numts/core';
@@ -39,6 +38,7 @@ import {
   numpyAvailable,
   ROOT,
   runPython,
+  runTsChild,
   type SuiteOptions,
   type SuiteResult,
   sampleStats,
@@ -53,19 +53,7 @@ const pm = (xs: number[]) => `${fmt(mean(xs), 4)} ± ${fmt(std(xs), 4)}`;
 
 /** One PL-CL fit in a child process (bench/lib/plcl-scale-run.ts): CPU seconds and peak MB. */
 function plclScaleRun(shape: PllShape): { cpu_s: number; peak_mb: number } {
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--conditions=@numts/source',
-      '--import',
-      'tsx',
-      join(ROOT, 'bench', 'lib', 'plcl-scale-run.ts'),
-      JSON.stringify(shape),
-    ],
-    { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 },
-  );
-  if (r.status !== 0) throw new Error(`plcl-scale-run ${JSON.stringify(shape)} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  return runTsChild('bench/lib/plcl-scale-run.ts', [JSON.stringify(shape)]);
 }
 
 interface Learner {
