@@ -8,8 +8,6 @@
 import { DomainError, describeOptionKind, type OptionSchema, parseOptionValue } from '@numts/core';
 import { CliError, EXIT_USAGE } from './cli-error.js';
 
-export type { OptionKind, OptionSchema } from '@numts/core';
-
 /** `--help` lines listing each option of `schema` and its kind. */
 export function describeSchema(schema: OptionSchema): string {
   return Object.entries(schema)
