@@ -93,7 +93,7 @@ describe('numts reports user mistakes in one line', () => {
     expectUserError(
       r,
       3,
-      `${join(dir, 'two.xml')}: lists 2 labels, but ${join(FIX, 'toy.arff')} has 1 more {0,1} attribute after them ("lc")`,
+      `${join(FIX, 'toy.arff')} with the labels of ${join(dir, 'two.xml')}: loadMulan: the XML file lists 2 labels, but the ARFF file has 1 more {0,1} attribute after them ("lc") that would be used as features; list every label in the XML, or pass trailingBinary: 'features'`,
     );
   });
 

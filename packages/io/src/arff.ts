@@ -366,6 +366,13 @@ export interface LoadMulanOptions {
   /** What to do with `?` in the features: `'error'` (default) or `'nan'`. Missing labels are always an error. */
   missing?: 'error' | 'nan';
   /**
+   * A {0,1} nominal attribute after the last label the XML names is almost surely a label the XML
+   * left out, which would silently become a feature: `'error'` (default) refuses the file, naming
+   * those attributes; `'features'` keeps them as features. (Only when the labels are not the first
+   * attributes — MEKA's layout, where what follows the labels is features.)
+   */
+  trailingBinary?: 'error' | 'features';
+  /**
    * Read the features into a CsrMatrix without densifying them (bag-of-words data sets). Missing
    * values are then an error, and nominal features keep their value (no `'onehot'`).
    */
@@ -421,6 +428,24 @@ export function loadMulan(
       );
     }
     labelIdx = names.map((n) => pos.get(n)!).sort((a, b) => a - b);
+    if ((options.trailingBinary ?? 'error') === 'error' && labelIdx[0]! > 0) {
+      const extra = parsed.attributes
+        .slice(labelIdx.at(-1)! + 1)
+        .filter(
+          (a) => a.type === 'nominal' && a.values!.length === 2 && [...a.values!].sort().join() === '0,1',
+        )
+        .map((a) => a.name);
+      if (extra.length)
+        throw new FormatError(
+          `loadMulan: the XML file lists ${names.length} labels, but the ARFF file has ${extra.length} more {0,1} attribute${extra.length > 1 ? 's' : ''} after them (${extra
+            .slice(0, 5)
+            .map((n) => JSON.stringify(n))
+            .join(
+              ', ',
+            )}) that would be used as features; list every label in the XML, or pass trailingBinary: 'features'`,
+          { offset: 0 },
+        );
+    }
   } else {
     const q = mekaLabelCount(parsed.relation);
     if (q === undefined || q === 0) {

@@ -120,6 +120,23 @@ describe('ARFF, MULAN XML and MEKA', () => {
     );
   });
 
+  it('refuses a {0,1} attribute after the labels the XML lists (a label it left out), unless told it is a feature', () => {
+    const arff =
+      '@relation r\n@attribute f numeric\n@attribute la {0,1}\n@attribute lb {0,1}\n@attribute lc {0,1}\n@data\n0.5,1,0,1\n1.5,0,1,0\n';
+    const two =
+      '<?xml version="1.0"?><labels xmlns="http://mulan.sourceforge.net/labels"><label name="la"/><label name="lb"/></labels>';
+    expect(() => loadMulan(arff, two)).toThrow(FormatError);
+    expect(() => loadMulan(arff, two)).toThrow(
+      'loadMulan: the XML file lists 2 labels, but the ARFF file has 1 more {0,1} attribute after them ("lc") that would be used as features; list every label in the XML, or pass trailingBinary: \'features\'',
+    );
+    const kept = loadMulan(arff, two, { trailingBinary: 'features' });
+    expect(kept.featureNames).toEqual(['f', 'lc']);
+    // Labels first (MEKA's layout): what follows them is features.
+    const labelsFirst =
+      '@relation r\n@attribute la {0,1}\n@attribute lb {0,1}\n@attribute f {0,1}\n@data\n1,0,1\n0,1,0\n';
+    expect(loadMulan(labelsFirst, two).featureNames).toEqual(['f']);
+  });
+
   it('reports bad rows with their line number', () => {
     const bad = (row: string) =>
       `@relation r\n@attribute a numeric\n@attribute b {x,y}\n@data\n1,x\n${row}\n`;

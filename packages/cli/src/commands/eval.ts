@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { loadMulan, loadPllMat, type MultiLabelData, parseArff, parseMulanXml } from '@numts/io';
+import { loadMulan, loadPllMat, type MultiLabelData, parseMulanXml } from '@numts/io';
 import { crossValidateMultiLabel, MULTILABEL_METHODS } from '@numts/multilabel';
 import { crossValidatePll, PLL_METHODS } from '@numts/pll';
 import { asInputError, CliError, EXIT_INPUT, EXIT_USAGE } from '../cli-error.js';
@@ -94,35 +94,6 @@ export function pllEval(
   return 0;
 }
 
-/**
- * MULAN files put the labels after the features. A {0,1} attribute after the last label the XML
- * names is almost surely a label the XML left out — it would silently become a feature — so that
- * is an input error. (A label missing before the first one cannot be told from a binary feature.)
- */
-function checkLabelsComplete(arff: Uint8Array, labels: string[], dataPath: string, xmlPath: string): void {
-  const text = new TextDecoder().decode(arff.subarray(0, Math.min(arff.length, 1 << 22)));
-  const at = text.search(/^@data/im);
-  if (at < 0) return;
-  const attributes = parseArff(`${text.slice(0, at)}@data\n`).attributes;
-  const positions = labels.map((l) => attributes.findIndex((a) => a.name === l));
-  const first = Math.min(...positions);
-  const last = Math.max(...positions);
-  if (first === 0) return; // labels first (MEKA layout): what follows are features
-  const extra = attributes
-    .slice(last + 1)
-    .filter((a) => a.type === 'nominal' && a.values!.length === 2 && [...a.values!].sort().join() === '0,1')
-    .map((a) => a.name);
-  if (extra.length)
-    throw new CliError(
-      `${xmlPath}: lists ${labels.length} labels, but ${dataPath} has ${extra.length} more {0,1} attribute${extra.length > 1 ? 's' : ''} after them (${extra
-        .slice(0, 5)
-        .map((n) => JSON.stringify(n))
-        .join(', ')}) that would be used as features`,
-      EXIT_INPUT,
-      'list every label of the data set in the XML file (is it the XML of this ARFF file?)',
-    );
-}
-
 /** Runs `numts multilabel eval`. */
 export function multilabelEval(
   opts: { data?: string; labels?: string; method?: string; folds?: string; seed?: string; opt?: string[] },
@@ -147,9 +118,8 @@ export function multilabelEval(
   const arff = readInput(opts.data);
   const xml = readInput(opts.labels);
   // Each file's own errors name that file.
-  let labelNames: string[];
   try {
-    labelNames = parseMulanXml(xml);
+    parseMulanXml(xml);
   } catch (e) {
     throw asInputError(e, opts.labels);
   }
@@ -159,7 +129,6 @@ export function multilabelEval(
   } catch (e) {
     throw asInputError(e, `${opts.data} with the labels of ${opts.labels}`);
   }
-  checkLabelsComplete(arff, labelNames, opts.data, opts.labels);
   const n = data.x.rows;
   const k = parseFolds(opts.folds, 5, n);
   const bar = startProgress(`multilabel ${method}`, !quiet && !json);
