@@ -8,7 +8,6 @@
 import {
   DomainError,
   type Matrix,
-  meanAndStd,
   type OptionSchema,
   parseOptionValue,
   standardizeColumns,
@@ -187,13 +186,12 @@ export async function learnJob(
       seed,
       onFold: (i, m, all) => fold(i, { ...m }, all),
     });
-    const keys = Object.keys(cv.mean) as (keyof typeof cv.mean)[];
     const per = perLabelMetrics(d.y, cv.predictions);
     return {
       ...base,
       perFold: cv.perFold.map((r) => ({ ...r })),
       mean: { ...cv.mean },
-      std: Object.fromEntries(keys.map((k) => [k, meanAndStd(cv.perFold.map((r) => r[k])).std])),
+      std: { ...cv.std },
       perLabel: {
         precision: [...per.precision],
         recall: [...per.recall],

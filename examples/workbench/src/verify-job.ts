@@ -102,7 +102,7 @@ export async function verifyJob(files: InputFile[], progress: ReadProgress): Pro
     const report = parsing(undefined, NAMES_HINT, () =>
       verifySvd(a, { u: um, s: sv, vt: asMatrix(vv!, 'Vt') }),
     );
-    result = svdResult('files', report, sv, um);
+    result = verifyResult('svd', 'files', report, Array.from(sv), 'singular values σᵢ', 'UᵀU − I', um);
   } else if (q || r) {
     const [qq, rr] = need('a QR factorization', [
       ['Q', q],
@@ -113,17 +113,15 @@ export async function verifyJob(files: InputFile[], progress: ReadProgress): Pro
     const rm = asMatrix(rr!, 'R');
     const report = parsing(undefined, NAMES_HINT, () => verifyQr(a, { q: qm, r: rm }));
     const diag = Array.from({ length: Math.min(rm.rows, rm.cols) }, (_, i) => Math.abs(rm.get(i, i)));
-    result = {
-      job: 'verify',
-      factorization: 'qr',
-      source: 'files',
-      ok: report.ok,
-      threshold: report.threshold,
-      checks: checksOf(report),
-      spectrum: diag.sort((x, y) => y - x),
-      spectrumLabel: '|rᵢᵢ| of R, sorted',
-      heat: { title: 'QᵀQ − I', ...orthogonalityMap(qm) },
-    };
+    result = verifyResult(
+      'qr',
+      'files',
+      report,
+      diag.sort((x, y) => y - x),
+      '|rᵢᵢ| of R, sorted',
+      'QᵀQ − I',
+      qm,
+    );
   } else if (w || v) {
     const [ww, vv] = need('a symmetric eigendecomposition', [
       ['W', w],
@@ -133,42 +131,37 @@ export async function verifyJob(files: InputFile[], progress: ReadProgress): Pro
     const values = asVector(ww!, 'W');
     const vectors = asMatrix(vv!, 'V');
     const report = parsing(undefined, NAMES_HINT, () => verifyEigh(a, { values, vectors }));
-    result = {
-      job: 'verify',
-      factorization: 'eigh',
-      source: 'files',
-      ok: report.ok,
-      threshold: report.threshold,
-      checks: checksOf(report),
-      spectrum: Array.from(values, Math.abs).sort((x, y) => y - x),
-      spectrumLabel: '|λᵢ|, sorted',
-      heat: { title: 'VᵀV − I', ...orthogonalityMap(vectors) },
-    };
+    const magnitudes = Array.from(values, Math.abs).sort((x, y) => y - x);
+    result = verifyResult('eigh', 'files', report, magnitudes, '|λᵢ|, sorted', 'VᵀV − I', vectors);
   } else {
     progress(0.3, `computing the SVD of the ${a.rows}×${a.cols} matrix`);
     const f = parsing(aArray.file, NAMES_HINT, () => svd(a));
     progress(0.7, 'verifying the SVD');
     const report = verifySvd(a, { u: f.u!, s: f.s, vt: f.vt! });
-    result = svdResult('computed', report, f.s, f.u!);
+    result = verifyResult('svd', 'computed', report, Array.from(f.s), 'singular values σᵢ', 'UᵀU − I', f.u!);
   }
   return { ...result, arrays: where, shape: [a.rows, a.cols], millis: performance.now() - t0 };
 }
 
-function svdResult(
-  source: 'files' | 'computed',
+/** The result of one verification: its checks, its spectrum and the orthogonality map of `factor`. */
+function verifyResult(
+  factorization: VerifyResult['factorization'],
+  source: VerifyResult['source'],
   report: VerifyReport,
-  s: ArrayLike<number>,
-  u: Matrix,
+  spectrum: number[],
+  spectrumLabel: string,
+  heatTitle: string,
+  factor: Matrix,
 ): Omit<VerifyResult, 'millis' | 'arrays' | 'shape'> {
   return {
     job: 'verify',
-    factorization: 'svd',
+    factorization,
     source,
     ok: report.ok,
     threshold: report.threshold,
     checks: checksOf(report),
-    spectrum: Array.from(s),
-    spectrumLabel: 'singular values σᵢ',
-    heat: { title: 'UᵀU − I', ...orthogonalityMap(u) },
+    spectrum,
+    spectrumLabel,
+    heat: { title: heatTitle, ...orthogonalityMap(factor) },
   };
 }

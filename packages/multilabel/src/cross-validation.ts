@@ -11,6 +11,7 @@ import {
   kFoldSplits,
   type LearnerJson,
   Matrix,
+  meanAndStd,
   type OptionSchema,
   ShapeError,
   takeRows,
@@ -124,6 +125,8 @@ export interface MultiLabelCrossValidation {
   perFold: MultiLabelFoldMetrics[];
   /** Mean of each metric over the folds. */
   mean: MultiLabelFoldMetrics;
+  /** Sample standard deviation of each metric over the folds. */
+  std: MultiLabelFoldMetrics;
   /** Every row's 0/1 predictions, made by the model of the fold that tested it (n×l). */
   predictions: Matrix;
 }
@@ -170,8 +173,8 @@ export function crossValidateMultiLabel(
     options.onFold?.(i, metrics, splits.length);
   });
   const keys = Object.keys(perFold[0]!) as (keyof MultiLabelFoldMetrics)[];
-  const mean = Object.fromEntries(
-    keys.map((key) => [key, perFold.reduce((a, r) => a + r[key], 0) / perFold.length]),
-  ) as unknown as MultiLabelFoldMetrics;
-  return { method, perFold, mean, predictions };
+  const stats = keys.map((key) => [key, meanAndStd(perFold.map((r) => r[key]))] as const);
+  const mean = Object.fromEntries(stats.map(([key, s]) => [key, s.mean])) as unknown as MultiLabelFoldMetrics;
+  const std = Object.fromEntries(stats.map(([key, s]) => [key, s.std])) as unknown as MultiLabelFoldMetrics;
+  return { method, perFold, mean, std, predictions };
 }

@@ -17,12 +17,7 @@ export function meanOfDistances(d: Matrix): number {
 
 /** K_ij = exp(−‖aᵢ − bⱼ‖²/(2σ²)). */
 export function rbfKernel(a: Matrix, b: Matrix, sigma: number): Matrix {
-  return rbfFromDistances(squaredDistances(a, b), sigma);
-}
-
-/** exp(−D/(2σ²)) for a matrix D of squared distances. */
-export function rbfFromDistances(d: Matrix, sigma: number): Matrix {
-  return rbfFromDistancesInPlace(d.clone(), sigma);
+  return rbfFromDistancesInPlace(squaredDistances(a, b), sigma);
 }
 
 /** D ← exp(−D/(2σ²)) in place (D contiguous, e.g. fresh from squaredDistances); returns D. */

@@ -71,8 +71,6 @@ export class Segmenter extends Module {
    * `'softmax'` for a model trained with cross-entropy, `'sigmoid'` for per-class BCE (WILSON).
    */
   calibration: 'softmax' | 'sigmoid' = 'sigmoid';
-  /** Channels of the encoder body (24 × width). */
-  readonly bodyChannels: number;
 
   /**
    * @param width channel multiplier of every layer (default 1: 8, 16, 16, 24, 24 in the encoder,
@@ -88,7 +86,6 @@ export class Segmenter extends Module {
     assertIntegerInRange('Segmenter', 'width', width, 1, 64);
     const rng = new Rng(seed * 100 + 1);
     const [c8, c16, c24] = [8 * width, 16 * width, BODY_CHANNELS * width];
-    this.bodyChannels = c24;
     const conv = (
       cin: number,
       cout: number,
@@ -109,6 +106,11 @@ export class Segmenter extends Module {
     this.d2 = this.child('d2', conv(c16, c16, 3, { padding: 1 }));
     this.n6 = this.child('n6', new GroupNorm(4, c16));
     this.classifier = this.child('classifier', new Conv2d(c16, classes, 1, { seed: seed * 100 + 8 }));
+  }
+
+  /** Channels of the encoder body (24 × width). */
+  get bodyChannels(): number {
+    return BODY_CHANNELS * this.width;
   }
 
   /**

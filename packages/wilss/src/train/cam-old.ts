@@ -5,7 +5,7 @@
  * @module
  */
 import { LOSS_PIXELS } from './batches.js';
-import { camLabels } from './cam-labels.js';
+import { camLabels, camLabelsOf } from './cam-labels.js';
 import type { StepContext, StepStrategy } from './strategy.js';
 
 /**
@@ -39,9 +39,7 @@ export function camOld(ctx: StepContext): StepStrategy {
     localizer: null,
     losses(batch) {
       const { idx } = batch;
-      const cam = new Uint8Array(idx.length * P);
-      for (let j = 0; j < idx.length; j++) cam.set(cams.subarray(idx[j]! * P, idx[j]! * P + P), j * P);
-      const targets = camOldTargets(batch.old().omega, cam, ctx.kOld, ctx.k, P);
+      const targets = camOldTargets(batch.old().omega, camLabelsOf(cams, idx, P), ctx.kOld, ctx.k, P);
       return [
         ctx.segmentationLoss(ctx.model.decode(batch.features), targets, new Uint8Array(idx.length).fill(1)),
       ];
