@@ -4,6 +4,7 @@
  * predict time against the authors' recorded time — plus the classical baselines on the same
  * splits and FG-NET (10 × 50/50 hold-out, exact and ±5-year tolerance accuracy).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Matrix } from '@numts/core';
@@ -44,17 +45,27 @@ import {
   sampleStats,
   skipped,
 } from '../lib/harness.js';
-import { MANY_LABEL_SHAPE, type PllShape, SMALL_LABEL_SHAPE } from '../lib/pll-synthetic.js';
+import { authorsCodeFolder, runAuthorsPlcl } from '../lib/octave-plcl.js';
+import { MANY_LABEL_SHAPE, type PllShape, SMALL_LABEL_SHAPE, syntheticPll } from '../lib/pll-synthetic.js';
 
 const SHARED = join(ROOT, '..', 'shared');
 const mean = (xs: number[]) => (xs.length ? sampleStats(xs).mean : 0);
 const std = (xs: number[]) => sampleStats(xs).std;
 const pm = (xs: number[]) => `${fmt(mean(xs), 4)} ± ${fmt(std(xs), 4)}`;
 
-/** One PL-CL fit in a child process (bench/lib/plcl-scale-run.ts): CPU seconds and peak MB. */
-function plclScaleRun(shape: PllShape): { cpu_s: number; peak_mb: number } {
-  return runTsChild('bench/lib/plcl-scale-run.ts', [JSON.stringify(shape)]);
+/**
+ * One PL-CL fit in a child process (bench/lib/plcl-scale-run.ts): CPU seconds and peak MB; with
+ * `testRows`, also the CPU and predictions of predicting the first `testRows` training rows.
+ */
+function plclScaleRun(
+  shape: PllShape,
+  testRows = 0,
+): { cpu_s: number; predict_cpu_s: number; peak_mb: number; predictions: number[] } {
+  return runTsChild('bench/lib/plcl-scale-run.ts', [JSON.stringify(shape), String(testRows)]);
 }
+
+/** Test rows of the n = 2500 problem that both numts and the authors' code predict. */
+const N2500_TEST_ROWS = 100;
 
 interface Learner {
   fit(x: Matrix, y: Matrix): unknown;
@@ -79,6 +90,8 @@ export default async function pllSuite({ smoke }: SuiteOptions): Promise<SuiteRe
     'vehicle-r2-p0.7-5050-seed1',
   ];
   const tasks = new Map<string, ReferenceTask>();
+  // numts' PL-CL on the lost splits (CPU s, predictions), for the side-by-side run of the authors' code.
+  let plclLost: { splits: number[]; secs: number[]; preds: Int32Array[] } | null = null;
   for (const id of smoke ? ['lost-5050-seed1', 'glass-r1-p0.7-5050-seed1'] : files) {
     const task = loadReferenceTask(id);
     tasks.set(id, task);
@@ -95,6 +108,7 @@ export default async function pllSuite({ smoke }: SuiteOptions): Promise<SuiteRe
       const refSecs: number[] = [];
       const agree: number[] = [];
       const diffs: string[] = [];
+      const preds: Int32Array[] = [];
       for (const s of splits) {
         const i = ref.split_index.indexOf(s);
         const d = splitData(task, s);
@@ -107,6 +121,7 @@ export default async function pllSuite({ smoke }: SuiteOptions): Promise<SuiteRe
               : fitPlcp(d.xTrain, d.yTrain);
         const pred = model.predict(d.xTest);
         secs.push((cpuNowMs() - t0) / 1000);
+        preds.push(pred);
         const correct = countCorrect(pred, d.truthTest);
         ours.push(correct / pred.length);
         refs.push(ref.accuracy[i]!);
@@ -115,6 +130,7 @@ export default async function pllSuite({ smoke }: SuiteOptions): Promise<SuiteRe
           agree.push(countCorrect(pred, Int32Array.from(ref.predictions[i]!)) / pred.length);
         diffs.push(`${correct - ref.correct[i]! >= 0 ? '+' : ''}${correct - ref.correct[i]!}`);
       }
+      if (method === 'PL-CL' && id === 'lost-5050-seed1') plclLost = { splits, secs, preds };
       const speedup = mean(refSecs) / mean(secs);
       parityRows.push([
         task.ref.id,
@@ -178,8 +194,9 @@ export default async function pllSuite({ smoke }: SuiteOptions): Promise<SuiteRe
   // fit in its own process (CPU time of the fit, peak memory of the process), with a machine-speed
   // probe (numpy's gemm 512, one thread) measured in the same run.
   const scaleRows: (string | number)[][] = [];
-  const scaleRun = (label: string, key: string, shape: PllShape) => {
-    const r = plclScaleRun(shape);
+  let n2500: ReturnType<typeof plclScaleRun> | null = null;
+  const scaleRun = (label: string, key: string, shape: PllShape, testRows = 0) => {
+    const r = plclScaleRun(shape, testRows);
     summary[`${key}_cpu_s`] = r.cpu_s;
     summary[`${key}_peak_mb`] = r.peak_mb;
     scaleRows.push([label, shape.n, shape.d, shape.l, fmt(r.cpu_s, 1), fmt(r.peak_mb, 0)]);
@@ -187,12 +204,54 @@ export default async function pllSuite({ smoke }: SuiteOptions): Promise<SuiteRe
   };
   if (smoke) scaleRun('binary, many labels (smoke)', 'plcl_scale_300', { n: 300, ...MANY_LABEL_SHAPE });
   else {
-    scaleRun('dense, 13 labels', 'plcl_n2500', { n: 2500, ...SMALL_LABEL_SHAPE });
+    n2500 = scaleRun('dense, 13 labels', 'plcl_n2500', { n: 2500, ...SMALL_LABEL_SHAPE }, N2500_TEST_ROWS);
     for (const n of [1000, 2500, 5000, 10000])
       scaleRun('binary, 90 labels', `plcl_scale_${n}`, { n, ...MANY_LABEL_SHAPE });
     summary.plcl_n10000_cpu_s = summary.plcl_scale_10000_cpu_s!;
     summary.plcl_n10000_peak_mb = summary.plcl_scale_10000_peak_mb!;
   }
+  // The authors' code under Octave, side by side (full runs, when PLL_AUTHORS_CODE names it).
+  const authors = authorsCodeFolder();
+  const octaveRows: (string | number)[][] = [];
+  summary.plcl_lost_ratio_vs_octave = null;
+  summary.plcl_n2500_ratio_vs_octave = null;
+  if ('folder' in authors && !smoke && plclLost) {
+    const lost = tasks.get('lost-5050-seed1')!;
+    const { splits, secs, preds } = plclLost;
+    const runs = runAuthorsPlcl(
+      authors.folder,
+      splits.map((s) => splitData(lost, s)),
+    );
+    const octaveSecs = runs.map((r) => r.cpuSeconds);
+    const agree = runs.map((r, k) => countCorrect(preds[k]!, r.predictions) / r.predictions.length);
+    summary.plcl_lost_octave_cpu_s = mean(octaveSecs);
+    summary.plcl_lost_ratio_vs_octave = mean(octaveSecs) / mean(secs);
+    octaveRows.push([
+      `lost, ${splits.length} 50/50 splits (561 training rows)`,
+      fmt(mean(secs), 2),
+      fmt(mean(octaveSecs), 2),
+      fmt(mean(octaveSecs) / mean(secs), 1),
+      fmt(Math.min(...agree) * 100, 1),
+    ]);
+    if (n2500) {
+      const { x, y } = syntheticPll({ n: 2500, ...SMALL_LABEL_SHAPE }, 1);
+      const [run] = runAuthorsPlcl(authors.folder, [
+        { xTrain: x, yTrain: y, xTest: x.slice(0, N2500_TEST_ROWS).clone() },
+      ]);
+      const ours = n2500.cpu_s + n2500.predict_cpu_s;
+      summary.plcl_n2500_octave_cpu_s = run!.cpuSeconds;
+      summary.plcl_n2500_ratio_vs_octave = run!.cpuSeconds / ours;
+      octaveRows.push([
+        `synthetic, 2500 rows × 38 features × 13 labels (predicting ${N2500_TEST_ROWS} rows)`,
+        fmt(ours, 2),
+        fmt(run!.cpuSeconds, 2),
+        fmt(run!.cpuSeconds / ours, 1),
+        fmt((countCorrect(Int32Array.from(n2500.predictions), run!.predictions) / N2500_TEST_ROWS) * 100, 1),
+      ]);
+    }
+  }
+  const octaveVersion =
+    'folder' in authors ? spawnSync('octave', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] : '';
   const probe = numpyAvailable() ? runPython<Record<string, number>>('gemm.py', ['512']) : null;
   summary.machine_numpy_gemm512_ms = probe ? probe['512']! : null;
 
@@ -283,6 +342,27 @@ export default async function pllSuite({ smoke }: SuiteOptions): Promise<SuiteRe
     } — a slow machine shows here as well as in the rows.`,
     '',
     mdTable(['shape', 'n', 'd', 'l', 'fit CPU s', 'peak MB'], scaleRows),
+    '',
+    '## Side by side with the authors’ code under Octave',
+    '',
+    ...('folder' in authors && octaveRows.length
+      ? [
+          `The authors’ PL-CL (\`code/\` of github.com/Chongjie-Si/PL-CL, not part of numts; run from ${'`'}PLL_AUTHORS_CODE${'`'}) under`,
+          `${octaveVersion} with one OpenBLAS thread, in this run, on the same rows. The MATLAB toolbox functions it calls are`,
+          'our stand-ins (bench/octave/shims: quadprog by Octave’s active-set `qp` for the small graph QPs and by FISTA with',
+          'exact row-simplex projection to a 1e-10 fixed-point residual for the large P-step QPs; brute-force exact kNN),',
+          'so the Octave time is that of the authors’ code with these stand-ins. CPU seconds per job: numts fit + predict',
+          '(lost: the parity rows above; 2500 rows: the scale row’s fit in its own process plus its prediction) against',
+          'the `PL_CL` call with the kernel width. `agree`: smallest per-job share of test predictions that are identical.',
+          '',
+          mdTable(['problem', 'numts CPU s', 'authors (Octave) CPU s', 'ratio', 'agree %'], octaveRows),
+        ]
+      : [
+          `Not run here: ${'missing' in authors ? authors.missing : 'smoke tier'}. To run it, fetch the authors’ code`,
+          '(github.com/Chongjie-Si/PL-CL), install Debian’s `octave`, and set `PLL_AUTHORS_CODE` to the checkout. Without',
+          'it, the speed-ups in the parity table divide by the authors’ times recorded elsewhere; the machine-speed probe',
+          'above tells a slow machine from a slow port.',
+        ]),
     '',
     ...(baselineRows.length
       ? [
