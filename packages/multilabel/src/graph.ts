@@ -4,13 +4,28 @@
  *
  * @module
  */
-import type { Matrix } from '@numts/core';
-import { gemm, syrk } from '@numts/core';
+import { gemm, Matrix, syrk } from '@numts/core';
 
-/** The s-th largest value of v (as numpy's partition(v, len − s)[len − s]). */
+/**
+ * The s-th largest value of v (as numpy's partition(v, len − s)[len − s]), by keeping the s
+ * largest values seen in a sorted buffer: O(len·s) at worst, O(len) when few values enter.
+ */
 function kthLargest(v: Float64Array, s: number): number {
-  const sorted = Float64Array.from(v).sort();
-  return sorted[sorted.length - Math.min(s, sorted.length)]!;
+  const k = Math.min(s, v.length);
+  // top[0] is the smallest of the k largest values so far, top[k − 1] the largest.
+  const top = new Float64Array(k).fill(Number.NEGATIVE_INFINITY);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    // Not larger than the current s-th largest: it cannot change the answer.
+    if (!(x > top[0]!)) continue;
+    let j = 0;
+    while (j + 1 < k && top[j + 1]! < x) {
+      top[j] = top[j + 1]!;
+      j++;
+    }
+    top[j] = x;
+  }
+  return top[0]!;
 }
 
 /**
@@ -52,26 +67,36 @@ export function instanceGraph(x: Matrix, s: number): Matrix {
   return c;
 }
 
-/** XᵀLX for the Laplacian L = D − S of a graph S (D = diag of the row sums), without forming L. */
+/**
+ * XᵀLX for the Laplacian L = D − S of a graph S (D = diag of the row sums), without forming L:
+ * LX = D·X − S·X row by row over the nonzeros of S (the graph keeps about s per row), then one
+ * d×n by n×d product.
+ */
 export function laplacianGram(x: Matrix, graph: Matrix): Matrix {
   const n = x.rows;
   const d = x.cols;
-  const dx = x.clone();
+  const lx = new Matrix(n, d);
   for (let i = 0; i < n; i++) {
+    const out = lx.data.subarray(i * d, (i + 1) * d);
     let deg = 0;
-    for (let j = 0; j < n; j++) deg += graph.data[i * n + j]!;
-    for (let k = 0; k < d; k++) dx.data[i * d + k] = dx.data[i * d + k]! * deg;
+    for (let j = 0; j < n; j++) {
+      const w = graph.data[i * n + j]!;
+      if (w === 0) continue;
+      deg += w;
+      const xj = x.data.subarray(j * d, (j + 1) * d);
+      for (let k = 0; k < d; k++) out[k] = out[k]! - w * xj[k]!;
+    }
+    const xi = x.data.subarray(i * d, (i + 1) * d);
+    for (let k = 0; k < d; k++) out[k] = out[k]! + deg * xi[k]!;
   }
-  const xtdx = gemm(x, dx, { transA: true });
-  const sx = gemm(graph, x);
-  gemm(x, sx, { transA: true, alpha: -1, beta: 1, c: xtdx });
+  const xtlx = gemm(x, lx, { transA: true });
   // Exact symmetry (the two halves are computed in different orders).
   for (let i = 0; i < d; i++) {
     for (let j = i + 1; j < d; j++) {
-      const v = (xtdx.data[i * d + j]! + xtdx.data[j * d + i]!) / 2;
-      xtdx.data[i * d + j] = v;
-      xtdx.data[j * d + i] = v;
+      const v = (xtlx.data[i * d + j]! + xtlx.data[j * d + i]!) / 2;
+      xtlx.data[i * d + j] = v;
+      xtlx.data[j * d + i] = v;
     }
   }
-  return xtdx;
+  return xtlx;
 }

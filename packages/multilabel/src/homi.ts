@@ -118,7 +118,6 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xt1[k] = xt1[k]! + xx.data[i * d + k]!;
   const vtxty = gemm(v, xty, { transA: true });
   const vtxt1 = gemm(v, new Matrix(d, 1, xt1), { transA: true }).data;
-  const xtx = syrk(xx, { trans: true });
   const yty = syrk(yy, { trans: true });
   const yt1 = new Float64Array(q);
   for (let i = 0; i < n; i++) for (let j = 0; j < q; j++) yt1[j] = yt1[j]! + yy.data[i * q + j]!;
@@ -144,16 +143,23 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
   const objective: number[] = [];
   let prev = 0;
   let it = 0;
+  // With fewer features than labels and a positive semi-definite graph term, the B-step's matrix
+  // is a fixed one plus a rank-d update: solved through the fixed one's inverse (see lowRankBStep).
+  const lowRank =
+    d < q && gamma > 0 && theta.every((v) => v >= 0) ? lowRankSetup(yty, yt1, beta, lambda) : null;
+  // BBᵀ of the current B: the W-step reduces it, and the graph term of the objective reads it.
+  let bbt = syrk(b);
   while (it < o.maxIter) {
     it++;
-    // W-step: A0 W + γ G W (BBᵀ) = R with R = XᵀY − Xᵀ1 zᵀ.
-    // VᵀR = VᵀXᵀY − (VᵀXᵀ1)zᵀ from quantities computed once per fit.
+    // W-step: A0 W + γ G W (BBᵀ) = R with R = XᵀY − Xᵀ1 zᵀ. In the basis V (VᵀA0V = I,
+    // VᵀGV = Θ), W = V·Z turns it into Z + γΘ·Z·BBᵀ = VᵀR, whose right side comes from
+    // VᵀXᵀY and VᵀXᵀ1, computed once per fit.
     const vtr = vtxty.clone();
     for (let k = 0; k < d; k++)
       for (let j = 0; j < q; j++) vtr.data[k * q + j] = vtr.data[k * q + j]! - vtxt1[k]! * z[j]!;
-    // With BBᵀ = Q·T·Qᵀ (one tridiagonal reduction, no eigenvectors), row k of S = VᵀW·Q solves
-    // s_k(I + γθ_k T) = (VᵀR·Q)_k: a tridiagonal system per row; then W = V·S·Qᵀ.
-    const { diagonal: td, offDiagonal: te, qt } = tridiagonal(syrk(b));
+    // With BBᵀ = Q·T·Qᵀ (one tridiagonal reduction, no eigenvectors), row k of S = Z·Q solves
+    // s_k(I + γθ_k T) = (VᵀR·Q)_k: a tridiagonal system per row; then Z = S·Qᵀ and W = V·Z.
+    const { diagonal: td, offDiagonal: te, qt } = tridiagonal(bbt);
     const s = gemm(vtr, qt, { transB: true });
     for (let k = 0; k < d; k++) {
       const c = gamma * theta[k]!;
@@ -167,45 +173,61 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
         ),
       );
     }
-    w = gemm(gemm(v, s), qt);
+    const zv = gemm(s, qt);
+    w = gemm(v, zv);
     // z-step: z = (Y − XW)ᵀ1/(n + λ).
     const wtx1 = gemm(w, new Matrix(d, 1, xt1), { transA: true }).data;
     z = Float64Array.from({ length: q }, (_, j) => (yt1[j]! - wtx1[j]!) / (n + lambda));
-    // B-step: (βYᵀY + λI + γWᵀGW) B = βYᵀY − β(Yᵀ1)tᵀ.
-    const m = gemm(gemm(w, g, { transA: true }), w);
-    // WᵀGW before m is overwritten: the graph term tr(BᵀWᵀGWB) of the objective reuses it.
-    const wgw = m.clone();
+    // B-step: (βYᵀY + λI + γWᵀGW) B = βYᵀY − β(Yᵀ1)tᵀ = rhs, with WᵀGW = Zᵀ·Θ·Z (G = V⁻ᵀΘV⁻¹).
     const rhs = yty.clone();
-    for (let i = 0; i < q; i++) {
-      for (let j = 0; j < q; j++) {
-        m.data[i * q + j] = beta * yty.data[i * q + j]! + gamma * m.data[i * q + j]! + (i === j ? lambda : 0);
-        rhs.data[i * q + j] = beta * (rhs.data[i * q + j]! - yt1[i]! * t[j]!);
-      }
-    }
     for (let i = 0; i < q; i++)
-      for (let j = i + 1; j < q; j++)
-        m.data[j * q + i] = m.data[i * q + j] = (m.data[i * q + j]! + m.data[j * q + i]!) / 2;
-    // Cholesky when the matrix is positive definite (G = XᵀLX is PSD for non-negative graph
-    // weights); with negative weights it can be indefinite (genbase, medical): then LU with partial
-    // pivoting, as numpy.linalg.solve in the authors' code.
-    b = solveSymmetric(m, rhs);
+      for (let j = 0; j < q; j++) rhs.data[i * q + j] = beta * (rhs.data[i * q + j]! - yt1[i]! * t[j]!);
+    // The graph term tr(BᵀWᵀGWB) of the objective, for the new B.
+    let tr = 0;
+    let wgw: Matrix | null = null;
+    if (lowRank) {
+      ({ b, graphTerm: tr } = lowRankBStep(lowRank, zv, theta, gamma, lambda, beta, t));
+    } else {
+      const thetaZ = zv.clone();
+      for (let k = 0; k < d; k++) {
+        const row = thetaZ.data.subarray(k * q, (k + 1) * q);
+        for (let j = 0; j < q; j++) row[j] = row[j]! * theta[k]!;
+      }
+      const m = gemm(zv, thetaZ, { transA: true });
+      for (let i = 0; i < q; i++)
+        for (let j = i + 1; j < q; j++)
+          m.data[j * q + i] = m.data[i * q + j] = (m.data[i * q + j]! + m.data[j * q + i]!) / 2;
+      // WᵀGW before m is overwritten: the graph term is ⟨WᵀGW, BBᵀ⟩.
+      wgw = m.clone();
+      for (let i = 0; i < q * q; i++) m.data[i] = beta * yty.data[i]! + gamma * m.data[i]!;
+      for (let i = 0; i < q; i++) m.data[i * q + i] = m.data[i * q + i]! + lambda;
+      // Cholesky when the matrix is positive definite (G = XᵀLX is PSD for non-negative graph
+      // weights); with negative weights it can be indefinite (genbase, medical): then LU with
+      // partial pivoting, as numpy.linalg.solve in the authors' code.
+      b = solveSymmetric(m, rhs);
+    }
+    bbt = syrk(b);
+    if (wgw) for (let i = 0; i < q * q; i++) tr += wgw.data[i]! * bbt.data[i]!;
     // t-step: t = β(Y − YB)ᵀ1/(βn + λ).
     const bty1 = gemm(b, new Matrix(q, 1, yt1), { transA: true }).data;
     t = Float64Array.from({ length: q }, (_, j) => (beta * (yt1[j]! - bty1[j]!)) / (beta * n + lambda));
     // The authors' monitored objective (non-squared norms), with both residual norms expanded in
-    // d×d and q×q quantities so that no n×q product is formed in the loop:
-    // ‖Y − XW − 1zᵀ‖² = ‖Y‖² − 2⟨XᵀY, W⟩ − 2zᵀYᵀ1 + ⟨XᵀX·W, W⟩ + 2zᵀWᵀXᵀ1 + n‖z‖², and
+    // d×q and q×q quantities so that no n×q product is formed in the loop:
+    // ‖Y − XW − 1zᵀ‖² = ‖Y‖² − 2⟨XᵀY, W⟩ − 2zᵀYᵀ1 + ⟨XᵀX·W, W⟩ + 2zᵀWᵀXᵀ1 + n‖z‖², where
+    // ⟨XᵀX·W, W⟩ = ⟨A0·W, W⟩ − λ‖W‖² = ‖Z‖² − λ‖W‖²; and
     // ‖Y − YB − 1tᵀ‖² = ‖Y‖² − 2⟨YᵀY, B⟩ − 2tᵀYᵀ1 + ⟨YᵀY·B, B⟩ + 2tᵀBᵀYᵀ1 + n‖t‖².
-    const xtxw = gemm(xtx, w);
+    let wSq = 0;
+    let zSq = 0;
     let e1 = ySq;
-    for (let i = 0; i < d * q; i++) e1 += -2 * xty.data[i]! * w.data[i]! + xtxw.data[i]! * w.data[i]!;
+    for (let i = 0; i < d * q; i++) {
+      e1 -= 2 * xty.data[i]! * w.data[i]!;
+      wSq += w.data[i]! * w.data[i]!;
+      zSq += zv.data[i]! * zv.data[i]!;
+    }
+    e1 += zSq - lambda * wSq;
     for (let j = 0; j < q; j++) e1 += -2 * z[j]! * yt1[j]! + 2 * z[j]! * wtx1[j]! + n * z[j]! * z[j]!;
-    // tr((WB)ᵀG(WB)) = ⟨WᵀGW·B, B⟩: q×q algebra instead of a d×d by d×q product per iteration.
-    const wgwb = gemm(wgw, b);
-    let tr = 0;
-    for (let i = 0; i < q * q; i++) tr += wgwb.data[i]! * b.data[i]!;
     // ⟨YᵀY·B, B⟩ without a q³ product: βYᵀY·B = rhs − λB − γWᵀGWB by the B-step's own equation
-    // (its solve residual is at rounding level), so β⟨YᵀY·B, B⟩ = ⟨rhs, B⟩ − λ‖B‖² − γ⟨WB, G·WB⟩,
+    // (its solve residual is at rounding level), so β⟨YᵀY·B, B⟩ = ⟨rhs, B⟩ − λ‖B‖² − γ⟨WᵀGW, BBᵀ⟩,
     // the last inner product being the graph term computed anyway. Only β > 0 needs it.
     let e2 = ySq;
     if (beta > 0) {
@@ -223,7 +245,7 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
       Math.sqrt(Math.max(0, e1)) +
       beta * Math.sqrt(Math.max(0, e2)) +
       gamma * tr +
-      lambda * (frob(w.data) + frob(b.data) + frob(t) + frob(z));
+      lambda * (Math.sqrt(wSq) + frob(b.data) + frob(t) + frob(z));
     objective.push(value);
     if (Math.abs(value - prev) <= o.tol) break;
     prev = value;
@@ -359,4 +381,77 @@ function solveSymmetric(a: Matrix, rhs: Matrix): Matrix {
     throw e;
   }
   return choleskySolve(factor, rhs);
+}
+
+/** What the low-rank B-step keeps for a whole fit: A⁻¹ for A = βYᵀY + λI, and A⁻¹·Yᵀ1. */
+interface LowRankSetup {
+  aInv: Matrix;
+  aInvYt1: Float64Array;
+}
+
+function lowRankSetup(yty: Matrix, yt1: Float64Array, beta: number, lambda: number): LowRankSetup {
+  const q = yty.rows;
+  const a = new Matrix(q, q);
+  for (let i = 0; i < q * q; i++) a.data[i] = beta * yty.data[i]!;
+  for (let i = 0; i < q; i++) a.data[i * q + i] = a.data[i * q + i]! + lambda;
+  const identity = new Matrix(q, q);
+  for (let i = 0; i < q; i++) identity.data[i * q + i] = 1;
+  const aInv = choleskySolve(cholesky(a), identity);
+  for (let i = 0; i < q; i++)
+    for (let j = i + 1; j < q; j++)
+      aInv.data[j * q + i] = aInv.data[i * q + j] = (aInv.data[i * q + j]! + aInv.data[j * q + i]!) / 2;
+  return { aInv, aInvYt1: gemm(aInv, new Matrix(q, 1, yt1)).data };
+}
+
+/**
+ * The B-step (A + EᵀE)·B = βYᵀY − β(Yᵀ1)tᵀ with A = βYᵀY + λI fixed for the fit and E = √(γΘ)·Z
+ * (d×q, d < q): by the Sherman–Morrison–Woodbury identity,
+ * B = P − Fᵀ(I + F·Eᵀ)⁻¹E·P with F = E·A⁻¹ and P = A⁻¹·rhs = I − λA⁻¹ − β(A⁻¹Yᵀ1)tᵀ — a d×d
+ * positive definite solve (its eigenvalues are ≥ 1) and products with d×q matrices instead of
+ * factoring a q×q matrix per iteration. Also returns the graph term ⟨WᵀGW, BBᵀ⟩ = ‖E·B‖²/γ.
+ */
+function lowRankBStep(
+  setup: LowRankSetup,
+  z: Matrix,
+  theta: Float64Array,
+  gamma: number,
+  lambda: number,
+  beta: number,
+  t: Float64Array,
+): { b: Matrix; graphTerm: number } {
+  const { aInv, aInvYt1 } = setup;
+  const d = z.rows;
+  const q = z.cols;
+  const e = z.clone();
+  for (let k = 0; k < d; k++) {
+    const scale = Math.sqrt(gamma * theta[k]!);
+    const row = e.data.subarray(k * q, (k + 1) * q);
+    for (let j = 0; j < q; j++) row[j] = row[j]! * scale;
+  }
+  const f = gemm(e, aInv);
+  const core = gemm(f, e, { transB: true });
+  for (let i = 0; i < d; i++) {
+    core.data[i * d + i] = core.data[i * d + i]! + 1;
+    for (let j = i + 1; j < d; j++)
+      core.data[j * d + i] = core.data[i * d + j] = (core.data[i * d + j]! + core.data[j * d + i]!) / 2;
+  }
+  // E·P = E − λF − β(E·A⁻¹Yᵀ1)tᵀ.
+  const ep = new Matrix(d, q);
+  for (let k = 0; k < d; k++) {
+    let ea = 0;
+    for (let j = 0; j < q; j++) ea += e.data[k * q + j]! * aInvYt1[j]!;
+    for (let j = 0; j < q; j++)
+      ep.data[k * q + j] = e.data[k * q + j]! - lambda * f.data[k * q + j]! - beta * ea * t[j]!;
+  }
+  const x = choleskySolve(cholesky(core), ep);
+  const b = new Matrix(q, q);
+  for (let i = 0; i < q; i++) {
+    for (let j = 0; j < q; j++)
+      b.data[i * q + j] = (i === j ? 1 : 0) - lambda * aInv.data[i * q + j]! - beta * aInvYt1[i]! * t[j]!;
+  }
+  gemm(f, x, { transA: true, alpha: -1, beta: 1, c: b });
+  const eb = gemm(e, b);
+  let graphTerm = 0;
+  for (const v of eb.data) graphTerm += v * v;
+  return { b, graphTerm: graphTerm / gamma };
 }

@@ -41,6 +41,8 @@ describe.skipIf(!available)(
       ['flags', 0],
       ['emotions', 0],
       ['emotions', 1],
+      // More labels than features (68 < 174): the B-step's low-rank route.
+      ['CAL500', 0],
     ])('%s seed %i: preprocessing, folds, initialisation, iterations and every metric', (name, seed) => {
       const ref = reference(name as string, seed as number);
       const ds = loadMulan(

@@ -11,8 +11,15 @@ import { EPS } from './input.js';
 import { subtractOuter2 } from './level2.js';
 import { RotationSequence } from './rotations.js';
 
-/** Panel width of the blocked reduction (LAPACK's dsytrd/dlatrd). */
-const TRIDIAGONAL_BLOCK = 32;
+/**
+ * Panel width of the blocked reduction (LAPACK's dsytrd/dlatrd use 32). 16 measured faster here
+ * from n = 174 to 512 (1.7 against 2.2 ms, 26 against 31 ms): the panel's own updates run in
+ * TypeScript and grow as nb², while the trailing products are wasm gemm either way.
+ */
+const TRIDIAGONAL_BLOCK = 16;
+
+/** The last columns, from this many on, are reduced one at a time (as before the panel shrank). */
+const UNBLOCKED_COLUMNS = 96;
 
 /**
  * Reduces the symmetric contiguous n×n array `a` (both triangles valid) in place. Returns the
@@ -21,8 +28,8 @@ const TRIDIAGONAL_BLOCK = 32;
  *
  * Blocked as LAPACK's dsytrd: for a panel of {@link TRIDIAGONAL_BLOCK} columns the reflectors are
  * made from rows brought up to date on the fly (dlatrd), and the trailing matrix takes the panel's
- * transformations at once, A ← A − V·Wᵀ − W·Vᵀ, as two matrix products; the last columns are
- * reduced one at a time.
+ * transformations at once, A ← A − V·Wᵀ − W·Vᵀ, as two matrix products; the last
+ * {@link UNBLOCKED_COLUMNS} columns are reduced one at a time.
  */
 export function tridiagonalize(
   a: Float64Array,
@@ -33,11 +40,11 @@ export function tridiagonalize(
   const tau = new Float64Array(Math.max(0, n - 1));
   const nb = TRIDIAGONAL_BLOCK;
   let k0 = 0;
-  if (n > 3 * nb) {
+  if (n > UNBLOCKED_COLUMNS) {
     const v = new Float64Array(n * nb);
     const w = new Float64Array(n * nb);
     const p = new Float64Array(n);
-    for (; n - k0 > 3 * nb; k0 += nb) {
+    for (; n - k0 > UNBLOCKED_COLUMNS; k0 += nb) {
       v.fill(0);
       w.fill(0);
       reducePanel(a, n, k0, nb, d, e, tau, v, w, p);
