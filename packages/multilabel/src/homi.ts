@@ -161,17 +161,14 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     // s_k(I + γθ_k T) = (VᵀR·Q)_k: a tridiagonal system per row; then Z = S·Qᵀ and W = V·Z.
     const { diagonal: td, offDiagonal: te, qt } = tridiagonal(bbt);
     const s = gemm(vtr, qt, { transB: true });
+    const offDiagonal = new Float64Array(te.length);
+    const diagonal = new Float64Array(q);
     for (let k = 0; k < d; k++) {
       const c = gamma * theta[k]!;
+      for (let j = 0; j < te.length; j++) offDiagonal[j] = c * te[j]!;
+      for (let j = 0; j < q; j++) diagonal[j] = 1 + c * td[j]!;
       const row = s.data.subarray(k * q, (k + 1) * q);
-      row.set(
-        solveTridiagonal(
-          te.map((v) => c * v),
-          td.map((v) => 1 + c * v),
-          te.map((v) => c * v),
-          row,
-        ),
-      );
+      row.set(solveTridiagonal(offDiagonal, diagonal, offDiagonal, row));
     }
     const zv = gemm(s, qt);
     w = gemm(v, zv);
