@@ -1,7 +1,11 @@
 import { Matrix, NonFiniteError, Rng, ShapeError } from '@numts/core';
+import { Linear, Sequential } from '@numts/nn';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  adaptersOf,
+  injectAdapters,
+  type LoraDashAdapter,
   selectDirections,
   singularSpectrum,
   subspaceSimilarity,
@@ -120,6 +124,28 @@ describe('taskSpecificDirections', () => {
     const r1 = selectDirections(w, dw, 3, 'random', 11).indices;
     expect(new Set(r1).size).toBe(3);
     expect(Array.from(selectDirections(w, dw, 3, 'random', 11).indices)).toEqual(Array.from(r1));
+  });
+
+  it("LoRA-Dash's random ablation draws other directions for other seeds and other layers", () => {
+    // Selected at construction (preLaunchSteps 0), so the draw depends on the seeds alone.
+    const drawn = (seed: number) => {
+      const model = new Sequential(new Linear(24, 24, { seed: 1 }), new Linear(24, 24, { seed: 2 }));
+      injectAdapters(model, {
+        method: 'lora-dash',
+        targetModules: ['0', '1'],
+        rank: 2,
+        dashDirections: 4,
+        preLaunchSteps: 0,
+        dashSelection: 'random',
+        seed,
+      });
+      return adaptersOf(model).map(([, a]) => Array.from((a as LoraDashAdapter).selected).join(','));
+    };
+    const [seed0Layer0, seed0Layer1] = drawn(0);
+    const [seed7Layer0] = drawn(7);
+    expect(seed0Layer0).not.toBe(seed0Layer1);
+    expect(seed7Layer0).not.toBe(seed0Layer0);
+    expect(drawn(0)).toEqual([seed0Layer0, seed0Layer1]);
   });
 });
 

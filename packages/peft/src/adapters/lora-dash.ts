@@ -27,7 +27,9 @@ export interface LoraDashOptions extends LoraOptions {
   preLaunchSteps?: number | undefined;
   /**
    * Which directions to dash: `'tsd'` (largest change rate, the method), or the ablations
-   * `'top-sigma'`, `'bottom-sigma'`, `'random'` (default `'tsd'`).
+   * `'top-sigma'`, `'bottom-sigma'`, `'random'` (default `'tsd'`). `'random'` draws from the
+   * layer's seed (`seed`; {@link injectAdapters} gives layer i the config's seed + i), so runs with
+   * other seeds and other layers draw other directions.
    */
   selection?: DirectionSelection | undefined;
 }
@@ -50,6 +52,8 @@ export class LoraDashAdapter extends LoraAdapter {
   selected: Int32Array = new Int32Array(0);
   #us: Variable | null = null;
   #vst: Variable | null = null;
+  /** Seed of the `'random'` ablation's draw: the layer's own seed (the config's seed + layer index). */
+  readonly #selectionSeed: number;
 
   constructor(layer: AdaptedLayer, options: LoraDashOptions) {
     super(layer, options, 'lora-dash');
@@ -65,6 +69,7 @@ export class LoraDashAdapter extends LoraAdapter {
     this.dashDirections = s;
     this.preLaunchSteps = t;
     this.selection = options.selection ?? 'tsd';
+    this.#selectionSeed = options.seed ?? 0;
     this.dashScale = this.param('lora_index', filled([s], 0));
     if (t === 0) this.selectNow();
   }
@@ -115,7 +120,7 @@ export class LoraDashAdapter extends LoraAdapter {
     const tsd =
       this.selection === 'tsd'
         ? taskSpecificDirections(w, dw, this.dashDirections)
-        : selectDirections(w, dw, this.dashDirections, this.selection, this.steps + 1);
+        : selectDirections(w, dw, this.dashDirections, this.selection, this.#selectionSeed);
     this.setDirections(tsd.indices, tsd.u, tsd.vt);
   }
 
