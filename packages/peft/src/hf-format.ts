@@ -32,7 +32,6 @@ import {
   lohaConfigJson,
   lokrConfigJson,
   loraConfigJson,
-  PEFT_FORMAT_VERSION,
   veraConfigJson,
 } from './hf-config-json.js';
 import { adapterConfigOf, adaptersOf, injectAdapters, unloadAdapters } from './inject.js';
