@@ -244,7 +244,7 @@ describe('npy, IDX, CSV, ARFF, MULAN and safetensors edge cases', () => {
   it('an npy v2 header of 200 KB is read', () => {
     const dict = `{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }`;
     const len = 200_000;
-    const header = dict + ' '.repeat(len - dict.length - 1) + '\n';
+    const header = `${dict + ' '.repeat(len - dict.length - 1)}\n`;
     const file = new Uint8Array(12 + len + 8);
     file.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0]);
     new DataView(file.buffer).setUint32(8, len, true);
@@ -255,7 +255,7 @@ describe('npy, IDX, CSV, ARFF, MULAN and safetensors edge cases', () => {
 
   it('a duplicated shape key takes the last value, as numpy does', () => {
     const dict = `{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'shape': (2,), }`;
-    const header = dict + ' '.repeat(128 - 10 - dict.length - 1) + '\n';
+    const header = `${dict + ' '.repeat(128 - 10 - dict.length - 1)}\n`;
     const file = new Uint8Array(128 + 16);
     file.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
     new DataView(file.buffer).setUint16(8, header.length, true);

@@ -43,8 +43,7 @@ function naiveAttention(
           let dot = 0;
           for (let d = 0; d < D!; d++)
             dot += q.data[((b * H! + h) * T! + t) * D! + d]! * k.data[((b * Hkv! + kh) * S! + s) * D! + d]!;
-          const allowed =
-            (!opts.causal || s <= t + S! - T!) && (!opts.keyMask || opts.keyMask[b * S! + s] !== 0);
+          const allowed = (!opts.causal || s <= t + S! - T!) && opts.keyMask?.[b * S! + s] !== 0;
           scores.push(allowed ? dot / Math.sqrt(D!) : Number.NEGATIVE_INFINITY);
         }
         const m = Math.max(...scores);
