@@ -26,15 +26,19 @@ export function imagesOf(set: SegmentationSet, idx: ArrayLike<number>): Variable
 }
 
 /**
- * An S×S mask → (S/2)×(S/2) by the most frequent label of each 2×2 block (ties: the smaller label).
+ * An IMAGE_SIZE² mask → the LOGIT_SIZE² loss grid: the most frequent label of each block of
+ * stride × stride pixels (ties: the smaller label); a copy when the logits are at full resolution.
  */
 export function downsampleMask(mask: ArrayLike<number>, offset = 0): Uint8Array {
   const g = LOGIT_SIZE;
   const s = IMAGE_SIZE;
+  const stride = s / g;
   const out = new Uint8Array(g * g);
   for (let y = 0; y < g; y++)
     for (let x = 0; x < g; x++) {
-      const v = [0, 1, s, s + 1].map((d) => mask[offset + 2 * y * s + 2 * x + d]!);
+      const v: number[] = [];
+      for (let dy = 0; dy < stride; dy++)
+        for (let dx = 0; dx < stride; dx++) v.push(mask[offset + (stride * y + dy) * s + stride * x + dx]!);
       let best = v[0]!;
       let bc = 0;
       for (const a of v) {

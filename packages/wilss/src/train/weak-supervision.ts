@@ -14,13 +14,16 @@ import {
   localizerClassLoss,
 } from '../losses.js';
 import { ConfusionMatrix, summarize } from '../metrics.js';
-import { LOGIT_SIZE, Localizer } from '../model.js';
+import { BODY_SIZE, LOGIT_SIZE, Localizer } from '../model.js';
 import { pamr, pseudoGtMask } from '../pamr.js';
 import { pseudoLabels, type TmeOptions } from '../pseudo.js';
 import { felzenszwalb } from '../regions.js';
 import { IMAGE_SIZE } from '../scenes.js';
 import { IMAGE_PIXELS, LOSS_PIXELS, lossMasks } from './batches.js';
 import type { Mechanism, StepContext, StepStrategy } from './strategy.js';
+
+/** Pixels of the image per logit along each axis. */
+const LOGIT_STRIDE = IMAGE_SIZE / LOGIT_SIZE;
 
 /** Region ids of every image on the loss grid [n, p] (Felzenszwalb on the image, k 0.5, min size 4). */
 function regionsOf(ctx: StepContext): Int32Array {
@@ -39,7 +42,7 @@ function regionsOf(ctx: StepContext): Int32Array {
     );
     for (let y = 0; y < LOGIT_SIZE; y++)
       for (let x = 0; x < LOGIT_SIZE; x++)
-        out[i * P + y * LOGIT_SIZE + x] = regions[2 * y * IMAGE_SIZE + 2 * x]!;
+        out[i * P + y * LOGIT_SIZE + x] = regions[LOGIT_STRIDE * (y * IMAGE_SIZE + x)]!;
   }
   return out;
 }
@@ -74,25 +77,28 @@ export function weakSupervision(ctx: StepContext, tme: TmeOptions, lambdaMax: nu
             present[j * k + c] = 1;
             multiHot[j * (k - kOld) + c - kOld] = 1;
           }
-      const omega8 = avgPool2d(new Variable(oldOut.omega, [b, kOld, LOGIT_SIZE, LOGIT_SIZE]), 2).data;
+      const omegaBody = avgPool2d(
+        new Variable(oldOut.omega, [b, kOld, LOGIT_SIZE, LOGIT_SIZE]),
+        LOGIT_SIZE / BODY_SIZE,
+      ).data;
       const terms = [
         localizerClassLoss(z, kOld, multiHot),
-        localizationPriorLoss(z, kOld, omega8),
+        localizationPriorLoss(z, kOld, omegaBody),
         encoderDistillationLoss(features.body, oldOut.body),
       ];
       const { epoch, iteration, warmupEpochs, batchesPerEpoch, postWarmup } = progress;
       if (epoch < warmupEpochs) return terms;
-      const m16 = noGrad(() => softmax(resizeBilinear(z.detach(), [LOGIT_SIZE, LOGIT_SIZE]), 1).data);
+      const localizerMaps = noGrad(() => softmax(resizeBilinear(z.detach(), [LOGIT_SIZE, LOGIT_SIZE]), 1).data);
       // ℓ_SSS: PAMR-refined localizer maps → balanced CE on the localizer.
       const sssLabels = new Int32Array(b * P).fill(-1);
-      const img16 = avgPool2d(x, 2).data;
-      const imagePixels16 = 3 * P;
+      const gridImages = LOGIT_STRIDE === 1 ? x.data : avgPool2d(x, LOGIT_STRIDE).data;
+      const gridImageSize = 3 * P;
       for (let j = 0; j < b; j++) {
         const cls = set.labels[idx[j]!]!.filter((c) => c >= kOld);
         const masked = new Float32Array(k * P);
-        for (const c of [0, ...cls]) masked.set(m16.subarray((j * k + c) * P, (j * k + c + 1) * P), c * P);
+        for (const c of [0, ...cls]) masked.set(localizerMaps.subarray((j * k + c) * P, (j * k + c + 1) * P), c * P);
         const refined = pamr(
-          img16.subarray(j * imagePixels16, (j + 1) * imagePixels16),
+          gridImages.subarray(j * gridImageSize, (j + 1) * gridImageSize),
           masked,
           k,
           LOGIT_SIZE,
@@ -113,7 +119,7 @@ export function weakSupervision(ctx: StepContext, tme: TmeOptions, lambdaMax: nu
           })()
         : undefined;
       const pl = pseudoLabels(
-        { n: b, k, kOld, p: P, omega: oldOut.omega, m: m16, present, current, regions: regionBatch },
+        { n: b, k, kOld, p: P, omega: oldOut.omega, m: localizerMaps, present, current, regions: regionBatch },
         { ...tme, lambda },
       );
       terms.push(ctx.segmentationLoss(logits, pl.targets, pl.keep));
