@@ -4,8 +4,9 @@
 initial matrices that the numts bench wrote as .npy files.
 
 Usage: python3 bench/numpy/homi.py <dir with X.npy, Y.npy, train<f>.npy, test<f>.npy, W<f>.npy,
-B<f>.npy, z<f>.npy, t<f>.npy> <folder of homi_numpy.py> <folds>
-Prints one JSON object {"cpu_s_per_fold": mean, "folds": k} as its last line. The caller sets
+B<f>.npy, z<f>.npy, t<f>.npy> <folder of homi_numpy.py> <folds> [warmup]
+Prints one JSON object {"cpu_s_per_fold": mean, "folds": k} as its last line; with `warmup`, after
+one untimed fit of fold 0 (when the numts side is timed after a warm-up too). The caller sets
 OPENBLAS_NUM_THREADS=1.
 """
 import json
@@ -40,7 +41,9 @@ def main():
     X = np.load(os.path.join(data_dir, 'X.npy'))
     Y = np.load(os.path.join(data_dir, 'Y.npy'))
     times = []
-    for f in range(folds):
+    # With 'warmup': one untimed fit of fold 0 first, as the numts side warms up before it is timed.
+    warmup = len(sys.argv) > 4 and sys.argv[4] == 'warmup'
+    for f in ([0] if warmup else []) + list(range(folds)):
         load = lambda name: np.load(os.path.join(data_dir, f'{name}{f}.npy'))
         train, test = load('train').astype(int).ravel(), load('test').astype(int).ravel()
         init = (load('W'), load('t').reshape(-1, 1), load('z').reshape(-1, 1), load('B'))
@@ -48,6 +51,8 @@ def main():
         model = homi_numpy.fit(X[train], Y[train], init=init)
         homi_numpy.predict_scores(model, X[test])
         times.append(time.process_time() - t0)
+    if warmup:
+        times = times[1:]
     print(json.dumps({'cpu_s_per_fold': sum(times) / len(times), 'folds': folds}))
 
 
