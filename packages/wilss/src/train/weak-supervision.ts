@@ -88,7 +88,9 @@ export function weakSupervision(ctx: StepContext, tme: TmeOptions, lambdaMax: nu
       ];
       const { epoch, iteration, warmupEpochs, batchesPerEpoch, postWarmup } = progress;
       if (epoch < warmupEpochs) return terms;
-      const localizerMaps = noGrad(() => softmax(resizeBilinear(z.detach(), [LOGIT_SIZE, LOGIT_SIZE]), 1).data);
+      const localizerMaps = noGrad(
+        () => softmax(resizeBilinear(z.detach(), [LOGIT_SIZE, LOGIT_SIZE]), 1).data,
+      );
       // ℓ_SSS: PAMR-refined localizer maps → balanced CE on the localizer.
       const sssLabels = new Int32Array(b * P).fill(-1);
       const gridImages = LOGIT_STRIDE === 1 ? x.data : avgPool2d(x, LOGIT_STRIDE).data;
@@ -96,7 +98,8 @@ export function weakSupervision(ctx: StepContext, tme: TmeOptions, lambdaMax: nu
       for (let j = 0; j < b; j++) {
         const cls = set.labels[idx[j]!]!.filter((c) => c >= kOld);
         const masked = new Float32Array(k * P);
-        for (const c of [0, ...cls]) masked.set(localizerMaps.subarray((j * k + c) * P, (j * k + c + 1) * P), c * P);
+        for (const c of [0, ...cls])
+          masked.set(localizerMaps.subarray((j * k + c) * P, (j * k + c + 1) * P), c * P);
         const refined = pamr(
           gridImages.subarray(j * gridImageSize, (j + 1) * gridImageSize),
           masked,
@@ -119,7 +122,17 @@ export function weakSupervision(ctx: StepContext, tme: TmeOptions, lambdaMax: nu
           })()
         : undefined;
       const pl = pseudoLabels(
-        { n: b, k, kOld, p: P, omega: oldOut.omega, m: localizerMaps, present, current, regions: regionBatch },
+        {
+          n: b,
+          k,
+          kOld,
+          p: P,
+          omega: oldOut.omega,
+          m: localizerMaps,
+          present,
+          current,
+          regions: regionBatch,
+        },
         { ...tme, lambda },
       );
       terms.push(ctx.segmentationLoss(logits, pl.targets, pl.keep));
