@@ -5,6 +5,7 @@
  * @module
  */
 import { gemm, Matrix, syrk } from '@numts/core';
+import { symmetrizeInPlace } from './symmetric.js';
 
 /**
  * The s-th largest value of v (as numpy's partition(v, len − s)[len − s]), by keeping the s
@@ -57,14 +58,7 @@ export function instanceGraph(x: Matrix, s: number): Matrix {
     const t = kthLargest(row, s);
     for (let j = 0; j < n; j++) if (row[j]! < t) row[j] = 0;
   }
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const v = (c.data[i * n + j]! + c.data[j * n + i]!) / 2;
-      c.data[i * n + j] = v;
-      c.data[j * n + i] = v;
-    }
-  }
-  return c;
+  return symmetrizeInPlace(c);
 }
 
 /**
@@ -91,12 +85,5 @@ export function laplacianGram(x: Matrix, graph: Matrix): Matrix {
   }
   const xtlx = gemm(x, lx, { transA: true });
   // Exact symmetry (the two halves are computed in different orders).
-  for (let i = 0; i < d; i++) {
-    for (let j = i + 1; j < d; j++) {
-      const v = (xtlx.data[i * d + j]! + xtlx.data[j * d + i]!) / 2;
-      xtlx.data[i * d + j] = v;
-      xtlx.data[j * d + i] = v;
-    }
-  }
-  return xtlx;
+  return symmetrizeInPlace(xtlx);
 }

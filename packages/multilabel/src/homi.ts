@@ -12,6 +12,7 @@ import {
   addRowVector,
   assertPositive,
   DomainError,
+  eye,
   FormatError,
   gemm,
   Learner,
@@ -31,6 +32,7 @@ import {
   tridiagonal,
 } from '@numts/decompositions';
 import { instanceGraph, laplacianGram } from './graph.js';
+import { symmetrizeInPlace } from './symmetric.js';
 import { ThresholdModel } from './threshold-model.js';
 import { checkFeatures, checkTrainingSet, thresholdOption } from './validate.js';
 
@@ -107,10 +109,7 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
   for (let i = 0; i < d; i++) a0.data[i * d + i] = a0.data[i * d + i]! + lambda;
   // Generalised eigenproblem G V = A0 V Θ with VᵀA0V = I: A0 = LLᵀ, C = L⁻¹GL⁻ᵀ = QΘQᵀ, V = L⁻ᵀQ.
   const linv = inv(cholesky(a0).l);
-  const c = gemm(gemm(linv, g), linv, { transB: true });
-  for (let i = 0; i < d; i++)
-    for (let j = i + 1; j < d; j++)
-      c.data[j * d + i] = c.data[i * d + j] = (c.data[i * d + j]! + c.data[j * d + i]!) / 2;
+  const c = symmetrizeInPlace(gemm(gemm(linv, g), linv, { transB: true }));
   const { values: theta, vectors: qv } = eigh(c);
   const v = gemm(linv, qv!, { transA: true });
   const xty = gemm(xx, yy, { transA: true });
@@ -185,15 +184,7 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     if (lowRank) {
       ({ b, graphTerm: tr } = lowRankBStep(lowRank, zv, theta, gamma, lambda, beta, t));
     } else {
-      const thetaZ = zv.clone();
-      for (let k = 0; k < d; k++) {
-        const row = thetaZ.data.subarray(k * q, (k + 1) * q);
-        for (let j = 0; j < q; j++) row[j] = row[j]! * theta[k]!;
-      }
-      const m = gemm(zv, thetaZ, { transA: true });
-      for (let i = 0; i < q; i++)
-        for (let j = i + 1; j < q; j++)
-          m.data[j * q + i] = m.data[i * q + j] = (m.data[i * q + j]! + m.data[j * q + i]!) / 2;
+      const m = symmetrizeInPlace(gemm(zv, rowsScaled(zv, theta), { transA: true }));
       // WᵀGW before m is overwritten: the graph term is ⟨WᵀGW, BBᵀ⟩.
       wgw = m.clone();
       for (let i = 0; i < q * q; i++) m.data[i] = beta * yty.data[i]! + gamma * m.data[i]!;
@@ -391,12 +382,7 @@ function lowRankSetup(yty: Matrix, yt1: Float64Array, beta: number, lambda: numb
   const a = new Matrix(q, q);
   for (let i = 0; i < q * q; i++) a.data[i] = beta * yty.data[i]!;
   for (let i = 0; i < q; i++) a.data[i * q + i] = a.data[i * q + i]! + lambda;
-  const identity = new Matrix(q, q);
-  for (let i = 0; i < q; i++) identity.data[i * q + i] = 1;
-  const aInv = choleskySolve(cholesky(a), identity);
-  for (let i = 0; i < q; i++)
-    for (let j = i + 1; j < q; j++)
-      aInv.data[j * q + i] = aInv.data[i * q + j] = (aInv.data[i * q + j]! + aInv.data[j * q + i]!) / 2;
+  const aInv = symmetrizeInPlace(choleskySolve(cholesky(a), eye(q)));
   return { aInv, aInvYt1: gemm(aInv, new Matrix(q, 1, yt1)).data };
 }
 
@@ -419,19 +405,13 @@ function lowRankBStep(
   const { aInv, aInvYt1 } = setup;
   const d = z.rows;
   const q = z.cols;
-  const e = z.clone();
-  for (let k = 0; k < d; k++) {
-    const scale = Math.sqrt(gamma * theta[k]!);
-    const row = e.data.subarray(k * q, (k + 1) * q);
-    for (let j = 0; j < q; j++) row[j] = row[j]! * scale;
-  }
+  const e = rowsScaled(
+    z,
+    theta.map((v) => Math.sqrt(gamma * v)),
+  );
   const f = gemm(e, aInv);
-  const core = gemm(f, e, { transB: true });
-  for (let i = 0; i < d; i++) {
-    core.data[i * d + i] = core.data[i * d + i]! + 1;
-    for (let j = i + 1; j < d; j++)
-      core.data[j * d + i] = core.data[i * d + j] = (core.data[i * d + j]! + core.data[j * d + i]!) / 2;
-  }
+  const core = symmetrizeInPlace(gemm(f, e, { transB: true }));
+  for (let i = 0; i < d; i++) core.data[i * d + i] = core.data[i * d + i]! + 1;
   // E·P = E − λF − β(E·A⁻¹Yᵀ1)tᵀ.
   const ep = new Matrix(d, q);
   for (let k = 0; k < d; k++) {
@@ -451,4 +431,15 @@ function lowRankBStep(
   let graphTerm = 0;
   for (const v of eb.data) graphTerm += v * v;
   return { b, graphTerm: graphTerm / gamma };
+}
+
+/** A copy of the d×q matrix z with row k multiplied by factors[k]. */
+function rowsScaled(z: Matrix, factors: Float64Array): Matrix {
+  const out = z.clone();
+  const q = z.cols;
+  for (let k = 0; k < z.rows; k++) {
+    const row = out.data.subarray(k * q, (k + 1) * q);
+    for (let j = 0; j < q; j++) row[j] = row[j]! * factors[k]!;
+  }
+  return out;
 }
