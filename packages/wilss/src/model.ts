@@ -33,6 +33,8 @@ import { IMAGE_SIZE } from './scenes.js';
  * 16×16 grid, even the ground truth scored only 80 % old / 72 % new-class mIoU after the round trip.)
  */
 export const LOGIT_SIZE = IMAGE_SIZE;
+/** Image pixels per logit along each axis. */
+export const LOGIT_STRIDE = IMAGE_SIZE / LOGIT_SIZE;
 /** Side of the encoder body's maps: the image at stride 4. */
 export const BODY_SIZE = IMAGE_SIZE / 4;
 /** Channels of the encoder body at width 1. */

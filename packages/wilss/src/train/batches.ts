@@ -7,7 +7,7 @@
  */
 import type { Rng } from '@numts/core';
 import { type Adam, Variable } from '@numts/nn';
-import { LOGIT_SIZE } from '../model.js';
+import { LOGIT_SIZE, LOGIT_STRIDE } from '../model.js';
 import type { SegmentationSet } from '../protocol.js';
 import { IMAGE_SIZE } from '../scenes.js';
 
@@ -32,7 +32,8 @@ export function imagesOf(set: SegmentationSet, idx: ArrayLike<number>): Variable
 export function downsampleMask(mask: ArrayLike<number>, offset = 0): Uint8Array {
   const g = LOGIT_SIZE;
   const s = IMAGE_SIZE;
-  const stride = s / g;
+  const stride = LOGIT_STRIDE;
+  if (stride === 1) return Uint8Array.from({ length: g * g }, (_, p) => mask[offset + p]!);
   const out = new Uint8Array(g * g);
   for (let y = 0; y < g; y++)
     for (let x = 0; x < g; x++) {

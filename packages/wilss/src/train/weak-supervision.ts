@@ -14,16 +14,13 @@ import {
   localizerClassLoss,
 } from '../losses.js';
 import { ConfusionMatrix, summarize } from '../metrics.js';
-import { BODY_SIZE, LOGIT_SIZE, Localizer } from '../model.js';
+import { BODY_SIZE, LOGIT_SIZE, LOGIT_STRIDE, Localizer } from '../model.js';
 import { pamr, pseudoGtMask } from '../pamr.js';
 import { pseudoLabels, type TmeOptions } from '../pseudo.js';
 import { felzenszwalb } from '../regions.js';
 import { IMAGE_SIZE } from '../scenes.js';
 import { IMAGE_PIXELS, LOSS_PIXELS, lossMasks } from './batches.js';
 import type { Mechanism, StepContext, StepStrategy } from './strategy.js';
-
-/** Pixels of the image per logit along each axis. */
-const LOGIT_STRIDE = IMAGE_SIZE / LOGIT_SIZE;
 
 /** Region ids of every image on the loss grid [n, p] (Felzenszwalb on the image, k 0.5, min size 4). */
 function regionsOf(ctx: StepContext): Int32Array {
