@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { assertFiniteMatrix, DomainError, gemm, Matrix, NonFiniteError, ShapeError } from '@numts/core';
-import { EPS, workingCopy } from './internal/input.js';
+import { DomainError, gemm, Matrix, NonFiniteError, ShapeError } from '@numts/core';
+import { EPS, workingCopy, workingMatrix } from './internal/input.js';
 import { solveLowerInPlace, solveLowerTransposedInPlace } from './internal/triangular.js';
 
 const CHOL_BLOCK = 64;
@@ -80,10 +80,7 @@ export interface CholeskyResult {
  * ```
  */
 export function cholesky(a: Matrix, options: { overwrite?: boolean } = {}): CholeskyResult {
-  const w =
-    options.overwrite && a instanceof Matrix && a.isContiguous && a.offset === 0
-      ? checkedInPlace(a)
-      : workingCopy('cholesky', 'a', a, { square: true });
+  const w = workingMatrix('cholesky', 'a', a, options.overwrite);
   const n = w.rows;
   const fail = choleskyInPlace(w.data, n);
   if (fail >= 0) {
@@ -93,13 +90,6 @@ export function cholesky(a: Matrix, options: { overwrite?: boolean } = {}): Chol
   }
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) w.data[i * n + j] = 0;
   return { l: w };
-}
-
-/** Validates A like {@link workingCopy} without copying it. */
-function checkedInPlace(a: Matrix): Matrix {
-  if (a.rows !== a.cols) throw new ShapeError(`cholesky: a must be square (got ${a.rows}x${a.cols})`);
-  assertFiniteMatrix('cholesky', 'a', a);
-  return a;
 }
 
 /** What {@link choleskySemidefinite} returns. */

@@ -30,7 +30,12 @@ export {
 } from './spectral.js';
 export { type SvdOptions, type SvdResult, svd } from './svd.js';
 export * from './tensor/index.js';
-export { solveTridiagonal, type TridiagonalResult, tridiagonal } from './tridiagonal.js';
+export {
+  solveShiftedTridiagonal,
+  solveTridiagonal,
+  type TridiagonalResult,
+  tridiagonal,
+} from './tridiagonal.js';
 export {
   VERIFY_THRESHOLD,
   type VerifyReport,

@@ -13,6 +13,7 @@ import {
   qr,
   qrPivoted,
   solve,
+  solveShiftedTridiagonal,
   solveTridiagonal,
   svd,
   tridiagonal,
@@ -150,6 +151,112 @@ describe('tridiagonal', () => {
         }
       }),
       runs,
+    );
+  });
+});
+
+describe('tridiagonal: Q applied from its reflectors', () => {
+  /** The matrix Q·C (or Qᵀ·C) from the formed Qᵀ, for comparison. */
+  const viaFormed = (qt: Matrix, c: Matrix, transpose: boolean) => gemm(qt, c, { transA: !transpose });
+
+  it('multiplyQ equals the product with the formed Q and Qᵀ, to c·n·ε·‖C‖ (one and several reflector blocks)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          symmetric,
+          fc.constant(130).chain((n) => matrixArb(n, n).map((x) => gemm(x, x, { transA: true }))),
+        ),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (a, k, seed) => {
+          const n = a.rows;
+          const r = tridiagonal(a);
+          const c = new Rng(seed).uniformMatrix(n, k);
+          for (const transpose of [false, true]) {
+            const got = r.multiplyQ(c, { transpose });
+            const want = viaFormed(r.qt, c, transpose);
+            for (let i = 0; i < n * k; i++)
+              expect(Math.abs(got.data[i]! - want.data[i]!)).toBeLessThanOrEqual(30 * n * EPS);
+          }
+          // Qᵀ·(Q·C) = C, and C is not modified.
+          const back = r.multiplyQ(r.multiplyQ(c), { transpose: true });
+          for (let i = 0; i < n * k; i++)
+            expect(Math.abs(back.data[i]! - c.data[i]!)).toBeLessThanOrEqual(60 * n * EPS);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('{ overwrite: true } reduces in A’s storage with the same bits as a copy', () => {
+    const x = new Rng(3).uniformMatrix(120, 120);
+    const a = gemm(x, x, { transA: true });
+    const copy = tridiagonal(a);
+    const own = a.clone();
+    const inPlace = tridiagonal(own, { overwrite: true });
+    expect(inPlace.diagonal).toEqual(copy.diagonal);
+    expect(inPlace.offDiagonal).toEqual(copy.offDiagonal);
+    expect(inPlace.qt.data).toEqual(copy.qt.data);
+    expect(own.data).not.toEqual(a.data);
+  });
+
+  it('multiplyQ rejects a C with the wrong row count or non-finite entries', () => {
+    const r = tridiagonal(new Matrix(3, 3, Float64Array.of(2, 1, 0, 1, 2, 1, 0, 1, 2)));
+    expect(() => r.multiplyQ(new Matrix(2, 1))).toThrow(
+      'tridiagonal.multiplyQ: c must have 3 rows like A (got 2x1)',
+    );
+    expect(() => r.multiplyQ(new Matrix(3, 1, Float64Array.of(0, Number.NaN, 0)))).toThrow(
+      'tridiagonal.multiplyQ: c must be finite',
+    );
+  });
+});
+
+describe('solveShiftedTridiagonal', () => {
+  it('row k solves (I + shifts[k]·T)·x = b_k with the bits of solveTridiagonal, negative shifts included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (n, m, seed) => {
+          const rng = new Rng(seed);
+          const diagonal = rng.uniformArray(n).map((v) => 4 * v - 2);
+          const off = rng.uniformArray(n - 1).map((v) => 2 * v - 1);
+          const shifts = rng.uniformArray(m).map((v) => 6 * v - 3);
+          const b = rng.uniformMatrix(m, n);
+          const x = solveShiftedTridiagonal(diagonal, off, shifts, b);
+          for (let k = 0; k < m; k++) {
+            const c = shifts[k]!;
+            const sub = off.map((v) => c * v);
+            let want: Float64Array;
+            try {
+              want = solveTridiagonal(
+                sub,
+                diagonal.map((v) => 1 + c * v),
+                sub,
+                b.data.subarray(k * n, (k + 1) * n),
+              );
+            } catch {
+              continue; // an exactly singular shifted matrix (not drawn in practice)
+            }
+            expect(x.data.subarray(k * n, (k + 1) * n)).toEqual(want);
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  it('names the argument, the rule and the value', () => {
+    const b = new Matrix(2, 2);
+    expect(() => solveShiftedTridiagonal([1, 1], [0], [1], b)).toThrow(
+      'solveShiftedTridiagonal: b must be 1x2 (one row per shift, one column per diagonal entry) and offDiagonal have n − 1 entries (got b 2x2, diagonal 2, offDiagonal 1, shifts 1)',
+    );
+    expect(() => solveShiftedTridiagonal([1, 1], [0], [0, -1], b)).toThrow(
+      'solveShiftedTridiagonal: I + shifts[1]·T is singular (shift -1, zero pivot at row 0)',
+    );
+    expect(() => solveShiftedTridiagonal([1, 1], [0], [0, Number.NaN], b)).toThrow(
+      'solveShiftedTridiagonal: shifts must be finite',
     );
   });
 });

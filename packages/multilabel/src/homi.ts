@@ -28,7 +28,7 @@ import {
   eigh,
   inv,
   solve,
-  solveTridiagonal,
+  solveShiftedTridiagonal,
   tridiagonal,
 } from '@numts/decompositions';
 import { instanceGraph, laplacianGram } from './graph.js';
@@ -156,34 +156,34 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     const vtr = vtxty.clone();
     for (let k = 0; k < d; k++)
       for (let j = 0; j < q; j++) vtr.data[k * q + j] = vtr.data[k * q + j]! - vtxt1[k]! * z[j]!;
-    // With BBᵀ = Q·T·Qᵀ (one tridiagonal reduction, no eigenvectors), row k of S = Z·Q solves
-    // s_k(I + γθ_k T) = (VᵀR·Q)_k: a tridiagonal system per row; then Z = S·Qᵀ and W = V·Z.
-    const { diagonal: td, offDiagonal: te, qt } = tridiagonal(bbt);
-    const s = gemm(vtr, qt, { transB: true });
-    const offDiagonal = new Float64Array(te.length);
-    const diagonal = new Float64Array(q);
-    for (let k = 0; k < d; k++) {
-      const c = gamma * theta[k]!;
-      for (let j = 0; j < te.length; j++) offDiagonal[j] = c * te[j]!;
-      for (let j = 0; j < q; j++) diagonal[j] = 1 + c * td[j]!;
-      const row = s.data.subarray(k * q, (k + 1) * q);
-      row.set(solveTridiagonal(offDiagonal, diagonal, offDiagonal, row));
-    }
-    const zv = gemm(s, qt);
+    // With BBᵀ = Q·T·Qᵀ (one tridiagonal reduction; Q stays a product of reflectors), row k of
+    // S = Z·Q solves s_k(I + γθ_k T) = (VᵀR·Q)_k: a tridiagonal system per row; then Z = S·Qᵀ and
+    // W = V·Z. Sᵀ = Qᵀ·(VᵀR)ᵀ and Zᵀ = Q·Sᵀ are applied from the reflectors.
+    const reduction = tridiagonal(bbt, { overwrite: true });
+    const { diagonal: td, offDiagonal: te } = reduction;
+    const s = solveShiftedTridiagonal(
+      td,
+      te,
+      theta.map((v) => gamma * v),
+      reduction.multiplyQ(vtr.T, { transpose: true }).T,
+    );
+    const zv = reduction.multiplyQ(s.T).T.clone();
     w = gemm(v, zv);
     // z-step: z = (Y − XW)ᵀ1/(n + λ).
     const wtx1 = gemm(w, new Matrix(d, 1, xt1), { transA: true }).data;
     z = Float64Array.from({ length: q }, (_, j) => (yt1[j]! - wtx1[j]!) / (n + lambda));
     // B-step: (βYᵀY + λI + γWᵀGW) B = βYᵀY − β(Yᵀ1)tᵀ = rhs, with WᵀGW = Zᵀ·Θ·Z (G = V⁻ᵀΘV⁻¹).
-    const rhs = yty.clone();
-    for (let i = 0; i < q; i++)
-      for (let j = 0; j < q; j++) rhs.data[i * q + j] = beta * (rhs.data[i * q + j]! - yt1[i]! * t[j]!);
+    const tPrev = t;
     // The graph term tr(BᵀWᵀGWB) of the objective, for the new B.
     let tr = 0;
     let wgw: Matrix | null = null;
     if (lowRank) {
-      ({ b, graphTerm: tr } = lowRankBStep(lowRank, zv, theta, gamma, lambda, beta, t));
+      // The new B takes the old one's storage (the low-rank step does not read it).
+      ({ b, graphTerm: tr } = lowRankBStep(lowRank, zv, theta, gamma, lambda, beta, t, b));
     } else {
+      const rhs = yty.clone();
+      for (let i = 0; i < q; i++)
+        for (let j = 0; j < q; j++) rhs.data[i * q + j] = beta * (rhs.data[i * q + j]! - yt1[i]! * t[j]!);
       const m = symmetrizeInPlace(gemm(zv, rowsScaled(zv, theta), { transA: true }));
       // WᵀGW before m is overwritten: the graph term is ⟨WᵀGW, BBᵀ⟩.
       wgw = m.clone();
@@ -216,17 +216,20 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
     for (let j = 0; j < q; j++) e1 += -2 * z[j]! * yt1[j]! + 2 * z[j]! * wtx1[j]! + n * z[j]! * z[j]!;
     // ⟨YᵀY·B, B⟩ without a q³ product: βYᵀY·B = rhs − λB − γWᵀGWB by the B-step's own equation
     // (its solve residual is at rounding level), so β⟨YᵀY·B, B⟩ = ⟨rhs, B⟩ − λ‖B‖² − γ⟨WᵀGW, BBᵀ⟩,
-    // the last inner product being the graph term computed anyway. Only β > 0 needs it.
+    // the last inner product being the graph term computed anyway, and
+    // ⟨rhs, B⟩ = β(⟨YᵀY, B⟩ − (BᵀYᵀ1)ᵀt) for the t the B-step used. Only β > 0 needs it.
     let e2 = ySq;
     if (beta > 0) {
-      let rb = 0;
+      let ytyB = 0;
       let bb = 0;
       for (let i = 0; i < q * q; i++) {
-        rb += rhs.data[i]! * b.data[i]!;
+        ytyB += yty.data[i]! * b.data[i]!;
         bb += b.data[i]! * b.data[i]!;
-        e2 += -2 * yty.data[i]! * b.data[i]!;
       }
-      e2 += (rb - lambda * bb - gamma * tr) / beta;
+      let bt = 0;
+      for (let j = 0; j < q; j++) bt += bty1[j]! * tPrev[j]!;
+      const rb = beta * (ytyB - bt);
+      e2 += -2 * ytyB + (rb - lambda * bb - gamma * tr) / beta;
     }
     for (let j = 0; j < q; j++) e2 += -2 * t[j]! * yt1[j]! + 2 * t[j]! * bty1[j]! + n * t[j]! * t[j]!;
     const value =
@@ -391,7 +394,8 @@ function lowRankSetup(yty: Matrix, yt1: Float64Array, beta: number, lambda: numb
  * (d×q, d < q): by the Sherman–Morrison–Woodbury identity,
  * B = P − Fᵀ(I + F·Eᵀ)⁻¹E·P with F = E·A⁻¹ and P = A⁻¹·rhs = I − λA⁻¹ − β(A⁻¹Yᵀ1)tᵀ — a d×d
  * positive definite solve (its eigenvalues are ≥ 1) and products with d×q matrices instead of
- * factoring a q×q matrix per iteration. Also returns the graph term ⟨WᵀGW, BBᵀ⟩ = ‖E·B‖²/γ.
+ * factoring a q×q matrix per iteration. Also returns the graph term ⟨WᵀGW, BBᵀ⟩ = ‖E·B‖²/γ, where
+ * E·B = X, the solution of the d×d system. B is written into `out` (q×q, contiguous).
  */
 function lowRankBStep(
   setup: LowRankSetup,
@@ -401,6 +405,7 @@ function lowRankBStep(
   lambda: number,
   beta: number,
   t: Float64Array,
+  out: Matrix,
 ): { b: Matrix; graphTerm: number } {
   const { aInv, aInvYt1 } = setup;
   const d = z.rows;
@@ -420,16 +425,18 @@ function lowRankBStep(
     for (let j = 0; j < q; j++)
       ep.data[k * q + j] = e.data[k * q + j]! - lambda * f.data[k * q + j]! - beta * ea * t[j]!;
   }
-  const x = choleskySolve(cholesky(core), ep);
-  const b = new Matrix(q, q);
+  // core is d×d with eigenvalues ≥ 1: its inverse times E·P (one product) is cheaper than d
+  // triangular solves per column of E·P.
+  const x = gemm(symmetrizeInPlace(choleskySolve(cholesky(core), eye(d))), ep);
+  const b = out;
   for (let i = 0; i < q; i++) {
     for (let j = 0; j < q; j++)
       b.data[i * q + j] = (i === j ? 1 : 0) - lambda * aInv.data[i * q + j]! - beta * aInvYt1[i]! * t[j]!;
   }
   gemm(f, x, { transA: true, alpha: -1, beta: 1, c: b });
-  const eb = gemm(e, b);
+  // E·B = E·P − E·Fᵀ·X with E·Fᵀ = E·A⁻¹·Eᵀ = core − I, and core·X = E·P: so E·B = X.
   let graphTerm = 0;
-  for (const v of eb.data) graphTerm += v * v;
+  for (const v of x.data) graphTerm += v * v;
   return { b, graphTerm: graphTerm / gamma };
 }
 

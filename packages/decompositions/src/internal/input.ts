@@ -17,6 +17,18 @@ export function workingCopy(fn: string, name: string, a: unknown, { square = fal
   return a.clone();
 }
 
+/**
+ * Validates a square matrix argument like {@link workingCopy}; with `overwrite` and a contiguous A
+ * (no offset, no spare storage), returns A itself for a kernel to work in place, else a copy.
+ */
+export function workingMatrix(fn: string, name: string, a: unknown, overwrite: boolean | undefined): Matrix {
+  if (!(overwrite && a instanceof Matrix && a.isContiguous && a.offset === 0 && a.data.length === a.size))
+    return workingCopy(fn, name, a, { square: true });
+  if (a.rows !== a.cols) throw new ShapeError(`${fn}: ${name} must be square (got ${a.rows}x${a.cols})`);
+  assertFiniteMatrix(fn, name, a);
+  return a;
+}
+
 /** Validates an integer rank-like argument in [min, max] (a ShapeError: it sizes the result). */
 export function assertIntegerIn(
   fn: string,

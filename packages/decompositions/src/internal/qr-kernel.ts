@@ -54,6 +54,8 @@ function qrPanel(
 /**
  * The block reflector of reflectors j0..j0+kb−1: H_{j0}···H_{j0+kb−1} = I − V·T·Vᵀ with V
  * ((m−j0)×kb, unit lower trapezoidal) and T (kb×kb upper triangular), as dlarft forms them.
+ * Entry (i, k) of the reflector array is read at a[offset + i·lda + k·colStride]
+ * ({@link qrFactor}'s layout: offset 0, colStride 1).
  */
 export function blockReflector(
   a: Float64Array,
@@ -62,32 +64,29 @@ export function blockReflector(
   j0: number,
   kb: number,
   tau: Float64Array,
+  layout: { offset: number; colStride: number } = { offset: 0, colStride: 1 },
 ): { v: Matrix; t: Matrix } {
   const mv = m - j0;
   const v = new Matrix(mv, kb);
   const vd = v.data;
+  const { offset, colStride } = layout;
   for (let r = 0; r < mv; r++) {
-    const row = (j0 + r) * lda + j0;
-    for (let p = 0; p < kb; p++) vd[r * kb + p] = r > p ? a[row + p]! : r === p ? 1 : 0;
+    const row = offset + (j0 + r) * lda + j0 * colStride;
+    for (let p = 0; p < kb; p++) vd[r * kb + p] = r > p ? a[row + p * colStride]! : r === p ? 1 : 0;
   }
   const t = new Matrix(kb, kb);
   const td = t.data;
-  const y = new Float64Array(kb);
+  // Column i of G = VᵀV holds V(:, 0:i)ᵀ·v_i (v_i is zero above row i): one matrix product
+  // instead of kb dot-product loops.
+  const g = kb > 1 ? gemm(v, v, { transA: true }).data : null;
   for (let i = 0; i < kb; i++) {
     const ti = tau[j0 + i]!;
     td[i * kb + i] = ti;
     if (i === 0) continue;
-    // y = V(:, 0:i)ᵀ·v_i, rows ≥ i only (v_i is zero above row i).
-    y.fill(0, 0, i);
-    for (let r = i; r < mv; r++) {
-      const vri = vd[r * kb + i]!;
-      if (vri === 0) continue;
-      for (let p = 0; p < i; p++) y[p] = y[p]! + vd[r * kb + p]! * vri;
-    }
-    // T(0:i, i) = −τᵢ·T(0:i, 0:i)·y
+    // T(0:i, i) = −τᵢ·T(0:i, 0:i)·y with y = G(0:i, i).
     for (let p = 0; p < i; p++) {
       let s = 0;
-      for (let q = p; q < i; q++) s += td[p * kb + q]! * y[q]!;
+      for (let q = p; q < i; q++) s += td[p * kb + q]! * g![q * kb + i]!;
       td[p * kb + i] = -ti * s;
     }
   }
@@ -162,6 +161,48 @@ export function qrApplyQ(
   cols: number,
 ): void {
   applyQBlocks(a, m, n, tau, c, cols, () => 0);
+}
+
+/** The block reflectors of QR's reflectors, first block first, formed once to be applied many times. */
+export interface ReflectorBlock {
+  j0: number;
+  v: Matrix;
+  t: Matrix;
+}
+
+/**
+ * Every block reflector of reflectors stored as {@link qrFactor} leaves them (m rows; entry (i, k)
+ * at a[offset + i·rowStride + k·colStride]) and τ.
+ */
+export function reflectorBlocks(
+  a: Float64Array,
+  m: number,
+  rowStride: number,
+  tau: Float64Array,
+  layout: { offset: number; colStride: number } = { offset: 0, colStride: 1 },
+): ReflectorBlock[] {
+  const blocks: ReflectorBlock[] = [];
+  for (let j0 = 0; j0 < tau.length; j0 += QR_BLOCK)
+    blocks.push({
+      j0,
+      ...blockReflector(a, rowStride, m, j0, Math.min(QR_BLOCK, tau.length - j0), tau, layout),
+    });
+  return blocks;
+}
+
+/**
+ * C ← Q·C (LAPACK's dormqr 'L', 'N') or, with `transpose`, C ← Qᵀ·C ('L', 'T') in place, for the
+ * blocks of {@link reflectorBlocks} and C m×cols row-major.
+ */
+export function applyReflectorBlocks(
+  blocks: ReflectorBlock[],
+  m: number,
+  c: Float64Array,
+  cols: number,
+  transpose: boolean,
+): void {
+  const order = transpose ? blocks : [...blocks].reverse();
+  for (const { j0, v, t } of order) applyBlockReflector(v, t, c, cols, m, j0, 0, cols, transpose);
 }
 
 /** The blocks of reflectors from the last to the first, each on columns [firstColumn(j0), cols) of C. */

@@ -7,7 +7,7 @@
  */
 import { gemm, Matrix } from '@numts/core';
 
-const TRSM_BLOCK = 32;
+const TRSM_BLOCK = 16;
 
 /** b[off..off+len) /= d, by the reciprocal unless it would overflow (a subnormal d). */
 function divideRow(b: Float64Array, off: number, len: number, d: number): void {
