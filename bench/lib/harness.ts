@@ -29,7 +29,7 @@ export interface SuiteOptions {
 export interface SuiteResult {
   /** Name of the report in docs/results (default: the suite's name). */
   report?: string;
-  summary: Record<string, number | string | boolean | null>;
+  summary: Record<string, number | string | boolean | null | readonly number[]>;
   markdown: string;
   /** Set when the suite could not run here (missing data); see {@link skipped}. */
   skipped?: string;

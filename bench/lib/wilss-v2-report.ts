@@ -1,0 +1,474 @@
+/**
+ * The WILSS v2 results page, built from the runs file alone (wilss-store.ts): headroom (base and
+ * Joint, with curves), the tuning searches, every method's test scores, paired differences with
+ * 95 % intervals, the criteria of spec §D.8 as held / not held / inconclusive, the mechanism, and
+ * the picture. Runs that the plan needs but the file lacks are listed as missing, never guessed.
+ */
+import { buildIncrementalData, learningOrder, SETTINGS, SHAPE_NAMES, shapeId } from '@numts/wilss';
+import { mdTable, sampleStats } from './harness.js';
+import { encodePng } from './png.js';
+import { lineChart } from './svg.js';
+import type { RunRecord } from './wilss-store.js';
+import { ABLATIONS, FINAL_SEEDS, METHODS, SELECTION_METRIC, TUNE_SEEDS, V2 } from './wilss-v2-plan.js';
+import type { TuningResult } from './wilss-v2-run.js';
+
+/** Two-sided 95 % Student-t quantiles by degrees of freedom (1–30). */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** A paired difference over seeds: mean, std and the 95 % t-interval (null below two seeds). */
+export interface Paired {
+  n: number;
+  mean: number;
+  std: number;
+  ci: [number, number] | null;
+}
+
+export function paired(diffs: number[]): Paired {
+  const { mean, std } = sampleStats(diffs);
+  const n = diffs.length;
+  if (n < 2) return { n, mean, std, ci: null };
+  const h = T975[Math.min(n - 1, 30) - 1]! * (std / Math.sqrt(n));
+  return { n, mean, std, ci: [mean - h, mean + h] };
+}
+
+/** held when the interval is above 0, not held when below, inconclusive when it contains 0. */
+export type Verdict = 'held' | 'not held' | 'inconclusive' | 'incomplete';
+
+export function verdictAbove(p: Paired): Verdict {
+  if (!p.ci) return 'incomplete';
+  return p.ci[0] > 0 ? 'held' : p.ci[1] < 0 ? 'not held' : 'inconclusive';
+}
+
+/** Combines the verdicts of the parts of one criterion: all held → held; any not held → not held. */
+function all(vs: Verdict[]): Verdict {
+  if (vs.includes('incomplete')) return 'incomplete';
+  if (vs.includes('not held')) return 'not held';
+  return vs.every((v) => v === 'held') ? 'held' : 'inconclusive';
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
+const sgn = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
+const ciText = (p: Paired) =>
+  p.ci ? `${sgn(p.mean)} [${sgn(p.ci[0])}, ${sgn(p.ci[1])}]` : `${sgn(p.mean)} (n = ${p.n})`;
+
+/** Learner label j → class name (and whether it is old or new in the setting). */
+export function classNames(setting: string): { name: string; old: boolean }[] {
+  const s = SETTINGS[setting]!;
+  const order = learningOrder(s);
+  const oldCount = s.steps[0]!.length;
+  return [
+    { name: 'background', old: true },
+    ...order.map((id, j) => ({ name: SHAPE_NAMES.find((n) => shapeId(n) === id)!, old: j < oldCount })),
+  ];
+}
+
+/** Colours of the picture (learner labels). */
+export const PALETTE = [
+  [0, 0, 0],
+  [230, 25, 75],
+  [60, 180, 75],
+  [255, 225, 25],
+  [0, 130, 200],
+  [245, 130, 48],
+  [145, 30, 180],
+  [70, 240, 240],
+  [240, 50, 230],
+  [210, 245, 60],
+  [250, 190, 212],
+];
+
+/**
+ * The picture: an SVG with column titles and a colour legend (class names, old/new marked) around a
+ * PNG grid of test images, ground truth and each method's prediction.
+ */
+export function pictureSvg(setting: string, seed: number, labels: string[], preds: string[]): string {
+  const data = buildIncrementalData(SETTINGS[setting]!, V2.sizes, 1000 + seed);
+  const n = preds[0]!.length / 1024;
+  const cols = 2 + labels.length;
+  const scale = 4;
+  const panel = 32 * scale + 4;
+  const w = cols * panel;
+  const h = n * panel;
+  const rgb = new Uint8Array(w * h * 3).fill(255);
+  const put = (px: number, py: number, c: number[]) => {
+    for (let dy = 0; dy < scale; dy++)
+      for (let dx = 0; dx < scale; dx++) {
+        const o = ((py + dy) * w + px + dx) * 3;
+        rgb[o] = c[0]!;
+        rgb[o + 1] = c[1]!;
+        rgb[o + 2] = c[2]!;
+      }
+  };
+  for (let i = 0; i < n; i++)
+    for (let y = 0; y < 32; y++)
+      for (let x = 0; x < 32; x++) {
+        const py = i * panel + 2 + y * scale;
+        const at = y * 32 + x;
+        put(
+          2 + x * scale,
+          py,
+          [0, 1, 2].map((c) => Math.round(255 * data.test.images[i * 3072 + c * 1024 + at]!)),
+        );
+        put(panel + 2 + x * scale, py, PALETTE[data.test.masks[i * 1024 + at]!]!);
+        preds.forEach((p, j) => {
+          put((2 + j) * panel + 2 + x * scale, py, PALETTE[Number.parseInt(p[i * 1024 + at]!, 16)]!);
+        });
+      }
+  const png = Buffer.from(encodePng(w, h, rgb)).toString('base64');
+  const names = classNames(setting);
+  const top = 44;
+  const legendRows = Math.ceil(names.length / 4);
+  const H = top + h + 16 + legendRows * 20 + 8;
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const titles = [
+    'image',
+    'ground truth',
+    ...labels.map((l) => (l.startsWith('TME-lite') ? 'TME-lite*' : l)),
+  ];
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${H}" viewBox="0 0 ${w} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${w}" height="${H}" fill="white"/>`,
+    ...titles.map(
+      (t, j) =>
+        `<text x="${j * panel + panel / 2}" y="${top - 8}" text-anchor="middle" font-weight="bold">${esc(t)}</text>`,
+    ),
+    `<text x="4" y="14">Setting ${setting}, seed ${seed}, test images. * TME-lite is our reconstruction (the paper's equations are not public).</text>`,
+    `<image x="0" y="${top}" width="${w}" height="${h}" href="data:image/png;base64,${png}"/>`,
+    ...names.map((c, j) => {
+      const x = (j % 4) * (w / 4) + 6;
+      const y = top + h + 16 + Math.floor(j / 4) * 20;
+      const [r, g, b] = PALETTE[j]!;
+      return `<rect x="${x}" y="${y - 11}" width="14" height="14" fill="rgb(${r},${g},${b})" stroke="#888"/><text x="${x + 20}" y="${y}">${esc(c.name)}${j === 0 ? '' : c.old ? ' (old)' : ' (new)'}</text>`;
+    }),
+    '</svg>',
+  ];
+  return out.join('\n');
+}
+
+/** What the page needs from the runs: tuning results come from the search code itself. */
+export interface ReportInput {
+  runs: Map<string, RunRecord>;
+  tuned: Record<string, Record<string, TuningResult>>;
+  settings: string[];
+  command: string;
+  machine: string;
+}
+
+/** The report: markdown, JSON summary, curves SVG and picture SVG (null without the runs they need). */
+export function buildReport(input: ReportInput): {
+  markdown: string;
+  summary: Record<string, unknown>;
+  curves: string | null;
+  picture: string | null;
+} {
+  const runs = [...input.runs.values()];
+  const md: string[] = [];
+  const summary: Record<string, unknown> = {};
+  const cpuHours = runs.reduce((a, r) => a + r.seconds, 0) / 3600;
+  md.push(
+    '# WILSS benchmark v2 (reproduction tier)',
+    '',
+    `Generated by \`${input.command}\` from \`docs/results/wilss-runs.jsonl\` (${runs.length} runs, ${cpuHours.toFixed(1)} CPU-hours of training, one core per run). ${input.machine}.`,
+    '',
+    '**TME-lite is our reconstruction** of tendency-driven mutual exclusivity (spec §A.6): the TME paper’s equations are not public, so its object-based rule, region thresholds and fusion are ours, and a result for TME-lite says nothing about the paper’s method.',
+    '',
+    `Setup: Shapes-WILSS scenes (32×32, 10 shape classes, a look-alike old partner touching a new object with p = 0.5). Segmenter at width ${V2.width} (logits at the full 32×32 resolution); base: ${V2.sizes.base} images with pixel masks of the old classes, ${V2.baseEpochs} epochs (Adam 5e-3, cosine, softmax cross-entropy); each incremental step: ${V2.sizes.step} images with image-level labels of the new classes only, ${V2.stepEpochs} epochs (encoder 2e-4, decoder/classifier/localizer 2e-3, WILSON/TME localizer-only warm-up 1/8 of the epochs, then poly decay), batch 16; Joint: ${V2.jointEpochs} epochs from the base on the base and step images with every pixel label. Every method of a seed starts from the same cached base model. Validation ${V2.sizes.val} and test ${V2.sizes.test} mixed images per seed. mIoU in %: old = old foreground classes, new = classes added after step 0, all = every class including background, from confusion matrices over all pixels. Seeds control data, initialisation and order; tuning seeds ${TUNE_SEEDS.join(', ')} (validation images only) are never reported seeds.`,
+    '',
+  );
+  for (const setting of input.settings) {
+    const seeds = FINAL_SEEDS[setting]!;
+    const get = (label: string, seed: number) =>
+      runs.find((r) => r.kind === 'final' && r.setting === setting && r.seed === seed && r.method === label);
+    const base = (seed: number) =>
+      runs.find((r) => r.kind === 'base' && r.setting === setting && r.seed === seed);
+    md.push(`## Setting ${setting}`, '');
+    // Headroom.
+    const rows: (string | number)[][] = [];
+    for (const seed of seeds) {
+      const b = base(seed);
+      const j = get('Joint', seed);
+      rows.push([
+        seed,
+        b ? pct(b.old) : 'missing',
+        j ? pct(j.all!) : 'missing',
+        j ? pct(j.new!) : 'missing',
+        j ? pct(j.old) : 'missing',
+      ]);
+    }
+    const baseOld = seeds
+      .map(base)
+      .filter((r) => r !== undefined)
+      .map((r) => r.old);
+    const joint = seeds.map((s) => get('Joint', s)).filter((r) => r !== undefined);
+    const meanOf = (v: number[]) => (v.length ? sampleStats(v).mean : Number.NaN);
+    rows.push([
+      '**mean**',
+      pct(meanOf(baseOld)),
+      pct(meanOf(joint.map((r) => r.all!))),
+      pct(meanOf(joint.map((r) => r.new!))),
+      pct(meanOf(joint.map((r) => r.old))),
+    ]);
+    md.push(
+      '### Headroom: the base model and the fully supervised upper bound (test images)',
+      '',
+      'Required: base ≥ 75 old, Joint ≥ 75 all and ≥ 65 new (means over seeds). The base is scored on the test pixels of its own classes (new-class pixels are left out).',
+      '',
+      mdTable(['seed', 'base old mIoU', 'Joint all', 'Joint new', 'Joint old'], rows),
+      '',
+    );
+    if (setting === '7-3') {
+      summary.base_old_miou = baseOld.length ? meanOf(baseOld) : null;
+      summary.joint_all_miou = joint.length ? meanOf(joint.map((r) => r.all!)) : null;
+      summary.joint_new_miou = joint.length ? meanOf(joint.map((r) => r.new!)) : null;
+    }
+    // Tuning.
+    const tuned = input.tuned[setting];
+    if (tuned) {
+      md.push(
+        '### Constants chosen on validation images (tuning seeds only)',
+        '',
+        `Coordinate search from the spec’s starting values, one constant at a time, each on a 3-point grid extended until the chosen value is interior (or a bound is reached); score: mean ${SELECTION_METRIC}-class mIoU over seeds ${TUNE_SEEDS.join(', ')} on their validation images. TME-lite inherits WILSON’s α. The old model’s scores are its softmax (the base is trained with cross-entropy), so α, α_R and ρ are thresholds on probabilities that sum to one — chosen here for those scores rather than carried over from the sigmoid scores they were first written for. ρ_new = ρ_old + 0.2.`,
+        '',
+        mdTable(
+          ['method', 'constant', 'values tried: mean validation all-mIoU', 'chosen', 'interior'],
+          Object.values(tuned).flatMap((t) =>
+            t.searched.map((c) => [
+              t.label,
+              c.name,
+              c.values.map((v, i) => `${v}: ${pct(c.scores[i]!)}`).join(', '),
+              c.chosen,
+              c.interior ? 'yes' : '**no**',
+            ]),
+          ),
+        ),
+        '',
+      );
+      if (setting === '7-3') {
+        for (const t of Object.values(tuned))
+          for (const c of t.searched) {
+            const key = `tuned_${t.label.startsWith('TME') ? 'tme' : 'wilson'}_${c.name}`;
+            summary[key] = c.chosen;
+            summary[`${key}_val_all_miou`] = c.scores[c.values.indexOf(c.chosen)];
+          }
+        summary.tuned_at_grid_edge = Object.values(tuned).reduce(
+          (a, t) => a + t.searched.filter((c) => !c.interior).length,
+          0,
+        );
+      }
+    }
+    // Main table.
+    const labels = [...METHODS, ...ABLATIONS].map((m) => m.label);
+    const present = labels.filter((l) => seeds.some((s) => get(l, s)));
+    md.push(
+      '### Test mIoU (mean ± std over seeds)',
+      '',
+      mdTable(
+        ['method', 'old', 'new', 'all', 'seeds', 'CPU min / seed'],
+        present.map((l) => {
+          const rs = seeds.map((s) => get(l, s)).filter((r) => r !== undefined);
+          const f = (k: 'old' | 'new' | 'all') => {
+            const s = sampleStats(rs.map((r) => r[k]!));
+            return `${pct(s.mean)} ± ${pct(s.std)}`;
+          };
+          return [
+            l.startsWith('TME-lite') ? `${l} (our reconstruction)` : l,
+            f('old'),
+            f('new'),
+            f('all'),
+            rs.map((r) => r.seed).join(', '),
+            (sampleStats(rs.map((r) => r.seconds)).mean / 60).toFixed(0),
+          ];
+        }),
+      ),
+      '',
+    );
+    // Paired differences and criteria.
+    const diff = (a: string, b: string, k: 'old' | 'new' | 'all') => {
+      const both = seeds.filter((s) => get(a, s) && get(b, s));
+      return paired(both.map((s) => get(a, s)![k]! - get(b, s)![k]!));
+    };
+    const full = 'TME-lite OB+PF (full)';
+    const criteria: { claim: string; measured: string; verdict: Verdict }[] = [];
+    const ftOld = ['FT-pixel', 'FT-weak'].map((l) => {
+      const both = seeds.filter((s) => get(l, s) && base(s));
+      return paired(both.map((s) => 0.5 * base(s)!.old - get(l, s)!.old));
+    });
+    criteria.push({
+      claim: '1. FT-pixel and FT-weak forget: old mIoU below half of the base model’s',
+      measured: `half of base old − FT old: FT-pixel ${ciText(ftOld[0]!)}, FT-weak ${ciText(ftOld[1]!)}`,
+      verdict: all(ftOld.map(verdictAbove)),
+    });
+    const wc = (['new', 'all', 'old'] as const).map((k) => diff('WILSON', 'CAM+old', k));
+    const oldClose: Verdict = !wc[2]!.ci
+      ? 'incomplete'
+      : wc[2]!.ci[0] >= -0.02 && wc[2]!.ci[1] <= 0.02
+        ? 'held'
+        : wc[2]!.ci[1] < -0.02 || wc[2]!.ci[0] > 0.02
+          ? 'not held'
+          : 'inconclusive';
+    criteria.push({
+      claim: '2. WILSON > CAM+old on new and all; ≈ on old (interval inside ±2 points)',
+      measured: `new ${ciText(wc[0]!)}, all ${ciText(wc[1]!)}, old ${ciText(wc[2]!)}`,
+      verdict: all([verdictAbove(wc[0]!), verdictAbove(wc[1]!), oldClose]),
+    });
+    const tw = (['new', 'all', 'old'] as const).map((k) => diff(full, 'WILSON', k));
+    const oldKept: Verdict = !tw[2]!.ci ? 'incomplete' : tw[2]!.mean >= -tw[2]!.std ? 'held' : 'not held';
+    criteria.push({
+      claim: '3. TME-lite (full) > WILSON on new and all; old ≥ WILSON − σ of the paired differences',
+      measured: `new ${ciText(tw[0]!)}, all ${ciText(tw[1]!)}, old ${ciText(tw[2]!)} (σ ${pct(tw[2]!.std)})`,
+      verdict: all([verdictAbove(tw[0]!), verdictAbove(tw[1]!), oldKept]),
+    });
+    if (setting === '7-3') {
+      summary.tme_minus_wilson_new_ci = tw[0]!.ci;
+      summary.tme_minus_wilson_all_ci = tw[1]!.ci;
+      summary.tme_minus_wilson_old_ci = tw[2]!.ci;
+      summary.seeds = seeds.filter((s) => get(full, s) && get('WILSON', s)).length;
+    }
+    const pseudoNew = (l: string, s: number) => {
+      const m = (get(l, s)?.mechanism ?? []) as ({ pseudoNew: number } | null)[];
+      const v = m.filter((x) => x !== null).map((x) => x!.pseudoNew);
+      return v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN;
+    };
+    const pn = paired(
+      seeds
+        .filter((s) => get(full, s) && get('WILSON', s))
+        .map((s) => pseudoNew(full, s) - pseudoNew('WILSON', s)),
+    );
+    criteria.push({
+      claim: '3b. New-class pseudo-label mIoU (step images, hidden masks) rises with TME-lite',
+      measured: `TME-lite − WILSON ${ciText(pn)}`,
+      verdict: verdictAbove(pn),
+    });
+    const weak = ['FT-weak', 'CAM+old', 'WILSON', full];
+    const jointTop = paired(
+      seeds
+        .filter((s) => get('Joint', s) && weak.every((l) => get(l, s)))
+        .map((s) => get('Joint', s)!.new! - Math.max(...weak.map((l) => get(l, s)!.new!))),
+    );
+    criteria.push({
+      claim: '4. Joint stays on top for new classes (against the best weak method of each seed)',
+      measured: `Joint − best weak ${ciText(jointTop)}`,
+      verdict: verdictAbove(jointTop),
+    });
+    md.push(
+      '### Criteria of spec §D.8',
+      '',
+      'Paired differences over the seeds in points, mean [95 % t-interval]. A criterion is held when every interval it needs lies on its side of 0, not held when one lies on the wrong side, inconclusive when an interval contains 0, incomplete while runs are missing.',
+      '',
+      mdTable(
+        ['criterion', 'measured', 'verdict'],
+        criteria.map((c) => [c.claim, c.measured, c.verdict === 'held' ? 'held' : `**${c.verdict}**`]),
+      ),
+      '',
+    );
+    const count = (v: Verdict) => criteria.filter((c) => c.verdict === v).length;
+    if (setting === '7-3') {
+      summary.criteria_held = count('held');
+      summary.criteria_not_held = count('not held');
+      summary.criteria_inconclusive = count('inconclusive');
+      summary.criteria_incomplete = count('incomplete');
+    }
+    // Mechanism.
+    const mech = present.filter((l) => l === 'WILSON' || l.startsWith('TME'));
+    if (mech.length) {
+      md.push(
+        '### Mechanism (step images, hidden masks; mean over seeds and steps)',
+        '',
+        mdTable(
+          [
+            'method',
+            'pseudo-label old',
+            'pseudo-label new',
+            'conflict rate',
+            'conflicts resolved to GT',
+            'images kept',
+          ],
+          mech.map((l) => {
+            const ms = seeds
+              .flatMap((s) => (get(l, s)?.mechanism ?? []) as (Record<string, number> | null)[])
+              .filter((m) => m !== null) as Record<string, number>[];
+            const f = (k: string) => pct(sampleStats(ms.map((m) => m[k]!)).mean);
+            return [
+              l,
+              f('pseudoOld'),
+              f('pseudoNew'),
+              f('conflictRate'),
+              f('conflictResolvedCorrectly'),
+              f('keptImages'),
+            ];
+          }),
+        ),
+        '',
+      );
+    }
+    // Missing runs.
+    const missing = seeds.flatMap((s) => [
+      ...(base(s) ? [] : [`base seed ${s}`]),
+      ...METHODS.filter((m) => !get(m.label, s)).map((m) => `${m.label} seed ${s}`),
+    ]);
+    if (missing.length)
+      md.push(
+        `**Incomplete:** ${missing.length} planned runs are not in the runs file yet (${missing.slice(0, 12).join('; ')}${missing.length > 12 ? '; …' : ''}). The verdicts above use only the seeds that have both rows of a comparison.`,
+        '',
+      );
+  }
+  // Curves (7-3 or the first setting).
+  const setting = input.settings[0]!;
+  const baseCurves = runs.filter((r) => r.kind === 'base' && r.setting === setting && r.curve?.length);
+  const jointCurves = runs.filter(
+    (r) => r.kind === 'final' && r.setting === setting && r.method === 'Joint' && r.curve?.length,
+  );
+  let curves: string | null = null;
+  if (baseCurves.length) {
+    curves = lineChart({
+      title: `Training curves, ${setting} (validation mIoU %)`,
+      xLabel: 'epoch',
+      yLabel: 'mIoU %',
+      series: [
+        ...baseCurves.map((r) => ({
+          name: `base old, seed ${r.seed}`,
+          points: r.curve!.map((p) => [p.epoch, p.old] as [number, number]),
+        })),
+        ...jointCurves.flatMap((r) => [
+          {
+            name: `Joint all, seed ${r.seed}`,
+            points: r.curve!.map((p) => [V2.baseEpochs + p.epoch, p.all!] as [number, number]),
+          },
+          {
+            name: `Joint new, seed ${r.seed}`,
+            points: r.curve!.map((p) => [V2.baseEpochs + p.epoch, p.new!] as [number, number]),
+          },
+        ]),
+      ],
+    });
+    md.push(
+      '## Training curves',
+      '',
+      '![base and Joint validation curves](wilss-curves.svg)',
+      '',
+      `Base: old-class mIoU on the validation images every 2 epochs (epochs 1–${V2.baseEpochs}); Joint: all- and new-class mIoU after each of its epochs, drawn after the base’s last epoch (it starts from the base).`,
+      '',
+    );
+  }
+  // Picture.
+  let picture: string | null = null;
+  const firstSeed = FINAL_SEEDS[setting]![0]!;
+  const shown = METHODS.map((m) =>
+    runs.find(
+      (r) => r.kind === 'final' && r.setting === setting && r.seed === firstSeed && r.method === m.label,
+    ),
+  ).filter((r) => r?.show);
+  if (shown.length) {
+    picture = pictureSvg(
+      setting,
+      firstSeed,
+      shown.map((r) => r!.method!),
+      shown.map((r) => r!.show!),
+    );
+    md.push('## Predictions', '', '![test images, ground truth and predictions](wilss-grid.svg)', '');
+  }
+  return { markdown: md.join('\n'), summary, curves, picture };
+}

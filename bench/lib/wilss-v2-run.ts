@@ -1,0 +1,351 @@
+/**
+ * Runs pending work of the WILSS v2 reproduction (plan: wilss-v2-plan.ts), recording every finished
+ * run in docs/results/wilss-runs.jsonl (wilss-store.ts); runs already recorded are skipped, so the
+ * stages can be stopped and resumed, and two processes can share the work (one core each).
+ *
+ * `node --conditions=@numts/source --import tsx bench/lib/wilss-v2-run.ts <stage> <setting> [seeds…]`
+ * - `bases`: the cached step-0 models (and their curves) of the given seeds;
+ * - `tune`: the coordinate search of every tuned method on the tuning seeds (validation images);
+ * - `final`: every method (constants as tuned) on the given seeds, scored on the test images;
+ * - `ablation`: the TME-lite ablation rows on the given seeds.
+ */
+import { spawn } from 'node:child_process';
+import {
+  evaluate,
+  type Mechanism,
+  type MiouSummary,
+  predict,
+  SETTINGS,
+  type Segmenter,
+  type StepMethod,
+  trainJoint,
+  trainStep,
+} from '@numts/wilss';
+import {
+  type CurvePoint,
+  cachedBase,
+  dataOf,
+  type RunRecord,
+  readRuns,
+  recordRun,
+  type V2Config,
+} from './wilss-store.js';
+import {
+  ABLATIONS,
+  type Constants,
+  FINAL_SEEDS,
+  MAX_EXTENSIONS,
+  METHODS,
+  type MethodSpec,
+  SELECTION_METRIC,
+  TUNE_SEEDS,
+  TUNING,
+  V2,
+} from './wilss-v2-plan.js';
+
+const log = (s: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+
+/** The key of a run: kind, setting, seed, method and its constants (sorted), and the budget. */
+export function runKey(
+  kind: RunRecord['kind'],
+  setting: string,
+  seed: number,
+  label: string,
+  constants: Constants,
+  config: V2Config,
+): string {
+  const c = Object.entries(constants)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return `${kind}/${setting}/s${seed}/${label}/${c}/w${config.width}-b${config.sizes.base}x${config.baseEpochs}-s${config.sizes.step}x${config.stepEpochs}`;
+}
+
+/** The predictions of the first test images, one hex digit per pixel (for the figure). */
+const SHOW_IMAGES = 6;
+
+/**
+ * Trains one method over every step of the setting from the cached base and scores it on the
+ * validation (`tune`) or test images; records and returns the run.
+ */
+export function methodRun(
+  kind: 'tune' | 'final',
+  setting: string,
+  seed: number,
+  spec: MethodSpec,
+  constants: Constants,
+  config: V2Config = V2,
+): RunRecord {
+  const key = runKey(kind, setting, seed, spec.label, constants, config);
+  const done = readRuns().get(key);
+  if (done) return done;
+  const s = SETTINGS[setting]!;
+  const data = dataOf(setting, seed, config);
+  const base = cachedBase(setting, seed, config, data, log);
+  const split = kind === 'tune' ? data.val : data.test;
+  const oldCount = s.steps[0]!.length;
+  const kAll = data.order.length + 1;
+  const t0 = performance.now();
+  let model: Segmenter;
+  const mechanism: (Mechanism | null)[] = [];
+  let curve: CurvePoint[] | undefined;
+  if (spec.method === 'joint') {
+    curve = [];
+    const started = performance.now();
+    model = trainJoint(base, [data.base, ...data.steps], kAll, {
+      epochs: config.jointEpochs,
+      seed,
+      onEpoch: (e, m) => {
+        const r = evaluate(m, data.val, oldCount);
+        curve!.push({
+          epoch: e + 1,
+          old: round(100 * r.old),
+          new: round(100 * r.new),
+          all: round(100 * r.all),
+          minutes: round((performance.now() - started) / 60000),
+        });
+      },
+    });
+  } else {
+    model = base;
+    let k = base.classes;
+    data.steps.forEach((set, t) => {
+      k += s.steps[t + 1]!.length;
+      const r = trainStep(model, set, k, {
+        method: spec.method as StepMethod,
+        epochs: config.stepEpochs,
+        seed,
+        tme:
+          spec.method === 'tme' || spec.method === 'wilson'
+            ? {
+                ...spec.tme,
+                alpha: constants.alpha,
+                alphaR: constants.alphaR,
+                rhoOld: constants.rhoOld,
+                rhoNew: constants.rhoOld === undefined ? undefined : constants.rhoOld + 0.2,
+              }
+            : undefined,
+        lambdaMax: constants.lambdaMax,
+      });
+      model = r.model;
+      mechanism.push(r.mechanism);
+    });
+  }
+  const score: MiouSummary = evaluate(model, split, oldCount);
+  const record: RunRecord = {
+    key,
+    kind,
+    setting,
+    seed,
+    method: spec.label,
+    constants: { ...constants },
+    split: kind === 'tune' ? 'val' : 'test',
+    old: score.old,
+    new: score.new,
+    all: score.all,
+    perClass: score.perClass,
+    pixelAccuracy: score.pixelAccuracy,
+    ...(curve ? { curve } : {}),
+    mechanism,
+    ...(kind === 'final' && seed === FINAL_SEEDS[setting]![0]
+      ? {
+          show: Array.from(
+            predict(model, { ...data.test, n: SHOW_IMAGES }).subarray(0, SHOW_IMAGES * 1024),
+            (v) => v.toString(16),
+          ).join(''),
+        }
+      : {}),
+    seconds: (performance.now() - t0) / 1000,
+    config,
+  };
+  recordRun(record);
+  log(
+    `${kind} ${setting} seed ${seed} ${spec.label} ${JSON.stringify(constants)}: old ${(100 * score.old).toFixed(1)} new ${(100 * score.new).toFixed(1)} all ${(100 * score.all).toFixed(1)} (${record.seconds.toFixed(0)} s)`,
+  );
+  return record;
+}
+
+const round = (v: number) => Number(v.toFixed(2));
+
+/** One run for a worker process: a base model, or a method with constants. */
+export interface Job {
+  kind: 'base' | 'tune' | 'final';
+  setting: string;
+  seed: number;
+  label?: string;
+  constants?: Constants;
+}
+
+function jobKey(j: Job): string | null {
+  if (j.kind === 'base') return null;
+  return runKey(j.kind, j.setting, j.seed, j.label!, j.constants ?? {}, V2);
+}
+
+/** Runs a job in this process. */
+function runJob(j: Job): void {
+  if (j.kind === 'base') cachedBase(j.setting, j.seed, V2, dataOf(j.setting, j.seed, V2), log);
+  else {
+    const spec = [...METHODS, ...ABLATIONS].find((m) => m.label === j.label)!;
+    methodRun(j.kind, j.setting, j.seed, spec, j.constants ?? {});
+  }
+}
+
+/** Processes working at once (one per core of these machines). */
+const WORKERS = Number(process.env.NUMTS_WILSS_WORKERS ?? 2);
+
+/** Runs the jobs not yet recorded, each in a child process, `WORKERS` at a time. */
+export async function runJobs(jobs: Job[]): Promise<void> {
+  const done = readRuns();
+  const pending = jobs.filter((j) => {
+    const k = jobKey(j);
+    return k === null || !done.has(k);
+  });
+  let next = 0;
+  const worker = async () => {
+    while (next < pending.length) {
+      const job = pending[next++]!;
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(process.execPath, [...process.execArgv, SELF, 'job', JSON.stringify(job)], {
+          stdio: ['ignore', 'inherit', 'inherit'],
+        });
+        child.on('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`job ${JSON.stringify(job)} exited with ${code}`)),
+        );
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WORKERS, pending.length) }, worker));
+}
+
+const SELF = new URL(import.meta.url).pathname;
+
+/** The mean validation score of a constants choice over the tuning seeds (running what is missing). */
+async function validationScore(setting: string, label: string, constants: Constants): Promise<number> {
+  await runJobs(TUNE_SEEDS.map((seed) => ({ kind: 'tune', setting, seed, label, constants })));
+  const runs = readRuns();
+  const scores = TUNE_SEEDS.map(
+    (seed) => runs.get(runKey('tune', setting, seed, label, constants, V2))![SELECTION_METRIC]!,
+  );
+  return scores.reduce((a, b) => a + b, 0) / scores.length;
+}
+
+/** A tuned method's search: what was tried and the chosen constants. */
+export interface TuningResult {
+  label: string;
+  chosen: Constants;
+  /** For each constant, in search order: the grid tried (after extension) and the mean score of each value. */
+  searched: {
+    name: keyof Constants;
+    values: number[];
+    scores: number[];
+    chosen: number;
+    interior: boolean;
+  }[];
+}
+
+/**
+ * Coordinate search over a method's constants (wilss-v2-plan.ts, TUNING), from the spec's starting
+ * values, each grid extended while the best value sits at an edge that can move; `fixed` holds
+ * constants taken from another method (TME-lite inherits WILSON's α).
+ */
+export async function tuneMethod(
+  setting: string,
+  label: string,
+  fixed: Constants = {},
+): Promise<TuningResult> {
+  const current: Constants = { ...fixed };
+  for (const c of TUNING[label]!) current[c.name] = c.start;
+  const searched: TuningResult['searched'] = [];
+  for (const c of TUNING[label]!) {
+    const values = [...c.grid];
+    const scores = new Map<number, number>();
+    // Ties go to the value nearest the starting one (in log scale for λ: ratios, else differences).
+    const distance = (v: number) => Math.abs(c.name === 'lambdaMax' ? Math.log(v / c.start) : v - c.start);
+    for (let extensions = 0; ; extensions++) {
+      for (const v of values)
+        if (!scores.has(v)) scores.set(v, await validationScore(setting, label, { ...current, [c.name]: v }));
+      const best = values.reduce((a, b) =>
+        scores.get(b)! > scores.get(a)! || (scores.get(b) === scores.get(a) && distance(b) < distance(a))
+          ? b
+          : a,
+      );
+      const atLow = best === values[0];
+      const atHigh = best === values[values.length - 1];
+      const next =
+        extensions >= MAX_EXTENSIONS
+          ? null
+          : atLow
+            ? c.beyond(best, false)
+            : atHigh
+              ? c.beyond(best, true)
+              : null;
+      if (next === null) {
+        current[c.name] = best;
+        searched.push({
+          name: c.name,
+          values: [...values],
+          scores: values.map((v) => scores.get(v)!),
+          chosen: best,
+          interior: !atLow && !atHigh,
+        });
+        break;
+      }
+      if (atLow) values.unshift(next);
+      else values.push(next);
+    }
+  }
+  return { label, chosen: current, searched };
+}
+
+/** Every tuned method of a setting: WILSON first, then TME-lite with WILSON's α. */
+/** The setting whose validation images tune the constants; the other settings reuse them. */
+export const TUNING_SETTING = '7-3';
+
+export async function tuneAll(setting: string = TUNING_SETTING): Promise<Record<string, TuningResult>> {
+  await runJobs(TUNE_SEEDS.map((seed) => ({ kind: 'base', setting, seed })));
+  const wilson = await tuneMethod(setting, 'WILSON');
+  const tme = await tuneMethod(setting, 'TME-lite OB+PF (full)', { alpha: wilson.chosen.alpha });
+  return { WILSON: wilson, 'TME-lite OB+PF (full)': tme };
+}
+
+/** The constants a method runs with in the final runs. */
+export function finalConstants(label: string, tuned: Record<string, TuningResult>): Constants {
+  if (tuned[label]) return tuned[label]!.chosen;
+  if (label.startsWith('TME-lite')) return tuned['TME-lite OB+PF (full)']!.chosen;
+  return {};
+}
+
+/** Runs a stage: `bases`, `tune`, `final` or `ablation` of a setting on the given seeds (default: the plan's). */
+export async function runStage(
+  stage: string,
+  setting: string,
+  seeds: number[] = FINAL_SEEDS[setting]!,
+): Promise<void> {
+  if (!SETTINGS[setting]) throw new Error(`unknown setting ${setting}`);
+  if (stage === 'bases') await runJobs(seeds.map((seed) => ({ kind: 'base', setting, seed })));
+  else if (stage === 'tune') {
+    const tuned = await tuneAll();
+    log(`tuned: ${JSON.stringify(Object.values(tuned).map((t) => [t.label, t.chosen]))}`);
+  } else if (stage === 'final' || stage === 'ablation') {
+    const tuned = await tuneAll();
+    await runJobs(seeds.map((seed) => ({ kind: 'base', setting, seed })));
+    await runJobs(
+      seeds.flatMap((seed) =>
+        (stage === 'final' ? METHODS : ABLATIONS).map((spec) => ({
+          kind: 'final' as const,
+          setting,
+          seed,
+          label: spec.label,
+          constants: finalConstants(spec.label, tuned),
+        })),
+      ),
+    );
+  } else throw new Error(`unknown stage ${stage}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [stage, setting, ...rest] = process.argv.slice(2);
+  if (stage === 'job') runJob(JSON.parse(setting!) as Job);
+  else await runStage(stage!, setting!, rest.length ? rest.map(Number) : undefined);
+}
