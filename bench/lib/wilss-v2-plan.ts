@@ -47,8 +47,9 @@ export interface Constants {
   alpha?: number | undefined;
   /** Old retention threshold α_R (TME-lite). */
   alphaR?: number | undefined;
-  /** ρ_old; ρ_new = ρ_old + 0.2 (TME-lite's region rules keep the spec's asymmetry). */
+  /** ρ_old; ρ_new = ρ_old + 0.2 unless given (TME-lite's region rules keep the spec's asymmetry). */
   rhoOld?: number | undefined;
+  rhoNew?: number | undefined;
   /** Largest fusion weight λ_max (TME-lite with PF). */
   lambdaMax?: number | undefined;
 }
@@ -75,6 +76,27 @@ export const ABLATIONS: MethodSpec[] = [
   { label: 'TME-lite pixel', method: 'tme', tme: { pixel: true } },
   { label: 'TME-lite OB', method: 'tme', tme: { object: true } },
   { label: 'TME-lite pixel+PF', method: 'tme', tme: { pixel: true, fusion: true } },
+];
+
+/**
+ * The OB+PF diagnosis (run on the ablation seeds): each row changes one thing of the full method.
+ * H1 — PF pulls the new-class targets towards the segmenter's own new-class outputs, near zero while
+ * they are learned: fuse with the localizer's scores instead. H2 — OB hands whole regions to old
+ * classes, and PF's projection then leaves no new-class mass there: keep OB's new-class rule but
+ * give no region to an old class (ρ_old above 1).
+ */
+export const DIAGNOSES: (MethodSpec & { override?: Constants })[] = [
+  {
+    label: 'diagnosis H1: OB+PF fused with the localizer',
+    method: 'tme',
+    tme: { object: true, fusion: true, fusionSource: 'localizer' },
+  },
+  {
+    label: 'diagnosis H2: OB+PF without old regions',
+    method: 'tme',
+    tme: { object: true, fusion: true },
+    override: { rhoOld: 1.01 },
+  },
 ];
 
 /** A tuned constant: its default, first grid and how the grid is extended past an edge. */

@@ -9,7 +9,15 @@ import { mdTable, sampleStats } from './harness.js';
 import { encodePng } from './png.js';
 import { lineChart } from './svg.js';
 import type { RunRecord } from './wilss-store.js';
-import { ABLATIONS, FINAL_SEEDS, METHODS, SELECTION_METRIC, TUNE_SEEDS, V2 } from './wilss-v2-plan.js';
+import {
+  ABLATIONS,
+  DIAGNOSES,
+  FINAL_SEEDS,
+  METHODS,
+  SELECTION_METRIC,
+  TUNE_SEEDS,
+  V2,
+} from './wilss-v2-plan.js';
 import type { TuningResult } from './wilss-v2-run.js';
 
 /** Two-sided 95 % Student-t quantiles by degrees of freedom (1–30). */
@@ -260,7 +268,7 @@ export function buildReport(input: ReportInput): {
       }
     }
     // Main table.
-    const labels = [...METHODS, ...ABLATIONS].map((m) => m.label);
+    const labels = [...METHODS, ...ABLATIONS, ...DIAGNOSES].map((m) => m.label);
     const present = labels.filter((l) => seeds.some((s) => get(l, s)));
     md.push(
       '### Test mIoU (mean ± std over seeds)',
@@ -398,6 +406,30 @@ export function buildReport(input: ReportInput): {
               f('conflictRate'),
               f('conflictResolvedCorrectly'),
               f('keptImages'),
+            ];
+          }),
+        ),
+        '',
+      );
+    }
+    // The OB+PF diagnosis: each row against the full method and against OB alone, paired.
+    const diagnoses = DIAGNOSES.filter((d) => seeds.some((s) => get(d.label, s)));
+    if (diagnoses.length) {
+      md.push(
+        '### Why OB+PF behaves as it does: one change at a time',
+        '',
+        'H1: PF pulls the new-class targets towards the segmenter’s own new-class outputs, near zero while they are being learned — fuse with the localizer’s scores instead. H2: OB hands whole regions to old classes and PF’s projection then leaves no new-class mass there — keep the new-class region rule but give no region to an old class. A hypothesis is supported when its row beats OB+PF on new-class mIoU (interval above 0).',
+        '',
+        mdTable(
+          ['row', 'new − OB+PF', 'all − OB+PF', 'new − OB alone', 'H supported'],
+          diagnoses.map((d) => {
+            const dn = diff(d.label, full, 'new');
+            return [
+              d.label,
+              ciText(dn),
+              ciText(diff(d.label, full, 'all')),
+              ciText(diff(d.label, 'TME-lite OB', 'new')),
+              verdictAbove(dn),
             ];
           }),
         ),

@@ -7,7 +7,8 @@
  * - `bases`: the cached step-0 models (and their curves) of the given seeds;
  * - `tune`: the coordinate search of every tuned method on the tuning seeds (validation images);
  * - `final`: every method (constants as tuned) on the given seeds, scored on the test images;
- * - `ablation`: the TME-lite ablation rows on the given seeds.
+ * - `ablation`: the TME-lite ablation rows on the given seeds;
+ * - `diagnosis`: the OB+PF diagnosis rows (wilss-v2-plan.ts, DIAGNOSES) on the given seeds.
  */
 import { spawn } from 'node:child_process';
 import {
@@ -33,6 +34,7 @@ import {
 import {
   ABLATIONS,
   type Constants,
+  DIAGNOSES,
   FINAL_SEEDS,
   MAX_EXTENSIONS,
   METHODS,
@@ -123,7 +125,8 @@ export function methodRun(
                 alpha: constants.alpha,
                 alphaR: constants.alphaR,
                 rhoOld: constants.rhoOld,
-                rhoNew: constants.rhoOld === undefined ? undefined : constants.rhoOld + 0.2,
+                rhoNew:
+                  constants.rhoNew ?? (constants.rhoOld === undefined ? undefined : constants.rhoOld + 0.2),
               }
             : undefined,
         lambdaMax: constants.lambdaMax,
@@ -186,7 +189,7 @@ function jobKey(j: Job): string | null {
 function runJob(j: Job): void {
   if (j.kind === 'base') cachedBase(j.setting, j.seed, V2, dataOf(j.setting, j.seed, V2), log);
   else {
-    const spec = [...METHODS, ...ABLATIONS].find((m) => m.label === j.label)!;
+    const spec = [...METHODS, ...ABLATIONS, ...DIAGNOSES].find((m) => m.label === j.label)!;
     methodRun(j.kind, j.setting, j.seed, spec, j.constants ?? {});
   }
 }
@@ -327,6 +330,19 @@ export async function runStage(
   else if (stage === 'tune') {
     const tuned = await tuneAll();
     log(`tuned: ${JSON.stringify(Object.values(tuned).map((t) => [t.label, t.chosen]))}`);
+  } else if (stage === 'diagnosis') {
+    const tuned = await tuneAll();
+    const full = finalConstants('TME-lite OB+PF (full)', tuned);
+    await runJobs(
+      seeds.flatMap((seed) =>
+        DIAGNOSES.map((spec) => {
+          // H2 keeps the tuned ρ_new while ρ_old leaves every region to the new-class rule.
+          const rhoNew = full.rhoOld === undefined ? undefined : full.rhoOld + 0.2;
+          const constants = spec.override ? { ...full, rhoNew, ...spec.override } : full;
+          return { kind: 'final' as const, setting, seed, label: spec.label, constants };
+        }),
+      ),
+    );
   } else if (stage === 'final' || stage === 'ablation') {
     const tuned = await tuneAll();
     await runJobs(seeds.map((seed) => ({ kind: 'base', setting, seed })));

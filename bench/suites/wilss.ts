@@ -5,7 +5,8 @@
  * - `--smoke` (CI): every stage — bases, the tuning search, every method, the page — on tiny data
  *   with one seed, in temporary files; nothing is written to docs/.
  * - `--repro`: runs what the runs file `docs/results/wilss-runs.jsonl` still lacks (7-3: tuning on
- *   seeds 100–101, then every method on seeds 0–4 and the TME-lite ablation rows on seeds 0–2;
+ *   seeds 100–101, then every method on seeds 0–4, the TME-lite ablation rows and the OB+PF
+ *   diagnosis on seeds 0–2;
  *   4-2-2-2 and 5-5 on seeds 0–2 with 7-3's constants), two processes at a time; then writes
  *   docs/results/wilss.md/.json, wilss-curves.svg and wilss-grid.svg. Stopped, it resumes where it
  *   was (≈ 45 CPU-minutes per base model, ≈ 10–30 per method run at these sizes).
@@ -39,6 +40,7 @@ export default async function wilss(options: SuiteOptions): Promise<SuiteResult>
     if (tier === 'repro') {
       await runStage('final', '7-3');
       await runStage('ablation', '7-3', ABLATION_SEEDS);
+      await runStage('diagnosis', '7-3', ABLATION_SEEDS);
       for (const s of SETTINGS_RUN.slice(1)) await runStage('final', s);
     }
     const runs = readRuns();

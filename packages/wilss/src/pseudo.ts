@@ -35,6 +35,12 @@ export interface TmeOptions {
   object?: boolean | undefined;
   /** Closed-form pseudo-label fusion with the current prediction ("PF"). */
   fusion?: boolean | undefined;
+  /**
+   * What PF fuses the seeds with: `'segmenter'` (default, §A.6: the current segmenter's new-class
+   * probabilities) or `'localizer'` (the localizer's masked scores m — a diagnostic that keeps
+   * everything else of PF and removes the segmenter's own early, near-zero new-class outputs).
+   */
+  fusionSource?: 'segmenter' | 'localizer' | undefined;
   /** Smoothing α of Eq. 6 (default 0.5). */
   alpha?: number | undefined;
   /** Old retention threshold α_R (default 0.5). */

@@ -44,7 +44,28 @@ describe('training pipeline (tiny, end to end)', () => {
     for (const k of Object.keys(a)) expect(Array.from(a[k]!.data)).toEqual(Array.from(b[k]!.data));
   });
 
+  it('PF fuses with the localizer when asked: other weights at λ_max = 0, the same weights as the segmenter source there', () => {
+    const run = (fusionSource: 'segmenter' | 'localizer', lambdaMax: number) =>
+      trainStep(base, data.steps[0]!, 11, {
+        method: 'tme',
+        tme: { object: true, fusion: true, fusionSource },
+        lambdaMax,
+        epochs: 4,
+        seed: 2,
+      }).model.stateDict()['classifier.weight']!.data;
+    expect(Array.from(run('localizer', 0))).toEqual(Array.from(run('segmenter', 0)));
+    expect(Array.from(run('localizer', 1))).not.toEqual(Array.from(run('segmenter', 1)));
+  });
+
   it('rejects bad arguments', () => {
+    expect(() =>
+      trainStep(base, data.steps[0]!, 11, {
+        method: 'tme',
+        tme: { fusion: true, fusionSource: 'old' as 'localizer' },
+        epochs: 1,
+        seed: 1,
+      }),
+    ).toThrow('trainStep: tme.fusionSource must be "segmenter" or "localizer" (got "old")');
     expect(() => trainStep(base, data.steps[0]!, 8, { method: 'wilson', epochs: 1, seed: 1 })).toThrow(
       'trainStep: k must exceed the old class count 8 (got 8)',
     );

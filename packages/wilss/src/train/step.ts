@@ -66,6 +66,11 @@ export function trainStep(
         .map((m) => JSON.stringify(m))
         .join(', ')} (got ${JSON.stringify(options.method)})`,
     );
+  const source = options.tme?.fusionSource;
+  if (source !== undefined && source !== 'segmenter' && source !== 'localizer')
+    throw new DomainError(
+      `${fn}: tme.fusionSource must be "segmenter" or "localizer" (got ${JSON.stringify(source)})`,
+    );
   const batch = options.batch ?? 16;
   const model = old.expanded(k - kOld, options.seed + 11);
   // ℓ_SEG follows the old model's training loss: per-class BCE (WILSON) after a BCE base, the

@@ -109,7 +109,11 @@ export function weakSupervision(ctx: StepContext, tme: TmeOptions, lambdaMax: nu
       }
       terms.push(balancedCrossEntropy(resizeBilinear(z, [LOGIT_SIZE, LOGIT_SIZE]), sssLabels));
       const logits = model.decode(features);
-      const current = tme.fusion ? model.scores(logits.data, b, P) : undefined;
+      const current = !tme.fusion
+        ? undefined
+        : tme.fusionSource === 'localizer'
+          ? localizerMaps
+          : model.scores(logits.data, b, P);
       const lambda = lambdaMax * Math.min(1, (iteration - warmupEpochs * batchesPerEpoch) / postWarmup);
       const regionBatch = regions
         ? (() => {
