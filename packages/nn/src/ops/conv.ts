@@ -78,6 +78,8 @@ export function conv2d(x: Variable, w: Variable, b?: Variable, options: Conv2dOp
         for (let kj = 0; kj < kw; kj++) {
           const row = ((g * cg + ci) * kh + ki) * kw + kj;
           const rbase = row * np;
+          const [owLo, owHi] = validOutputs(kj * dw - pw, sw, wd, wo);
+          const shift = kj * dw - pw;
           for (let s = 0; s < n; s++) {
             const xbase = (s * c + chan) * h * wd;
             for (let oh = 0; oh < ho; oh++) {
@@ -85,10 +87,9 @@ export function conv2d(x: Variable, w: Variable, b?: Variable, options: Conv2dOp
               const dst = rbase + s * p + oh * wo;
               if (ih < 0 || ih >= h) continue; // stays 0
               const xrow = xbase + ih * wd;
-              for (let ow = 0; ow < wo; ow++) {
-                const iw = ow * sw - pw + kj * dw;
-                if (iw >= 0 && iw < wd) cols[dst + ow] = xd[xrow + iw]!;
-              }
+              // Outputs outside [owLo, owHi) read padding and stay 0.
+              if (sw === 1) cols.set(xd.subarray(xrow + owLo + shift, xrow + owHi + shift), dst + owLo);
+              else for (let ow = owLo; ow < owHi; ow++) cols[dst + ow] = xd[xrow + ow * sw + shift]!;
             }
           }
         }
@@ -183,6 +184,16 @@ export function conv2d(x: Variable, w: Variable, b?: Variable, options: Conv2dOp
   });
 }
 
+/**
+ * The outputs ow in [lo, hi) whose input column ow·stride + shift lies inside [0, width) (the
+ * others read padding).
+ */
+function validOutputs(shift: number, stride: number, width: number, outputs: number): [number, number] {
+  const lo = Math.min(outputs, Math.max(0, Math.ceil(-shift / stride)));
+  const hi = Math.max(lo, Math.min(outputs, Math.ceil((width - shift) / stride)));
+  return [lo, hi];
+}
+
 function col2im(
   dcols: Buf,
   gx: Buf,
@@ -213,6 +224,8 @@ function col2im(
       for (let ki = 0; ki < s.kh; ki++) {
         for (let kj = 0; kj < s.kw; kj++) {
           const rbase = (((g * s.cg + ci) * s.kh + ki) * s.kw + kj) * np;
+          const shift = kj * s.dw - s.pw;
+          const [owLo, owHi] = validOutputs(shift, s.sw, s.wd, s.wo);
           for (let b = 0; b < s.n; b++) {
             const xbase = (b * s.c + chan) * s.h * s.wd;
             for (let oh = 0; oh < s.ho; oh++) {
@@ -220,9 +233,9 @@ function col2im(
               if (ih < 0 || ih >= s.h) continue;
               const src = rbase + b * p + oh * s.wo;
               const xrow = xbase + ih * s.wd;
-              for (let ow = 0; ow < s.wo; ow++) {
-                const iw = ow * s.sw - s.pw + kj * s.dw;
-                if (iw >= 0 && iw < s.wd) gx[xrow + iw] = gx[xrow + iw]! + dcols[src + ow]!;
+              for (let ow = owLo; ow < owHi; ow++) {
+                const at = xrow + ow * s.sw + shift;
+                gx[at] = gx[at]! + dcols[src + ow]!;
               }
             }
           }

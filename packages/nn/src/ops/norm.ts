@@ -7,9 +7,10 @@ import { ShapeError } from '@numts/core';
 import { alloc, assertVariable, type Buf, gradOf, record, type Variable } from '../variable.js';
 
 /**
- * Normalises groups of `len` consecutive elements (after an optional channel mapping) and applies
- * a per-channel affine map; shared by layer and group norm. `channelOf(i)` gives the affine
- * channel of element i.
+ * Normalises groups of `len` consecutive elements and applies a per-channel affine map; shared by
+ * layer and group norm. Elements come in runs of `run` consecutive elements sharing a channel,
+ * channel (i / run) mod `channels` (layer norm: run 1; group norm: run = the spatial size); every
+ * loop walks the runs, so the channel is found once per run.
  */
 function normalizeGroups(
   x: Variable,
@@ -18,11 +19,15 @@ function normalizeGroups(
   eps: number,
   weight: Variable | undefined,
   bias: Variable | undefined,
-  channelOf: (i: number) => number,
+  run: number,
+  channels: number,
 ): Variable {
   const d = x.data;
   const xhat = alloc(x.size);
   const invStd = new Float64Array(groups);
+  const wd = weight?.data;
+  const bd = bias?.data;
+  const channelAt = (i0: number) => Math.floor(i0 / run) % channels;
   for (let gi = 0; gi < groups; gi++) {
     const base = gi * len;
     let m = 0;
@@ -36,19 +41,23 @@ function normalizeGroups(
     for (let t = 0; t < len; t++) xhat[base + t] = (d[base + t]! - m) * is;
   }
   const out = alloc(x.size);
-  for (let i = 0; i < out.length; i++) {
-    const ch = channelOf(i);
-    out[i] = xhat[i]! * (weight ? weight.data[ch]! : 1) + (bias ? bias.data[ch]! : 0);
+  for (let i0 = 0; i0 < out.length; i0 += run) {
+    const ch = channelAt(i0);
+    const wv = wd ? wd[ch]! : 1;
+    const bv = bd ? bd[ch]! : 0;
+    for (let i = i0; i < i0 + run; i++) out[i] = xhat[i]! * wv + bv;
   }
   const parents = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return record(out, x.shape, parents, (g) => {
     if (weight?.requiresGrad || bias?.requiresGrad) {
       const gw = weight?.requiresGrad ? gradOf(weight) : null;
       const gb = bias?.requiresGrad ? gradOf(bias) : null;
-      for (let i = 0; i < g.length; i++) {
-        const ch = channelOf(i);
-        if (gw) gw[ch] = gw[ch]! + g[i]! * xhat[i]!;
-        if (gb) gb[ch] = gb[ch]! + g[i]!;
+      for (let i0 = 0; i0 < g.length; i0 += run) {
+        const ch = channelAt(i0);
+        for (let i = i0; i < i0 + run; i++) {
+          if (gw) gw[ch] = gw[ch]! + g[i]! * xhat[i]!;
+          if (gb) gb[ch] = gb[ch]! + g[i]!;
+        }
       }
     }
     if (!x.requiresGrad) return;
@@ -57,15 +66,21 @@ function normalizeGroups(
       const base = gi * len;
       let s1 = 0;
       let s2 = 0;
-      for (let t = 0; t < len; t++) {
-        const gy = g[base + t]! * (weight ? weight.data[channelOf(base + t)]! : 1);
-        s1 += gy;
-        s2 += gy * xhat[base + t]!;
+      for (let i0 = base; i0 < base + len; i0 += run) {
+        const wv = wd ? wd[channelAt(i0)]! : 1;
+        for (let i = i0; i < i0 + run; i++) {
+          const gy = g[i]! * wv;
+          s1 += gy;
+          s2 += gy * xhat[i]!;
+        }
       }
       const is = invStd[gi]!;
-      for (let t = 0; t < len; t++) {
-        const gy = g[base + t]! * (weight ? weight.data[channelOf(base + t)]! : 1);
-        gx[base + t] = gx[base + t]! + (is / len) * (len * gy - s1 - xhat[base + t]! * s2);
+      for (let i0 = base; i0 < base + len; i0 += run) {
+        const wv = wd ? wd[channelAt(i0)]! : 1;
+        for (let i = i0; i < i0 + run; i++) {
+          const gy = g[i]! * wv;
+          gx[i] = gx[i]! + (is / len) * (len * gy - s1 - xhat[i]! * s2);
+        }
       }
     }
   });
@@ -145,15 +160,7 @@ export function layerNorm(
     if (p && p.size !== normalizedSize)
       throw new ShapeError(`layerNorm: ${name} must have ${normalizedSize} elements (got ${p.size})`);
   }
-  return normalizeGroups(
-    x,
-    x.size / normalizedSize,
-    normalizedSize,
-    eps,
-    weight,
-    bias,
-    (i) => i % normalizedSize,
-  );
+  return normalizeGroups(x, x.size / normalizedSize, normalizedSize, eps, weight, bias, 1, normalizedSize);
 }
 
 /** Group norm of x [N, C, …] with C/groups channels per group, and per-channel γ, β. */
@@ -178,15 +185,7 @@ export function groupNorm(
     if (p && p.size !== c) throw new ShapeError(`groupNorm: ${name} must have ${c} elements (got ${p.size})`);
   }
   const spatial = x.size / (n * c);
-  return normalizeGroups(
-    x,
-    n * groups,
-    (c / groups) * spatial,
-    eps,
-    weight,
-    bias,
-    (i) => Math.floor(i / spatial) % c,
-  );
+  return normalizeGroups(x, n * groups, (c / groups) * spatial, eps, weight, bias, spatial, c);
 }
 
 /** Running statistics of a batch norm layer (updated in place in training mode). */
