@@ -96,7 +96,7 @@ export function conv2d(x: Variable, w: Variable, b?: Variable, options: Conv2dOp
       }
     }
   }
-  const tmp = alloc(o * np); // [g][og][n·P + q] = [O][n·P + q]
+  const tmp = scratch(0, o * np, xd); // [g][og][n·P + q] = [O][n·P + q]
   for (let g = 0; g < groups; g++)
     gemmBuf(
       og,
@@ -126,7 +126,7 @@ export function conv2d(x: Variable, w: Variable, b?: Variable, options: Conv2dOp
   }
   const parents = b ? [x, w, b] : [x, w];
   return record(out, [n, o, ho, wo], parents, (gOut) => {
-    const gt = alloc(o * np);
+    const gt = scratch(1, o * np, gOut);
     for (let oc = 0; oc < o; oc++)
       for (let s = 0; s < n; s++)
         gt.set(gOut.subarray((s * o + oc) * p, (s * o + oc + 1) * p), oc * np + s * p);
@@ -160,7 +160,7 @@ export function conv2d(x: Variable, w: Variable, b?: Variable, options: Conv2dOp
         );
     }
     if (x.requiresGrad) {
-      const dcols = alloc(groups * kSize * np);
+      const dcols = scratch(2, groups * kSize * np, gOut);
       for (let g = 0; g < groups; g++)
         gemmBuf(
           kSize,
@@ -182,6 +182,22 @@ export function conv2d(x: Variable, w: Variable, b?: Variable, options: Conv2dOp
       col2im(dcols, gradOf(x), { n, c, h, wd, groups, cg, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo });
     }
   });
+}
+
+/**
+ * Reused storage for conv2d's three temporaries (the gemm output before its transpose to NCHW, the
+ * output gradient in gemm layout, the column gradient), each filled completely before it is read
+ * and never held past the call that fills it: allocating them afresh, tens of MB per call at
+ * segmentation sizes, kept the garbage collector busy. Slot i keeps the largest buffer asked of it.
+ */
+const scratchSlots: (Buf | undefined)[] = [];
+
+function scratch(slot: number, n: number, like: Buf): Buf {
+  const cur = scratchSlots[slot];
+  if (cur && cur.constructor === like.constructor && cur.length >= n) return cur.subarray(0, n);
+  const fresh = like instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  scratchSlots[slot] = fresh;
+  return fresh;
 }
 
 /**
