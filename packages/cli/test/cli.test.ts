@@ -271,7 +271,7 @@ describe('numts', () => {
       'LoRA-Dash',
       'FLoRA',
       'WILSON',
-      'TME-lite',
+      'TME-lite (our reconstruction)',
     ])
       expect(r.out).toContain(m);
     const json = JSON.parse(readFileSync(join(dir, 'numts-demo.json'), 'utf8'));

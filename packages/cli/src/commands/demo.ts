@@ -315,7 +315,7 @@ export function runDemo(options: { seed: number; smoke: boolean; quiet: boolean 
   const baseAll = evaluate(segBase, data.test, 7).all;
   for (const [name, method] of [
     ['WILSON', 'wilson'],
-    ['TME-lite', 'tme'],
+    ['TME-lite (our reconstruction)', 'tme'],
   ] as const) {
     const [{ model }, t] = timed(() => trainStep(segBase, data.steps[0]!, 11, { method, epochs: 2, seed }));
     rows.push({
