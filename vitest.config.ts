@@ -14,7 +14,13 @@ const onJsBackend = (pkg: string) => ({
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/workbench', onJsBackend('core'), onJsBackend('decompositions')],
+    projects: [
+      'packages/*',
+      'examples/workbench',
+      'bench',
+      onJsBackend('core'),
+      onJsBackend('decompositions'),
+    ],
     reporters: ['default', './vitest.summary-reporter.ts'],
   },
 });

@@ -8,6 +8,7 @@
  * and Joint from that base with 4 000 step images 80.0 all / 74.4 new after 4 epochs.
  */
 import type { TmeOptions } from '@numts/wilss';
+import { halfDecades, linearSteps, type SearchedConstant } from './grid-search.js';
 import type { V2Config } from './wilss-store.js';
 
 /**
@@ -104,23 +105,8 @@ export const DIAGNOSES: (MethodSpec & { override?: Constants })[] = [
   },
 ];
 
-/** A tuned constant: its default, first grid and how the grid is extended past an edge. */
-export interface TunedConstant {
-  name: keyof Constants;
-  start: number;
-  grid: number[];
-  /** The next grid point beyond `edge` in the direction away from the grid, or null at a hard bound. */
-  beyond: (edge: number, upward: boolean) => number | null;
-}
-
-const step = (size: number, lo: number, hi: number) => (edge: number, upward: boolean) => {
-  const next = Number((edge + (upward ? size : -size)).toFixed(4));
-  return next < lo || next > hi ? null : next;
-};
-const halfDecade = (lo: number, hi: number) => (edge: number, upward: boolean) => {
-  const next = Number((edge * (upward ? Math.sqrt(10) : 1 / Math.sqrt(10))).toPrecision(3));
-  return next < lo || next > hi ? null : next;
-};
+/** A tuned constant of a method (see grid-search.ts). */
+export type TunedConstant = SearchedConstant<keyof Constants>;
 
 /**
  * The constants each method tunes, searched one at a time in this order (coordinate search from the
@@ -133,11 +119,11 @@ const halfDecade = (lo: number, hi: number) => (edge: number, upward: boolean) =
  * they were first written for.
  */
 export const TUNING: Record<string, TunedConstant[]> = {
-  WILSON: [{ name: 'alpha', start: 0.5, grid: [0.3, 0.5, 0.7], beyond: step(0.2, 0.1, 0.9) }],
+  WILSON: [{ name: 'alpha', start: 0.5, grid: [0.3, 0.5, 0.7], beyond: linearSteps(0.2, 0.1, 0.9) }],
   'TME-lite OB+PF (full)': [
-    { name: 'alphaR', start: 0.5, grid: [0.3, 0.5, 0.7], beyond: step(0.2, 0.1, 0.9) },
-    { name: 'rhoOld', start: 0.3, grid: [0.2, 0.3, 0.4], beyond: step(0.1, 0.1, 0.7) },
-    { name: 'lambdaMax', start: 1, grid: [0.316, 1, 3.16], beyond: halfDecade(0.01, 100) },
+    { name: 'alphaR', start: 0.5, grid: [0.3, 0.5, 0.7], beyond: linearSteps(0.2, 0.1, 0.9) },
+    { name: 'rhoOld', start: 0.3, grid: [0.2, 0.3, 0.4], beyond: linearSteps(0.1, 0.1, 0.7) },
+    { name: 'lambdaMax', start: 1, grid: [0.316, 1, 3.16], beyond: halfDecades(0.01, 100), logScale: true },
   ],
 };
 

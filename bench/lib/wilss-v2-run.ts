@@ -22,6 +22,7 @@ import {
   trainJoint,
   trainStep,
 } from '@numts/wilss';
+import { coordinateSearch, type SearchTrace } from './grid-search.js';
 import {
   type CurvePoint,
   cachedBase,
@@ -238,13 +239,7 @@ export interface TuningResult {
   label: string;
   chosen: Constants;
   /** For each constant, in search order: the grid tried (after extension) and the mean score of each value. */
-  searched: {
-    name: keyof Constants;
-    values: number[];
-    scores: number[];
-    chosen: number;
-    interior: boolean;
-  }[];
+  searched: SearchTrace<keyof Constants>[];
 }
 
 /**
@@ -257,48 +252,12 @@ export async function tuneMethod(
   label: string,
   fixed: Constants = {},
 ): Promise<TuningResult> {
-  const current: Constants = { ...fixed };
-  for (const c of TUNING[label]!) current[c.name] = c.start;
-  const searched: TuningResult['searched'] = [];
-  for (const c of TUNING[label]!) {
-    const values = [...c.grid];
-    const scores = new Map<number, number>();
-    // Ties go to the value nearest the starting one (in log scale for λ: ratios, else differences).
-    const distance = (v: number) => Math.abs(c.name === 'lambdaMax' ? Math.log(v / c.start) : v - c.start);
-    for (let extensions = 0; ; extensions++) {
-      for (const v of values)
-        if (!scores.has(v)) scores.set(v, await validationScore(setting, label, { ...current, [c.name]: v }));
-      const best = values.reduce((a, b) =>
-        scores.get(b)! > scores.get(a)! || (scores.get(b) === scores.get(a) && distance(b) < distance(a))
-          ? b
-          : a,
-      );
-      const atLow = best === values[0];
-      const atHigh = best === values[values.length - 1];
-      const next =
-        extensions >= MAX_EXTENSIONS
-          ? null
-          : atLow
-            ? c.beyond(best, false)
-            : atHigh
-              ? c.beyond(best, true)
-              : null;
-      if (next === null) {
-        current[c.name] = best;
-        searched.push({
-          name: c.name,
-          values: [...values],
-          scores: values.map((v) => scores.get(v)!),
-          chosen: best,
-          interior: !atLow && !atHigh,
-        });
-        break;
-      }
-      if (atLow) values.unshift(next);
-      else values.push(next);
-    }
-  }
-  return { label, chosen: current, searched };
+  const { chosen, searched } = await coordinateSearch(
+    TUNING[label]!,
+    (assignment) => validationScore(setting, label, assignment),
+    { fixed: fixed as Partial<Record<keyof Constants, number>>, maxExtensions: MAX_EXTENSIONS },
+  );
+  return { label, chosen, searched };
 }
 
 /** Every tuned method of a setting: WILSON first, then TME-lite with WILSON's α. */

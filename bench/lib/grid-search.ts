@@ -1,0 +1,102 @@
+/**
+ * Coordinate search over tuned constants on validation scores: one constant at a time from the
+ * starting values, each on its grid, the grid extended past an edge while the best value sits
+ * there (up to a number of extensions or a bound), ties to the value nearest the start (so that
+ * equal scores never push a grid outwards). The scorer is injected, so the rule is tested alone.
+ */
+
+/** A tuned constant: its start, first grid, and the next grid point beyond an edge (null at a bound). */
+export interface SearchedConstant<K extends string = string> {
+  name: K;
+  start: number;
+  grid: number[];
+  beyond: (edge: number, upward: boolean) => number | null;
+  /** Distances for tie-breaking are log-ratios (for scale parameters such as rates). */
+  logScale?: boolean;
+}
+
+/** What the search tried for one constant and what it chose. */
+export interface SearchTrace<K extends string = string> {
+  name: K;
+  values: number[];
+  scores: number[];
+  chosen: number;
+  /** The chosen value has a tried neighbour on both sides. */
+  interior: boolean;
+}
+
+/**
+ * Runs the search; `score` gets the full assignment (fixed values, the constants searched so far
+ * at their chosen values, the others at their starts) and returns the validation score (higher is
+ * better). Each assignment is scored once.
+ */
+export async function coordinateSearch<K extends string>(
+  constants: readonly SearchedConstant<K>[],
+  score: (assignment: Record<K, number>) => Promise<number>,
+  options: { fixed?: Partial<Record<K, number>>; maxExtensions?: number } = {},
+): Promise<{ chosen: Record<K, number>; searched: SearchTrace<K>[] }> {
+  const current = { ...options.fixed } as Record<K, number>;
+  for (const c of constants) current[c.name] = c.start;
+  const maxExtensions = options.maxExtensions ?? 3;
+  const searched: SearchTrace<K>[] = [];
+  // The start of one constant's grid is the choice of the previous one's: score it once.
+  const memo = new Map<string, Promise<number>>();
+  const scoreOnce = (a: Record<K, number>) => {
+    const key = JSON.stringify(Object.entries(a).sort(([x], [y]) => x.localeCompare(y)));
+    if (!memo.has(key)) memo.set(key, score(a));
+    return memo.get(key)!;
+  };
+  for (const c of constants) {
+    const values = [...c.grid];
+    const scores = new Map<number, number>();
+    const distance = (v: number) => Math.abs(c.logScale ? Math.log(v / c.start) : v - c.start);
+    for (let extensions = 0; ; extensions++) {
+      for (const v of values) if (!scores.has(v)) scores.set(v, await scoreOnce({ ...current, [c.name]: v }));
+      const best = values.reduce((a, b) =>
+        scores.get(b)! > scores.get(a)! || (scores.get(b) === scores.get(a) && distance(b) < distance(a))
+          ? b
+          : a,
+      );
+      const atLow = best === values[0];
+      const atHigh = best === values[values.length - 1];
+      const next =
+        extensions >= maxExtensions
+          ? null
+          : atLow
+            ? c.beyond(best, false)
+            : atHigh
+              ? c.beyond(best, true)
+              : null;
+      if (next === null) {
+        current[c.name] = best;
+        searched.push({
+          name: c.name,
+          values: [...values],
+          scores: values.map((v) => scores.get(v)!),
+          chosen: best,
+          interior: !atLow && !atHigh,
+        });
+        break;
+      }
+      if (atLow) values.unshift(next);
+      else values.push(next);
+    }
+  }
+  return { chosen: current, searched };
+}
+
+/** Grid steps of a fixed size inside [lo, hi]. */
+export const linearSteps = (size: number, lo: number, hi: number) => (edge: number, upward: boolean) => {
+  const next = Number((edge + (upward ? size : -size)).toFixed(4));
+  return next < lo || next > hi ? null : next;
+};
+
+/**
+ * Half-decade steps inside [lo, hi]: the grid points 10^(j/2) to three significant digits
+ * (…, 0.316, 1, 3.16, 10, 31.6, …), the edge snapped to the nearest one first.
+ */
+export const halfDecades = (lo: number, hi: number) => (edge: number, upward: boolean) => {
+  const j = Math.round(2 * Math.log10(edge)) + (upward ? 1 : -1);
+  const next = Number((10 ** (j / 2)).toPrecision(3));
+  return next < lo || next > hi ? null : next;
+};

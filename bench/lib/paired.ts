@@ -1,0 +1,35 @@
+/**
+ * Paired differences over seeds with 95 % Student-t intervals, and the verdicts the reproduction
+ * pages give a claim from them (held / not held / inconclusive / incomplete).
+ */
+import { sampleStats } from './harness.js';
+
+/** Two-sided 95 % Student-t quantiles by degrees of freedom (1–30). */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** A paired difference over seeds: mean, std and the 95 % t-interval (null below two seeds). */
+export interface Paired {
+  n: number;
+  mean: number;
+  std: number;
+  ci: [number, number] | null;
+}
+
+export function paired(diffs: number[]): Paired {
+  const { mean, std } = sampleStats(diffs);
+  const n = diffs.length;
+  if (n < 2) return { n, mean, std, ci: null };
+  const h = T975[Math.min(n - 1, 30) - 1]! * (std / Math.sqrt(n));
+  return { n, mean, std, ci: [mean - h, mean + h] };
+}
+
+/** held when the interval is above 0, not held when below, inconclusive when it contains 0. */
+export type Verdict = 'held' | 'not held' | 'inconclusive' | 'incomplete';
+
+export function verdictAbove(p: Paired): Verdict {
+  if (!p.ci) return 'incomplete';
+  return p.ci[0] > 0 ? 'held' : p.ci[1] < 0 ? 'not held' : 'inconclusive';
+}

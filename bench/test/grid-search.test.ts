@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { coordinateSearch, halfDecades, linearSteps } from '../lib/grid-search.js';
+import { paired, verdictAbove } from '../lib/paired.js';
+
+describe('coordinateSearch', () => {
+  it('extends a grid past an edge until the best value is interior, one constant at a time', async () => {
+    // Score peaks at a = 0.9 (beyond the first grid's top 0.7) and b = 0.2.
+    const seen: string[] = [];
+    const r = await coordinateSearch(
+      [
+        { name: 'a', start: 0.5, grid: [0.3, 0.5, 0.7], beyond: linearSteps(0.2, 0.1, 1.5) },
+        { name: 'b', start: 0.3, grid: [0.2, 0.3, 0.4], beyond: linearSteps(0.1, 0.1, 0.7) },
+      ],
+      async ({ a, b }) => {
+        seen.push(`${a},${b}`);
+        return -((a - 0.9) ** 2) - (b - 0.2) ** 2;
+      },
+    );
+    expect(r.chosen).toEqual({ a: 0.9, b: 0.2 });
+    expect(r.searched[0]).toMatchObject({
+      name: 'a',
+      values: [0.3, 0.5, 0.7, 0.9, 1.1],
+      chosen: 0.9,
+      interior: true,
+    });
+    // b's grid is searched with a at its chosen value, and 0.1 is tried because 0.2 was at the edge.
+    expect(r.searched[1]).toMatchObject({ values: [0.1, 0.2, 0.3, 0.4], chosen: 0.2, interior: true });
+    expect(seen).toContain('0.9,0.1');
+    expect(new Set(seen).size).toBe(seen.length); // every assignment scored once
+  });
+
+  it('ties go to the start, so flat scores stop at once; a bound or the extension cap ends a climb', async () => {
+    const flat = await coordinateSearch(
+      [{ name: 'l', start: 1, grid: [0.316, 1, 3.16], beyond: halfDecades(0.01, 100), logScale: true }],
+      async () => 0.5,
+    );
+    expect(flat.searched[0]).toMatchObject({ values: [0.316, 1, 3.16], chosen: 1, interior: true });
+    const climbing = await coordinateSearch(
+      [{ name: 'l', start: 1, grid: [0.316, 1, 3.16], beyond: halfDecades(0.01, 100), logScale: true }],
+      async ({ l }) => l,
+      { maxExtensions: 2 },
+    );
+    expect(climbing.searched[0]).toMatchObject({
+      values: [0.316, 1, 3.16, 10, 31.6],
+      chosen: 31.6,
+      interior: false,
+    });
+    const bounded = await coordinateSearch(
+      [{ name: 'a', start: 0.5, grid: [0.3, 0.5, 0.7], beyond: linearSteps(0.2, 0.1, 0.9) }],
+      async ({ a }) => a,
+    );
+    expect(bounded.searched[0]).toMatchObject({ values: [0.3, 0.5, 0.7, 0.9], chosen: 0.9, interior: false });
+  });
+});
+
+describe('paired', () => {
+  it('gives the 95 % t-interval of the mean difference and the verdicts', () => {
+    // mean 2, sd 1, n = 4: half-width 3.182 · 1 / 2.
+    const p = paired([1, 2, 3, 2].map((v) => v - 0));
+    expect(p.mean).toBe(2);
+    expect(p.ci![0]).toBeCloseTo(2 - 3.182 * (Math.sqrt(2 / 3) / 2), 10);
+    expect(verdictAbove(p)).toBe('held');
+    expect(verdictAbove(paired([-1, 1, -2, 2]))).toBe('inconclusive');
+    expect(verdictAbove(paired([-3, -2, -4]))).toBe('not held');
+    expect(verdictAbove(paired([5]))).toBe('incomplete');
+  });
+});
