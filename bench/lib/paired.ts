@@ -33,3 +33,23 @@ export function verdictAbove(p: Paired): Verdict {
   if (!p.ci) return 'incomplete';
   return p.ci[0] > 0 ? 'held' : p.ci[1] < 0 ? 'not held' : 'inconclusive';
 }
+
+/**
+ * How a claim about a paired difference A − B (in points) is decided:
+ * - `greater` (A > B): held when the interval lies above `margin` (the pre-registered minimum
+ *   effect), not held when it lies below 0, otherwise inconclusive (it contains 0, or the effect
+ *   may be below the minimum);
+ * - `nonInferior` (A ≥ B): held when the interval lies above −margin, not held when it lies below
+ *   −margin, otherwise inconclusive;
+ * - `equivalent` (A ≈ B): held when the interval lies inside ±margin, not held when it lies outside
+ *   it entirely, otherwise inconclusive.
+ */
+export type ClaimRule = 'greater' | 'nonInferior' | 'equivalent';
+
+export function decide(p: Paired, rule: ClaimRule, margin: number): Verdict {
+  if (!p.ci) return 'incomplete';
+  const [lo, hi] = p.ci;
+  if (rule === 'greater') return lo > margin ? 'held' : hi < 0 ? 'not held' : 'inconclusive';
+  if (rule === 'nonInferior') return lo > -margin ? 'held' : hi < -margin ? 'not held' : 'inconclusive';
+  return lo > -margin && hi < margin ? 'held' : lo > margin || hi < -margin ? 'not held' : 'inconclusive';
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coordinateSearch, halfDecades, linearSteps } from '../lib/grid-search.js';
-import { paired, verdictAbove } from '../lib/paired.js';
+import { decide, paired, verdictAbove } from '../lib/paired.js';
 
 describe('coordinateSearch', () => {
   it('extends a grid past an edge until the best value is interior, one constant at a time', async () => {
@@ -63,5 +63,17 @@ describe('paired', () => {
     expect(verdictAbove(paired([-1, 1, -2, 2]))).toBe('inconclusive');
     expect(verdictAbove(paired([-3, -2, -4]))).toBe('not held');
     expect(verdictAbove(paired([5]))).toBe('incomplete');
+  });
+
+  it('decides greater / non-inferior / equivalent claims against their margins', () => {
+    const around = (mean: number) => paired([mean - 0.1, mean + 0.1, mean - 0.1, mean + 0.1]);
+    expect(decide(around(2), 'greater', 0.5)).toBe('held');
+    expect(decide(around(0.3), 'greater', 0.5)).toBe('inconclusive'); // above 0 but maybe below the minimum
+    expect(decide(around(-2), 'greater', 0.5)).toBe('not held');
+    expect(decide(around(-0.2), 'nonInferior', 0.5)).toBe('held');
+    expect(decide(around(-2), 'nonInferior', 0.5)).toBe('not held');
+    expect(decide(around(0.1), 'equivalent', 1)).toBe('held');
+    expect(decide(around(3), 'equivalent', 1)).toBe('not held');
+    expect(decide(around(0.9), 'equivalent', 1)).toBe('inconclusive');
   });
 });
