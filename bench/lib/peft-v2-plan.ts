@@ -13,9 +13,10 @@
 import type { ClaimRule } from './paired.js';
 
 /**
- * Test bed V: a ViT for 28×28 grey images (patches 7×7 → 16 tokens + [CLS]), ≈ 0.53 M parameters,
- * pretrained in the project on Fashion-MNIST (55 000 training / 5 000 validation images of the
- * official training set, seeded split; the official test set scores it) and saved as a Hugging Face
+ * Test bed V: a ViT for 28×28 grey images (patches 7×7 → 16 tokens + [CLS]), ≈ 0.54 M parameters,
+ * pretrained in the project on Fashion-MNIST (rows 0–49 999 of a seeded permutation of the official
+ * training set for training, 50 000–54 999 for validation; the official test set scores it; rows
+ * 55 000–59 999 are never seen in pretraining and feed the Fashion-MNIST downstream tasks), saved as a Hugging Face
  * checkpoint (config.json + model.safetensors) that `@numts/models` reads; regenerated bit-identically
  * from its seed when the cache lacks it. Its test accuracy is reported as `pretrain_V_accuracy`.
  */

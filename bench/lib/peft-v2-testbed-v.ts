@@ -32,29 +32,43 @@ export interface ImageSet {
   n: number;
 }
 
-/** The pretraining data: a seeded 55 000 / 5 000 split of the training set, and the test set. */
+/** The pretraining data: rows 0–49 999 / 50 000–54 999 of a seeded permutation of the training set, and the test set. */
 export function pretrainData(smoke: boolean): { train: ImageSet; val: ImageSet; test: ImageSet } {
+  const { train, val, test } = fashionSplits(smoke);
+  return { train, val, test };
+}
+
+/** The given rows of a set. */
+export function takeRows(src: ImageSet, idx: ArrayLike<number>): ImageSet {
+  const n = idx.length;
+  const x = new Float32Array(n * 784);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    x.set(src.x.subarray(idx[i]! * 784, idx[i]! * 784 + 784), i * 784);
+    y[i] = src.y[idx[i]!]!;
+  }
+  return { x, y, n };
+}
+
+/** The seeded Fashion-MNIST rows: pretraining train / validation, the unseen rows, the test set. */
+export function fashionSplits(smoke: boolean): {
+  train: ImageSet;
+  val: ImageSet;
+  unseen: ImageSet;
+  test: ImageSet;
+} {
   if (!fashionMnistAvailable())
     throw new Error('peft v2: Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)');
   const f = loadFashionMnist();
   const perm = new Rng(TESTBED_V.pretrain.seed).permutation(f.train.n);
-  const take = (src: ImageSet, idx: ArrayLike<number>): ImageSet => {
-    const n = idx.length;
-    const x = new Float32Array(n * 784);
-    const y = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      x.set(src.x.subarray(idx[i]! * 784, idx[i]! * 784 + 784), i * 784);
-      y[i] = src.y[idx[i]!]!;
-    }
-    return { x, y, n };
-  };
-  const [nTrain, nVal, nTest] = smoke ? [512, 128, 128] : [55_000, 5_000, f.test.n];
+  const [nTrain, nVal, nTest] = smoke ? [512, 128, 128] : [50_000, 5_000, f.test.n];
   return {
-    train: take(f.train, perm.subarray(0, nTrain)),
-    val: take(f.train, perm.subarray(55_000, 55_000 + nVal)),
-    test: take(
+    train: takeRows(f.train, perm.subarray(0, nTrain)),
+    val: takeRows(f.train, perm.subarray(50_000, 50_000 + nVal)),
+    unseen: takeRows(f.train, perm.subarray(55_000, smoke ? 55_256 : 60_000)),
+    test: takeRows(
       f.test,
-      Array.from({ length: nTest }, (_, i) => i),
+      Array.from({ length: nTest }, (_, k) => k),
     ),
   };
 }
