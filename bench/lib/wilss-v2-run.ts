@@ -10,7 +10,6 @@
  * - `ablation`: the TME-lite ablation rows on the given seeds;
  * - `diagnosis`: the OB+PF diagnosis rows (wilss-v2-plan.ts, DIAGNOSES) on the given seeds.
  */
-import { spawn } from 'node:child_process';
 import {
   evaluate,
   type Mechanism,
@@ -23,6 +22,7 @@ import {
   trainStep,
 } from '@numts/wilss';
 import { coordinateSearch, type SearchTrace } from './grid-search.js';
+import { runInChildren } from './job-pool.js';
 import {
   type CurvePoint,
   cachedBase,
@@ -205,21 +205,7 @@ export async function runJobs(jobs: Job[]): Promise<void> {
     const k = jobKey(j);
     return k === null || !done.has(k);
   });
-  let next = 0;
-  const worker = async () => {
-    while (next < pending.length) {
-      const job = pending[next++]!;
-      await new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, [...process.execArgv, SELF, 'job', JSON.stringify(job)], {
-          stdio: ['ignore', 'inherit', 'inherit'],
-        });
-        child.on('exit', (code) =>
-          code === 0 ? resolve() : reject(new Error(`job ${JSON.stringify(job)} exited with ${code}`)),
-        );
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(WORKERS, pending.length) }, worker));
+  await runInChildren(pending, SELF, WORKERS);
 }
 
 const SELF = new URL(import.meta.url).pathname;
