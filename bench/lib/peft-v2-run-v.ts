@@ -7,11 +7,13 @@
 import { Rng } from '@numts/core';
 import type { PretrainedModel } from '@numts/models';
 import { loadPretrained } from '@numts/models/node';
-import { AdamW, crossEntropy, Linear, type Module, Variable } from '@numts/nn';
+import { AdamW, add, crossEntropy, Linear, type Module, Variable } from '@numts/nn';
 import { loadMnistDigits } from '@numts/nn/node';
 import {
   type AdapterConfig,
   injectAdapters,
+  type MpcOptions,
+  mpcPenalty,
   notifyOptimizerStep,
   trainableParameterCount,
 } from '@numts/peft';
@@ -88,6 +90,8 @@ export interface RunSpec {
   task: string;
   /** An adapter configuration without targets (they are the plan's), or a baseline. */
   method: Omit<AdapterConfig, 'targetModules'> | 'full-ft' | 'head-only';
+  /** The MPC penalty added to the task loss (LoRA+MPC rows). */
+  mpc?: MpcOptions | undefined;
   lr: number;
   seed: number;
   steps: number;
@@ -143,11 +147,12 @@ export function fineTune(spec: RunSpec, dir: string, data: TaskSplits): RunOutco
     const b = takeRows(data.train, perm.subarray(at, at + spec.batch));
     at += spec.batch;
     opt.zeroGrad();
-    const loss = crossEntropy(model.forward(new Variable(b.x, [b.n, 1, 28, 28])), b.y);
+    const taskLoss = crossEntropy(model.forward(new Variable(b.x, [b.n, 1, 28, 28])), b.y);
+    const loss = spec.mpc ? add(taskLoss, mpcPenalty(model, spec.mpc)) : taskLoss;
     loss.backward();
     opt.step();
     notifyOptimizerStep(model);
-    sum += loss.item();
+    sum += taskLoss.item();
     if ((step + 1) % block === 0) {
       losses.push(sum / block);
       sum = 0;

@@ -1,0 +1,182 @@
+/**
+ * The PEFT v2 stages on test bed V (plan: peft-v2-plan.ts): per method, task and rank, the learning
+ * rate chosen on validation images by the mean of the selection seeds (half-decade grid extended
+ * until interior, grid-search.ts), then the final seeds on the test images; every run appended to
+ * the runs file and skipped when present, so the stages resume where they stopped.
+ *
+ * `node --conditions=@numts/source --import tsx bench/lib/peft-v2-stages.ts <select|final> [--smoke]`
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import type { MpcOptions } from '@numts/peft';
+import { coordinateSearch, halfDecades, type SearchTrace } from './grid-search.js';
+import { runInChildren } from './job-pool.js';
+import { FINAL_SEEDS, LR_GRID, MAIN_RANK, RANKS, SELECTION_SEEDS, TASKS } from './peft-v2-plan.js';
+import { fineTune, type RunSpec, taskData } from './peft-v2-run-v.js';
+import { PEFT_RUNS_FILE, pretrainedV } from './peft-v2-testbed-v.js';
+
+/** Steps and batch of every V run, and the smoke tier's. */
+export const BUDGET_V = { steps: 400, batch: 32 };
+const SMOKE_BUDGET = { steps: 6, batch: 16 };
+
+/** A method row: how to build its run at rank r. */
+export interface MethodV {
+  label: string;
+  /** The adapter config (rank r), or a baseline. */
+  make: (r: number) => RunSpec['method'];
+  mpc?: MpcOptions;
+  /** Ranks it runs at (LoRA and LoRA-Dash every rank of the plan; the rest the main rank). */
+  ranks: readonly number[];
+}
+
+const lora = (r: number) => ({ method: 'lora' as const, rank: r, alpha: r });
+/** Pre-launch steps of LoRA-Dash: 3 % of the steps (spec: 2–5 %), s = 4 directions. */
+const dash = (r: number, selection: 'tsd' | 'random' = 'tsd') => ({
+  method: 'lora-dash' as const,
+  rank: r,
+  alpha: r,
+  dashDirections: 4,
+  preLaunchSteps: Math.max(1, Math.round(0.03 * BUDGET_V.steps)),
+  dashSelection: selection,
+});
+
+export const METHODS_V: MethodV[] = [
+  { label: 'LoRA', make: lora, ranks: RANKS },
+  { label: 'LoRA-Dash', make: (r) => dash(r), ranks: RANKS },
+  { label: 'LoRA-Dash (random directions)', make: (r) => dash(r, 'random'), ranks: [MAIN_RANK] },
+  { label: 'DoRA', make: (r) => ({ method: 'dora', rank: r, alpha: r }), ranks: [1, 2, MAIN_RANK] },
+  { label: 'PiSSA', make: (r) => ({ method: 'pissa', rank: r, alpha: r }), ranks: [MAIN_RANK] },
+  { label: 'TriLoRA', make: (r) => ({ method: 'trilora', rank: r, alpha: r }), ranks: [MAIN_RANK] },
+  { label: 'MoSLoRA', make: (r) => ({ method: 'moslora', rank: r, alpha: r }), ranks: [MAIN_RANK] },
+  { label: 'FLoRA', make: (r) => ({ method: 'flora', rank: r, alpha: r }), ranks: [MAIN_RANK] },
+  { label: 'LoRA+MPCo', make: lora, mpc: { kind: 'orthogonal', lambda: 0.1 }, ranks: [MAIN_RANK] },
+  { label: 'SSL', make: () => ({ method: 'ssl' }), ranks: [MAIN_RANK] },
+  { label: 'SSB', make: () => ({ method: 'ssb' }), ranks: [MAIN_RANK] },
+  { label: '(IA)³', make: () => ({ method: 'ia3' }), ranks: [MAIN_RANK] },
+  { label: 'SAM-PARSER', make: () => ({ method: 'sam-parser' }), ranks: [MAIN_RANK] },
+  { label: 'full fine-tuning', make: () => 'full-ft', ranks: [MAIN_RANK] },
+  { label: 'head only', make: () => 'head-only', ranks: [MAIN_RANK] },
+];
+
+/** One run of the stages. */
+export interface JobV {
+  kind: 'select' | 'final';
+  task: string;
+  label: string;
+  rank: number;
+  lr: number;
+  seed: number;
+  smoke: boolean;
+}
+
+/** A recorded run. */
+export interface RecordV extends JobV {
+  key: string;
+  bed: 'V';
+  accuracy: number;
+  losses: number[];
+  trainable: number;
+  seconds: number;
+}
+
+export const keyOf = (j: JobV) =>
+  `${j.kind}/V/${j.task}/${j.label}/r${j.rank}/lr${j.lr}/s${j.seed}${j.smoke ? '/smoke' : ''}`;
+
+/** The recorded runs of V (latest per key). */
+export function readRunsV(file = PEFT_RUNS_FILE): Map<string, RecordV> {
+  const out = new Map<string, RecordV>();
+  if (!existsSync(file)) return out;
+  for (const line of readFileSync(file, 'utf8').split('\n'))
+    if (line.includes('"bed":"V"') && line.includes('"kind":"')) {
+      const r = JSON.parse(line) as RecordV;
+      if (r.kind === 'select' || r.kind === 'final') out.set(r.key, r);
+    }
+  return out;
+}
+
+/** Runs one job in this process and records it. */
+function runJob(j: JobV): void {
+  const m = METHODS_V.find((x) => x.label === j.label)!;
+  const { dir } = pretrainedV({ smoke: j.smoke });
+  const budget = j.smoke ? SMOKE_BUDGET : BUDGET_V;
+  const out = fineTune(
+    {
+      task: j.task,
+      method: m.make(j.rank),
+      mpc: m.mpc,
+      lr: j.lr,
+      seed: j.seed,
+      steps: budget.steps,
+      batch: budget.batch,
+      evalOn: j.kind === 'select' ? 'val' : 'test',
+    },
+    dir,
+    taskData(j.task, j.smoke),
+  );
+  const record: RecordV = { ...j, key: keyOf(j), bed: 'V', ...out };
+  appendFileSync(PEFT_RUNS_FILE, `${JSON.stringify(record)}\n`);
+  console.error(
+    `${j.kind} V ${j.task} ${j.label} r${j.rank} lr ${j.lr} seed ${j.seed}: ${(100 * out.accuracy).toFixed(2)} % (${out.seconds.toFixed(0)} s)`,
+  );
+}
+
+const SELF = new URL(import.meta.url).pathname;
+const WORKERS = Number(process.env.NUMTS_PEFT_WORKERS ?? 2);
+
+async function runPending(jobs: JobV[]): Promise<void> {
+  const done = readRunsV();
+  await runInChildren(
+    jobs.filter((j) => !done.has(keyOf(j))),
+    SELF,
+    WORKERS,
+  );
+}
+
+/** The learning rate of a method on a task at a rank, chosen on validation images (runs what is missing). */
+export async function selectLr(
+  task: string,
+  label: string,
+  rank: number,
+  smoke: boolean,
+): Promise<{ lr: number; trace: SearchTrace<'lr'> }> {
+  const seeds = smoke ? SELECTION_SEEDS.slice(0, 1) : SELECTION_SEEDS;
+  const { chosen, searched } = await coordinateSearch(
+    [{ name: 'lr', start: 1e-3, grid: LR_GRID, beyond: halfDecades(1e-6, 1), logScale: true }],
+    async ({ lr }) => {
+      const jobs = seeds.map((seed) => ({ kind: 'select' as const, task, label, rank, lr, seed, smoke }));
+      await runPending(jobs);
+      const runs = readRunsV();
+      return jobs.reduce((a, j) => a + runs.get(keyOf(j))!.accuracy, 0) / jobs.length;
+    },
+  );
+  return { lr: chosen.lr, trace: searched[0]! };
+}
+
+/** Every (task, method, rank) of the plan. */
+export function cells(smoke: boolean): { task: string; label: string; rank: number }[] {
+  const tasks = smoke ? TASKS.V.slice(0, 1) : TASKS.V;
+  const methods = smoke ? METHODS_V.filter((m) => m.label === 'LoRA' || m.label === 'LoRA-Dash') : METHODS_V;
+  return tasks.flatMap((t) =>
+    methods.flatMap((m) =>
+      (smoke ? [MAIN_RANK] : m.ranks).map((rank) => ({ task: t.id, label: m.label, rank })),
+    ),
+  );
+}
+
+/** Runs the selection of every cell, then (stage `final`) the final seeds at the chosen rates. */
+export async function runStagesV(stage: 'select' | 'final', smoke: boolean): Promise<void> {
+  const chosen: { task: string; label: string; rank: number; lr: number }[] = [];
+  for (const c of cells(smoke))
+    chosen.push({ ...c, lr: (await selectLr(c.task, c.label, c.rank, smoke)).lr });
+  if (stage === 'select') return;
+  const seeds = smoke ? FINAL_SEEDS.slice(0, 1) : FINAL_SEEDS;
+  await runPending(
+    chosen.flatMap((c) => seeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke }))),
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [stage, arg] = process.argv.slice(2);
+  if (stage === 'job') runJob(JSON.parse(arg!) as JobV);
+  else if (stage === 'select' || stage === 'final') await runStagesV(stage, process.argv.includes('--smoke'));
+  else throw new Error(`unknown stage ${stage}`);
+}
