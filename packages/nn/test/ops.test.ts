@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Rng } from '@numts/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +14,10 @@ import {
   div,
   dropout,
   embedding,
+  erf,
   exp,
   gelu,
+  getDefaultDtype,
   globalAvgPool2d,
   groupNorm,
   klDiv,
@@ -339,5 +342,38 @@ describe('graph control', () => {
     expect(() => reshape(Variable.zeros([2, 3]), [4, 2])).toThrow(
       'reshape: cannot reshape [2, 3] (6 elements) to [4, 2]',
     );
+  });
+});
+
+describe('erf and GELU against the C library (test-data/nn/make_fixtures.py)', () => {
+  const fixtures = JSON.parse(
+    readFileSync(new URL('../../../test-data/nn/fixtures.json', import.meta.url), 'utf8'),
+  ) as { erf: [number, number][]; gelu: [number, number][] };
+
+  it('erf is within a few units in the last place everywhere, exact ±1 beyond 6, odd, NaN in NaN out', () => {
+    for (const [x, want] of fixtures.erf) {
+      const got = erf(x);
+      const ulp = Math.max(Number.EPSILON * Math.abs(want), 5e-324);
+      expect(Math.abs(got - want) / ulp, `erf(${x})`).toBeLessThanOrEqual(8);
+      expect(erf(-x)).toBe(-got);
+    }
+    expect(Number.isNaN(erf(Number.NaN))).toBe(true);
+    expect(erf(Number.POSITIVE_INFINITY)).toBe(1);
+  });
+
+  it('GELU (exact form) matches x·Φ(x) in float64', () => {
+    const xs = fixtures.gelu.map(([x]) => x);
+    const prev = getDefaultDtype();
+    setDefaultDtype('float64');
+    try {
+      const y = gelu(new Variable(Float64Array.from(xs), [xs.length])).data;
+      fixtures.gelu.forEach(([x, want], i) => {
+        expect(Math.abs(y[i]! - want), `gelu(${x})`).toBeLessThanOrEqual(
+          4 * Number.EPSILON * Math.max(1, Math.abs(want)),
+        );
+      });
+    } finally {
+      setDefaultDtype(prev);
+    }
   });
 });
