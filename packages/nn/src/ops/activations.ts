@@ -135,11 +135,13 @@ export function gelu(x: Variable, options: { approximate?: 'none' | 'tanh' } = {
       },
     );
   }
+  // The derivative Φ(v) + v·φ(v) takes Φ(v) = y/v from the stored output y = v·Φ(v) (½ at 0)
+  // instead of a second erf.
   return unary(
     'gelu',
     x,
     (v) => 0.5 * v * (1 + erf(v * INV_SQRT2)),
-    (v) => 0.5 * (1 + erf(v * INV_SQRT2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v),
+    (v, y) => (v === 0 ? 0.5 : y / v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v),
   );
 }
 
