@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  BOS,
+  corpus,
+  digit,
+  EOS,
+  MOD,
+  PAD,
+  pretrainedT,
+  REV,
+  SEP,
+  SEQUENCE,
+  taskExamples,
+} from '../lib/peft-v2-testbed-t.js';
+
+describe('peft v2 test bed T', () => {
+  it('the corpus is seeded, packed into whole fragments, and never holds the held-out tasks', () => {
+    const a = corpus(50, 7);
+    expect(a).toEqual(corpus(50, 7));
+    expect(a).not.toEqual(corpus(50, 8));
+    for (let s = 0; s < 50; s++) {
+      const seq = Array.from(a.subarray(s * SEQUENCE, (s + 1) * SEQUENCE));
+      expect(seq[0]).toBe(BOS);
+      expect(seq.includes(REV) || seq.includes(MOD)).toBe(false);
+      // every BOS is closed by an EOS before the padding starts
+      const used = seq.indexOf(PAD) < 0 ? seq : seq.slice(0, seq.indexOf(PAD));
+      expect(used.filter((t) => t === BOS).length).toBe(used.filter((t) => t === EOS).length);
+      expect(used.at(-1)).toBe(EOS);
+    }
+  });
+
+  it('task examples: reversal answers reverse the prompt, and exactly one choice is (a + b) mod 7', () => {
+    for (const ex of taskExamples('reverse', 20, 3)) {
+      const xs = ex.prompt.slice(2, ex.prompt.indexOf(SEP));
+      expect(ex.answer).toEqual([...xs].reverse().concat(EOS));
+    }
+    for (const ex of taskExamples('choice-mod', 50, 3)) {
+      const [a, b] = [ex.prompt[1]! - digit(0), ex.prompt[2]! - digit(0)];
+      expect(ex.candidates!.filter((c) => c === digit((a + b) % 7)).length).toBe(1);
+      expect(new Set(ex.candidates).size).toBe(4);
+      expect(ex.answer).toEqual([digit((a + b) % 7)]);
+    }
+  });
+
+  it('is a Hugging Face LLaMA checkpoint, regenerated bit for bit from its seed (smoke size)', () => {
+    const dirs = [mkdtempSync(join(tmpdir(), 'numts-t-')), mkdtempSync(join(tmpdir(), 'numts-t-'))];
+    try {
+      const bytes = dirs.map((cacheDir) => {
+        const { dir } = pretrainedT({ smoke: true, cacheDir });
+        expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).model_type).toBe('llama');
+        return readFileSync(join(dir, 'model.safetensors'));
+      });
+      expect(bytes[0]!.equals(bytes[1]!)).toBe(true);
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
