@@ -1,5 +1,5 @@
 /**
- * The PEFT v2 stages on test bed V (plan: peft-v2-plan.ts): per method, task and rank, the learning
+ * The PEFT v2 stages on test beds V and T (plan: peft-v2-plan.ts): per method, task and rank, the learning
  * rate chosen on validation images by the mean of the selection seeds (half-decade grid extended
  * until interior, grid-search.ts), then the final seeds on the test images; every run appended to
  * the runs file and skipped when present, so the stages resume where they stopped.
@@ -11,10 +11,12 @@ import type { MpcOptions } from '@numts/peft';
 import { coordinateSearch, halfDecades, type SearchTrace } from './grid-search.js';
 import { runInChildren } from './job-pool.js';
 import { FINAL_SEEDS, LR_GRID, MAIN_RANK, RANKS, SELECTION_SEEDS, TASKS } from './peft-v2-plan.js';
+import { fineTuneT, taskDataT } from './peft-v2-run-t.js';
 import { fineTune, type RunSpec, taskData } from './peft-v2-run-v.js';
+import { pretrainedT } from './peft-v2-testbed-t.js';
 import { PEFT_RUNS_FILE, pretrainedV } from './peft-v2-testbed-v.js';
 
-/** Steps and batch of every V run, and the smoke tier's. */
+/** Steps and batch of every run (V and T), and the smoke tier's. */
 export const BUDGET_V = { steps: 400, batch: 32 };
 const SMOKE_BUDGET = { steps: 6, batch: 16 };
 
@@ -60,6 +62,8 @@ export const METHODS_V: MethodV[] = [
 /** One run of the stages. */
 export interface JobV {
   kind: 'select' | 'final';
+  /** Test bed: V (ViT, every method) or T (decoder LM, LoRA and LoRA-Dash for claim 1T). */
+  bed: 'V' | 'T';
   task: string;
   label: string;
   rank: number;
@@ -71,7 +75,6 @@ export interface JobV {
 /** A recorded run. */
 export interface RecordV extends JobV {
   key: string;
-  bed: 'V';
   accuracy: number;
   losses: number[];
   trainable: number;
@@ -79,14 +82,14 @@ export interface RecordV extends JobV {
 }
 
 export const keyOf = (j: JobV) =>
-  `${j.kind}/V/${j.task}/${j.label}/r${j.rank}/lr${j.lr}/s${j.seed}${j.smoke ? '/smoke' : ''}`;
+  `${j.kind}/${j.bed}/${j.task}/${j.label}/r${j.rank}/lr${j.lr}/s${j.seed}${j.smoke ? '/smoke' : ''}`;
 
 /** The recorded runs of V (latest per key). */
 export function readRunsV(file = PEFT_RUNS_FILE): Map<string, RecordV> {
   const out = new Map<string, RecordV>();
   if (!existsSync(file)) return out;
   for (const line of readFileSync(file, 'utf8').split('\n'))
-    if (line.includes('"bed":"V"') && line.includes('"kind":"')) {
+    if (line.includes('"kind":"select"') || line.includes('"kind":"final"')) {
       const r = JSON.parse(line) as RecordV;
       if (r.kind === 'select' || r.kind === 'final') out.set(r.key, r);
     }
@@ -96,26 +99,30 @@ export function readRunsV(file = PEFT_RUNS_FILE): Map<string, RecordV> {
 /** Runs one job in this process and records it. */
 function runJob(j: JobV): void {
   const m = METHODS_V.find((x) => x.label === j.label)!;
-  const { dir } = pretrainedV({ smoke: j.smoke });
   const budget = j.smoke ? SMOKE_BUDGET : BUDGET_V;
-  const out = fineTune(
-    {
-      task: j.task,
-      method: m.make(j.rank),
-      mpc: m.mpc,
-      lr: j.lr,
-      seed: j.seed,
-      steps: budget.steps,
-      batch: budget.batch,
-      evalOn: j.kind === 'select' ? 'val' : 'test',
-    },
-    dir,
-    taskData(j.task, j.smoke),
-  );
-  const record: RecordV = { ...j, key: keyOf(j), bed: 'V', ...out };
+  const evalOn = j.kind === 'select' ? 'val' : 'test';
+  const out =
+    j.bed === 'V'
+      ? fineTune(
+          { task: j.task, method: m.make(j.rank), mpc: m.mpc, lr: j.lr, seed: j.seed, ...budget, evalOn },
+          pretrainedV({ smoke: j.smoke }).dir,
+          taskData(j.task, j.smoke),
+        )
+      : fineTuneT(
+          {
+            method: m.make(j.rank) as Exclude<RunSpec['method'], string>,
+            lr: j.lr,
+            seed: j.seed,
+            ...budget,
+            evalOn,
+          },
+          pretrainedT({ smoke: j.smoke }).dir,
+          taskDataT(j.task as 'reverse' | 'choice-mod', j.smoke),
+        );
+  const record: RecordV = { ...j, key: keyOf(j), ...out };
   appendFileSync(PEFT_RUNS_FILE, `${JSON.stringify(record)}\n`);
   console.error(
-    `${j.kind} V ${j.task} ${j.label} r${j.rank} lr ${j.lr} seed ${j.seed}: ${(100 * out.accuracy).toFixed(2)} % (${out.seconds.toFixed(0)} s)`,
+    `${j.kind} ${j.bed} ${j.task} ${j.label} r${j.rank} lr ${j.lr} seed ${j.seed}: ${(100 * out.accuracy).toFixed(2)} % (${out.seconds.toFixed(0)} s)`,
   );
 }
 
@@ -133,6 +140,7 @@ async function runPending(jobs: JobV[]): Promise<void> {
 
 /** The learning rate of a method on a task at a rank, chosen on validation images (runs what is missing). */
 export async function selectLr(
+  bed: 'V' | 'T',
   task: string,
   label: string,
   rank: number,
@@ -142,7 +150,16 @@ export async function selectLr(
   const { chosen, searched } = await coordinateSearch(
     [{ name: 'lr', start: 1e-3, grid: LR_GRID, beyond: halfDecades(1e-6, 1), logScale: true }],
     async ({ lr }) => {
-      const jobs = seeds.map((seed) => ({ kind: 'select' as const, task, label, rank, lr, seed, smoke }));
+      const jobs = seeds.map((seed) => ({
+        kind: 'select' as const,
+        bed,
+        task,
+        label,
+        rank,
+        lr,
+        seed,
+        smoke,
+      }));
       await runPending(jobs);
       const runs = readRunsV();
       return jobs.reduce((a, j) => a + runs.get(keyOf(j))!.accuracy, 0) / jobs.length;
@@ -151,22 +168,23 @@ export async function selectLr(
   return { lr: chosen.lr, trace: searched[0]! };
 }
 
-/** Every (task, method, rank) of the plan. */
-export function cells(smoke: boolean): { task: string; label: string; rank: number }[] {
-  const tasks = smoke ? TASKS.V.slice(0, 1) : TASKS.V;
-  const methods = smoke ? METHODS_V.filter((m) => m.label === 'LoRA' || m.label === 'LoRA-Dash') : METHODS_V;
-  return tasks.flatMap((t) =>
-    methods.flatMap((m) =>
-      (smoke ? [MAIN_RANK] : m.ranks).map((rank) => ({ task: t.id, label: m.label, rank })),
-    ),
-  );
+/** Every (bed, task, method, rank) of the plan: every method on V; LoRA and LoRA-Dash on T. */
+export function cells(smoke: boolean): { bed: 'V' | 'T'; task: string; label: string; rank: number }[] {
+  const pick = (bed: 'V' | 'T', tasks: readonly { id: string }[], methods: MethodV[]) =>
+    (smoke ? tasks.slice(0, 1) : tasks).flatMap((t) =>
+      methods.flatMap((m) =>
+        (smoke ? [MAIN_RANK] : m.ranks).map((rank) => ({ bed, task: t.id, label: m.label, rank })),
+      ),
+    );
+  const loraDash = METHODS_V.filter((m) => m.label === 'LoRA' || m.label === 'LoRA-Dash');
+  return [...pick('V', TASKS.V, smoke ? loraDash : METHODS_V), ...pick('T', TASKS.T, loraDash)];
 }
 
 /** Runs the selection of every cell, then (stage `final`) the final seeds at the chosen rates. */
 export async function runStagesV(stage: 'select' | 'final', smoke: boolean): Promise<void> {
-  const chosen: { task: string; label: string; rank: number; lr: number }[] = [];
+  const chosen: { bed: 'V' | 'T'; task: string; label: string; rank: number; lr: number }[] = [];
   for (const c of cells(smoke))
-    chosen.push({ ...c, lr: (await selectLr(c.task, c.label, c.rank, smoke)).lr });
+    chosen.push({ ...c, lr: (await selectLr(c.bed, c.task, c.label, c.rank, smoke)).lr });
   if (stage === 'select') return;
   const seeds = smoke ? FINAL_SEEDS.slice(0, 1) : FINAL_SEEDS;
   await runPending(
