@@ -140,15 +140,18 @@ export async function buildPeftReport(
         perSeed.push(diffs.reduce((x, y) => x + y, 0) / diffs.length);
     }
     const p = paired(perSeed);
-    const v = perSeed.length === seeds.length ? decide(p, claim.rule, claim.margin) : 'incomplete';
+    const complete = perSeed.length === seeds.length;
+    const v = complete ? decide(p, claim.rule, claim.margin) : 'incomplete';
     verdicts.push(v);
-    if (claim.key) summary[claim.key] = p.ci;
+    // The JSON interval only once every seed is in.
+    if (claim.key) summary[claim.key] = complete ? p.ci : null;
+    const interval = p.ci ? `${p.mean.toFixed(2)} [${p.ci[0].toFixed(2)}, ${p.ci[1].toFixed(2)}]` : '';
     claimRows.push([
       claim.id,
       claim.paper,
-      p.ci
-        ? `${p.mean.toFixed(2)} [${p.ci[0].toFixed(2)}, ${p.ci[1].toFixed(2)}] (${claim.rule}, margin ${claim.margin})`
-        : `${perSeed.length} of ${seeds.length} seeds`,
+      complete
+        ? `${interval} (${claim.rule}, margin ${claim.margin})`
+        : `${perSeed.length} of ${seeds.length} seeds${interval ? ` so far: ${interval}` : ''}`,
       v === 'held' ? 'held' : `**${v}**`,
     ]);
   }

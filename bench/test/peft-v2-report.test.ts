@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { FINAL_SEEDS, LR_GRID, SELECTION_SEEDS } from '../lib/peft-v2-plan.js';
+import { buildPeftReport } from '../lib/peft-v2-report.js';
+import { cells, keyOf, type RecordV } from '../lib/peft-v2-stages.js';
+
+/** Synthetic runs: validation accuracy peaks at lr 1e-3; test accuracy 0.8 + a method offset + seed noise. */
+function synthetic(offset: Record<string, number>): Map<string, RecordV> {
+  const runs = new Map<string, RecordV>();
+  const add = (r: Omit<RecordV, 'key' | 'losses' | 'trainable' | 'seconds'>) => {
+    const rec: RecordV = { ...r, key: keyOf(r), losses: [1], trainable: 1, seconds: 1 };
+    runs.set(rec.key, rec);
+  };
+  for (const c of cells(false)) {
+    for (const lr of LR_GRID)
+      for (const seed of SELECTION_SEEDS)
+        add({
+          kind: 'select',
+          ...c,
+          lr,
+          seed,
+          smoke: false,
+          accuracy: 0.8 - Math.abs(Math.log10(lr) + 3) / 10,
+        });
+    for (const seed of FINAL_SEEDS)
+      add({
+        kind: 'final',
+        ...c,
+        lr: 1e-3,
+        seed,
+        smoke: false,
+        accuracy:
+          0.8 +
+          (offset[c.label] ?? 0) +
+          0.001 * Math.sin(seed + c.rank) +
+          0.0005 * seed * (c.label === 'LoRA' ? 1 : 0),
+      });
+  }
+  return runs;
+}
+
+describe('peft v2 page', () => {
+  it('decides the claims from paired per-seed differences over tasks and ranks', async () => {
+    const { summary } = await buildPeftReport(
+      synthetic({ 'LoRA-Dash': 0.02, SSB: 0.03, SSL: 0.01, '(IA)³': 0.012, 'SAM-PARSER': -0.2 }),
+      { smoke: false, command: 'test', machine: 'test', pretrainV: 0.9 },
+    );
+    const ci = summary.dash_minus_lora_ci as [number, number];
+    // Dash − LoRA is +2 points minus LoRA's seed drift (0.05·seed points): about +1.9.
+    expect(ci[0]).toBeGreaterThan(1.5);
+    expect(ci[1]).toBeLessThan(2.1);
+    expect((summary.ssb_minus_ssl_ci as number[])[0]).toBeGreaterThan(1.5);
+    expect(summary.lr_at_grid_edge).toBe(0);
+    // Held: 1, 1T, 2a, 2b (IA3 within ±1 of SSL), 2c; CNN and teacher claims are incomplete (2).
+    expect(summary.claims_incomplete).toBe(2);
+    expect(summary.claims_held as number).toBeGreaterThanOrEqual(5);
+    expect(summary.pretrain_V_accuracy).toBe(0.9);
+  });
+
+  it('a missing final run leaves its claims incomplete, never guessed', async () => {
+    const runs = synthetic({ 'LoRA-Dash': 0.02 });
+    for (const [k, r] of runs)
+      if (r.kind === 'final' && r.label === 'LoRA-Dash' && r.seed === 3 && r.bed === 'V') runs.delete(k);
+    const { summary, markdown } = await buildPeftReport(runs, {
+      smoke: false,
+      command: 'test',
+      machine: 'test',
+      pretrainV: null,
+    });
+    expect(markdown).toMatch(/1\. LoRA-Dash > LoRA \| .* \| 4 of 5 seeds[^|]*\| \*\*incomplete\*\*/);
+    expect(summary.dash_minus_lora_ci).toBeNull();
+    expect(summary.dash_minus_lora_T_ci).not.toBeNull();
+  });
+});
