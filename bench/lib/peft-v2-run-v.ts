@@ -56,8 +56,20 @@ export function noiseBlur(s: ImageSet, seed: number): ImageSet {
 
 const rangeOf = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 
-/** A task's splits (seeded and fixed: every method sees the same images). */
+const taskCache = new Map<string, TaskSplits>();
+
+/** A task's splits (seeded and fixed: every method sees the same images), built once per process. */
 export function taskData(id: string, smoke: boolean): TaskSplits {
+  const key = `${id}/${smoke}`;
+  let d = taskCache.get(key);
+  if (!d) {
+    d = buildTaskData(id, smoke);
+    taskCache.set(key, d);
+  }
+  return d;
+}
+
+function buildTaskData(id: string, smoke: boolean): TaskSplits {
   if (id === 'mnist') {
     const d = loadMnistDigits({ trainSize: 8000, testSize: 2000, seed: 2028 });
     const nTrain = smoke ? 256 : 7000;

@@ -129,13 +129,12 @@ function runJob(j: JobV): void {
 const SELF = new URL(import.meta.url).pathname;
 const WORKERS = Number(process.env.NUMTS_PEFT_WORKERS ?? 2);
 
+/** Runs the jobs not yet recorded: in child processes, or (smoke tier) in this one, where starting a process would cost more than the run. */
 async function runPending(jobs: JobV[]): Promise<void> {
   const done = readRunsV();
-  await runInChildren(
-    jobs.filter((j) => !done.has(keyOf(j))),
-    SELF,
-    WORKERS,
-  );
+  const pending = jobs.filter((j) => !done.has(keyOf(j)));
+  if (pending.every((j) => j.smoke)) for (const j of pending) runJob(j);
+  else await runInChildren(pending, SELF, WORKERS);
 }
 
 /** The learning rate of a method on a task at a rank, chosen on validation images (runs what is missing). */

@@ -50,6 +50,8 @@ export function takeRows(src: ImageSet, idx: ArrayLike<number>): ImageSet {
   return { x, y, n };
 }
 
+let fashion: ReturnType<typeof loadFashionMnist> | undefined;
+
 /** The seeded Fashion-MNIST rows: pretraining train / validation, the unseen rows, the test set. */
 export function fashionSplits(smoke: boolean): {
   train: ImageSet;
@@ -59,7 +61,8 @@ export function fashionSplits(smoke: boolean): {
 } {
   if (!fashionMnistAvailable())
     throw new Error('peft v2: Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)');
-  const f = loadFashionMnist();
+  fashion ??= loadFashionMnist();
+  const f = fashion;
   const perm = new Rng(TESTBED_V.pretrain.seed).permutation(f.train.n);
   const [nTrain, nVal, nTest] = smoke ? [512, 128, 128] : [50_000, 5_000, f.test.n];
   return {

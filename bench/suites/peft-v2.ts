@@ -1,0 +1,54 @@
+/**
+ * Suite `peft-v2`: the PEFT reproduction v2 on the transformer test beds (plan, pre-registered:
+ * bench/lib/peft-v2-plan.ts; stages: peft-v2-stages.ts; page: peft-v2-report.ts).
+ *
+ * - `--smoke` (CI): every stage — both test beds pretrained at toy size, the learning-rate search,
+ *   the final runs, the page — for LoRA and LoRA-Dash on one task of each bed, in temporary files.
+ * - `--repro`: pretrains V and T (cached in bench/.cache/peft-v2) and runs what
+ *   docs/results/peft-v2-runs.jsonl still lacks, two processes at a time, then writes the page;
+ *   stopped, it resumes where it was.
+ * - no flag: rewrites the page from the runs file as it stands, training nothing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { machineLine, type SuiteOptions, type SuiteResult, skipped } from '../lib/harness.js';
+
+export default async function peftV2(options: SuiteOptions): Promise<SuiteResult> {
+  const tier = options.smoke ? 'smoke' : options.flags?.includes('--repro') ? 'repro' : 'page';
+  const { fashionMnistAvailable } = await import('@numts/nn/node');
+  if (tier !== 'page' && !fashionMnistAvailable())
+    return skipped('Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)');
+  let scratch: string | null = null;
+  if (tier === 'smoke') {
+    // Read when the modules below are first imported (here and in any child process).
+    scratch = mkdtempSync(join(tmpdir(), 'numts-peft-v2-smoke-'));
+    process.env.NUMTS_PEFT_RUNS = join(scratch, 'runs.jsonl');
+    process.env.NUMTS_BENCH_CACHE = scratch;
+  }
+  const { runStagesV, readRunsV } = await import('../lib/peft-v2-stages.js');
+  const { buildPeftReport } = await import('../lib/peft-v2-report.js');
+  const { pretrainedT } = await import('../lib/peft-v2-testbed-t.js');
+  const { pretrainedV, pretrainRecordV } = await import('../lib/peft-v2-testbed-v.js');
+  const t0 = Date.now();
+  try {
+    const smoke = tier === 'smoke';
+    if (tier !== 'page') {
+      const log = (s: string) => console.error(s);
+      pretrainedV({ smoke, log });
+      pretrainedT({ smoke, log });
+      await runStagesV('final', smoke);
+    }
+    const report = await buildPeftReport(readRunsV(), {
+      smoke,
+      command: `npm run bench -- peft-v2${tier === 'page' ? '' : ` --${tier}`}`,
+      machine: machineLine(),
+      pretrainV: pretrainRecordV()?.test ?? null,
+    });
+    const summary: SuiteResult['summary'] = { tier, minutes: (Date.now() - t0) / 60000 };
+    for (const [k, v] of Object.entries(report.summary)) summary[k] = v as SuiteResult['summary'][string];
+    return { report: 'peft-v2', markdown: report.markdown, summary };
+  } finally {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
