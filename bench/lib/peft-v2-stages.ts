@@ -81,8 +81,11 @@ export interface RecordV extends JobV {
   seconds: number;
 }
 
-export const keyOf = (j: JobV) =>
-  `${j.kind}/${j.bed}/${j.task}/${j.label}/r${j.rank}/lr${j.lr}/s${j.seed}${j.smoke ? '/smoke' : ''}`;
+/** The key of a run: everything that determines it, the step budget included. */
+export const keyOf = (j: JobV) => {
+  const b = j.smoke ? SMOKE_BUDGET : BUDGET_V;
+  return `${j.kind}/${j.bed}/${j.task}/${j.label}/r${j.rank}/lr${j.lr}/s${j.seed}/${b.steps}x${b.batch}${j.smoke ? '/smoke' : ''}`;
+};
 
 /** The recorded runs of V (latest per key). */
 export function readRunsV(file = PEFT_RUNS_FILE): Map<string, RecordV> {

@@ -8,7 +8,7 @@
  * Vocabulary (48): 0 PAD, 1 BOS, 2 EOS, 3 `|`, 4 `?`, 5 `=`, 6–31 the letters a–z, 32–41 the digits
  * 0–9, 42–45 `( ) [ ]`, 46 `rev`, 47 `mod`.
  */
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@numts/core';
 import { createModel, type PretrainedModel } from '@numts/models';
@@ -25,6 +25,7 @@ import {
 } from '@numts/nn';
 import { ROOT } from './harness.js';
 import { TESTBED_T } from './peft-v2-plan.js';
+import { PEFT_RUNS_FILE } from './peft-v2-testbed-v.js';
 
 export const PAD = 0;
 export const BOS = 1;
@@ -160,6 +161,7 @@ export function pretrainedT(
   );
   const t0 = performance.now();
   let sum = 0;
+  const curve: { step: number; loss: number; minutes: number }[] = [];
   for (let s = 0; s < steps; s++) {
     opt.zeroGrad();
     const loss = lmLoss(model, data.subarray(s * batch * SEQUENCE, (s + 1) * batch * SEQUENCE), batch);
@@ -168,6 +170,11 @@ export function pretrainedT(
     sched.step();
     sum += loss.item();
     if ((s + 1) % Math.max(1, Math.floor(steps / 10)) === 0) {
+      curve.push({
+        step: s + 1,
+        loss: sum / Math.max(1, Math.floor(steps / 10)),
+        minutes: (performance.now() - t0) / 60000,
+      });
       log(
         `T pretrain step ${s + 1}/${steps}: loss ${(sum / Math.max(1, Math.floor(steps / 10))).toFixed(4)} (${((performance.now() - t0) / 60000).toFixed(1)} min)`,
       );
@@ -175,5 +182,15 @@ export function pretrainedT(
     }
   }
   savePretrained(model, dir);
+  if (!smoke)
+    appendFileSync(
+      PEFT_RUNS_FILE,
+      `${JSON.stringify({ key: `pretrain/T/s${p.seed}/n${sequences}`, kind: 'pretrain', bed: 'T', curve, seconds: (performance.now() - t0) / 1000 })}\n`,
+    );
   return { model, dir };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { dir } = pretrainedT({ smoke: process.argv.includes('--smoke'), log: (s) => console.error(s) });
+  console.log(dir);
 }
