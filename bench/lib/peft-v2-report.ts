@@ -7,7 +7,7 @@
 import { coordinateSearch, halfDecades } from './grid-search.js';
 import { mdTable, sampleStats } from './harness.js';
 import { decide, paired, type Verdict } from './paired.js';
-import { CLAIMS, FINAL_SEEDS, LR_GRID, SELECTION_SEEDS, TASKS } from './peft-v2-plan.js';
+import { CLAIMS, EQUAL_LR_REFERENCE, FINAL_SEEDS, LR_GRID, SELECTION_SEEDS, TASKS } from './peft-v2-plan.js';
 import { cells, keyOf, type RecordV } from './peft-v2-stages.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
@@ -109,6 +109,37 @@ export async function buildPeftReport(
     '## Test accuracy (mean ± std over the final seeds)',
     '',
     mdTable(['bed', 'task', 'method', 'r', 'accuracy %', 'seeds', 'trainable parameters'], rows),
+    '',
+  );
+  // Equal learning rate: every method at LoRA's rate for the same bed, task and rank.
+  const equalRows: (string | number)[][] = [];
+  for (const c of cells(smoke)) {
+    if (c.label === EQUAL_LR_REFERENCE) continue;
+    const ref = chosen.get(`${c.bed}/${c.task}/${EQUAL_LR_REFERENCE}/${c.rank}`);
+    if (!ref) continue;
+    const at = (label: string, seed: number) =>
+      runs.get(
+        keyOf({ kind: 'final', bed: c.bed, task: c.task, label, rank: c.rank, lr: ref.lr, seed, smoke }),
+      );
+    const both = seeds.filter((s) => at(c.label, s) && at(EQUAL_LR_REFERENCE, s));
+    if (!both.length) continue;
+    const p = paired(both.map((s) => 100 * (at(c.label, s)!.accuracy - at(EQUAL_LR_REFERENCE, s)!.accuracy)));
+    equalRows.push([
+      c.bed,
+      c.task,
+      c.label,
+      c.rank,
+      ref.lr,
+      p.ci ? `${p.mean.toFixed(2)} [${p.ci[0].toFixed(2)}, ${p.ci[1].toFixed(2)}]` : p.mean.toFixed(2),
+      both.length,
+    ]);
+  }
+  md.push(
+    '## At equal learning rate',
+    '',
+    `Every method at the rate ${EQUAL_LR_REFERENCE} chose for the same bed, task and rank: the paired difference to ${EQUAL_LR_REFERENCE} in accuracy points, mean [95 % t-interval] — a method that wins only at its own rate wins through the rate.`,
+    '',
+    mdTable(['bed', 'task', 'method', 'r', 'rate', `− ${EQUAL_LR_REFERENCE}`, 'seeds'], equalRows),
     '',
   );
   // Claims.

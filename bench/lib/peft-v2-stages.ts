@@ -10,7 +10,15 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { MpcOptions } from '@numts/peft';
 import { coordinateSearch, halfDecades, type SearchTrace } from './grid-search.js';
 import { runInChildren } from './job-pool.js';
-import { FINAL_SEEDS, LR_GRID, MAIN_RANK, RANKS, SELECTION_SEEDS, TASKS } from './peft-v2-plan.js';
+import {
+  EQUAL_LR_REFERENCE,
+  FINAL_SEEDS,
+  LR_GRID,
+  MAIN_RANK,
+  RANKS,
+  SELECTION_SEEDS,
+  TASKS,
+} from './peft-v2-plan.js';
 import { fineTuneT, taskDataT } from './peft-v2-run-t.js';
 import { fineTune, type RunSpec, taskData } from './peft-v2-run-v.js';
 import { pretrainedT } from './peft-v2-testbed-t.js';
@@ -189,8 +197,21 @@ export async function runStagesV(stage: 'select' | 'final', smoke: boolean): Pro
     chosen.push({ ...c, lr: (await selectLr(c.bed, c.task, c.label, c.rank, smoke)).lr });
   if (stage === 'select') return;
   const seeds = smoke ? FINAL_SEEDS.slice(0, 1) : FINAL_SEEDS;
+  // The equal-LR table: every method also at the rate LoRA chose for the same bed, task and rank
+  // (the same run when a method chose that rate itself).
+  const loraLr = (c: { bed: string; task: string; rank: number }) =>
+    chosen.find(
+      (x) => x.label === EQUAL_LR_REFERENCE && x.bed === c.bed && x.task === c.task && x.rank === c.rank,
+    )?.lr;
+  const cellsToRun = [
+    ...chosen,
+    ...chosen.flatMap((c) => {
+      const lr = loraLr(c);
+      return lr === undefined || lr === c.lr ? [] : [{ ...c, lr }];
+    }),
+  ];
   await runPending(
-    chosen.flatMap((c) => seeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke }))),
+    cellsToRun.flatMap((c) => seeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke }))),
   );
 }
 

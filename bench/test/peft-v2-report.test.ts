@@ -56,6 +56,17 @@ describe('peft v2 page', () => {
     expect(summary.pretrain_V_accuracy).toBe(0.9);
   });
 
+  it('shows every method against LoRA at LoRA’s rate', async () => {
+    const { markdown } = await buildPeftReport(synthetic({ 'LoRA-Dash': 0.02 }), {
+      smoke: false,
+      command: 'test',
+      machine: 'test',
+      pretrainV: null,
+    });
+    // Every rate is 1e-3 in the synthetic runs, so the equal-rate row is the tuned one: about +1.9.
+    expect(markdown).toMatch(/\| V \| mnist \| LoRA-Dash \| 4 \| 0\.001 \| 1\.\d\d \[/);
+  });
+
   it('a missing final run leaves its claims incomplete, never guessed', async () => {
     const runs = synthetic({ 'LoRA-Dash': 0.02 });
     for (const [k, r] of runs)
