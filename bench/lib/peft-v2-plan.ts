@@ -72,6 +72,11 @@ export const TASKS = {
       what: 'Fashion-MNIST under a fixed 3×3 blur and Gaussian noise σ = 0.3, head frozen',
     },
   ],
+  /** The conv track of spec §D.2 (14×14 images; FLoRA-conv against LoRA-conv on conv2 at equal parameters). */
+  CNN: [
+    { id: 'B1', what: 'MNIST digits at 14×14, fresh head' },
+    { id: 'B2', what: 'Fashion-MNIST at 14×14 rotated and inverted, head frozen' },
+  ],
   T: [
     { id: 'reverse', what: 'reverse a sequence of 4–8 symbols; exact-match accuracy of the greedy answer' },
     {
@@ -267,7 +272,8 @@ export const CLAIMS: Claim[] = [
     a: 'FLoRA-conv',
     b: 'LoRA-conv',
     bed: 'CNN',
-    ranks: [],
+    /** LoRA-conv ranks whose parameter counts the FLoRA-conv budgets match (±10 %). */
+    ranks: [2, 4, 8],
     metric: 'accuracy',
     rule: 'greater',
     margin: 0.5,

@@ -15,7 +15,7 @@ const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
 /** The learning rate a cell's recorded selection runs choose (null while runs are missing). */
 async function chosenLr(
   runs: Map<string, RecordV>,
-  c: { bed: 'V' | 'T'; task: string; label: string; rank: number },
+  c: { bed: 'V' | 'T' | 'CNN'; task: string; label: string; rank: number },
   smoke: boolean,
 ): Promise<{ lr: number; interior: boolean; values: number[]; scores: number[] } | null> {
   const seeds = smoke ? SELECTION_SEEDS.slice(0, 1) : SELECTION_SEEDS;
@@ -85,7 +85,7 @@ export async function buildPeftReport(
     '',
   );
   // Final test accuracy.
-  const finalAcc = (bed: 'V' | 'T', task: string, label: string, rank: number, seed: number) => {
+  const finalAcc = (bed: 'V' | 'T' | 'CNN', task: string, label: string, rank: number, seed: number) => {
     const c = chosen.get(`${bed}/${task}/${label}/${rank}`);
     if (!c) return undefined;
     return runs.get(keyOf({ kind: 'final', bed, task, label, rank, lr: c.lr, seed, smoke }));
@@ -146,7 +146,7 @@ export async function buildPeftReport(
   const verdicts: Verdict[] = [];
   const claimRows: (string | number)[][] = [];
   for (const claim of CLAIMS) {
-    if (claim.bed === 'CNN' || claim.bed === 'teacher') {
+    if (claim.bed === 'teacher') {
       verdicts.push('incomplete');
       claimRows.push([claim.id, claim.paper, 'not run in v2 yet', '**incomplete**']);
       if (claim.key) summary[claim.key] = null;

@@ -7,9 +7,10 @@
  * `node --conditions=@numts/source --import tsx bench/lib/peft-v2-stages.ts <select|final> [--smoke]`
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import type { MpcOptions } from '@numts/peft';
+import type { AdapterConfig, MpcOptions } from '@numts/peft';
 import { coordinateSearch, halfDecades, type SearchTrace } from './grid-search.js';
 import { runInChildren } from './job-pool.js';
+import { FULL_SIZES, pretrained as pretrainedCnn, runJob as runCnnJob, SMOKE_SIZES } from './peft-tasks.js';
 import {
   EQUAL_LR_REFERENCE,
   FINAL_SEEDS,
@@ -49,6 +50,23 @@ const dash = (r: number, selection: 'tsd' | 'random' = 'tsd') => ({
   dashSelection: selection,
 });
 
+/** FLoRA-conv core ranks [r_in, r_out, 2, 2] matching LoRA-conv's parameters at rank r within ±10 % (spec §D.2). */
+const CONV_BUDGETS: Record<number, [number, number, number, number]> = {
+  2: [5, 5, 2, 2],
+  4: [8, 9, 2, 2],
+  8: [11, 16, 2, 2],
+};
+
+/** The conv track's rows (v1's CNN and data; adapters on conv2). */
+export const METHODS_CNN: MethodV[] = [
+  { label: 'LoRA-conv', make: (r) => ({ method: 'lora', rank: r, alpha: 2 * r }), ranks: [2, 4, 8] },
+  {
+    label: 'FLoRA-conv',
+    make: (r) => ({ method: 'flora', floraRanks: CONV_BUDGETS[r]!, floraScale: 2 }),
+    ranks: [2, 4, 8],
+  },
+];
+
 export const METHODS_V: MethodV[] = [
   { label: 'LoRA', make: lora, ranks: RANKS },
   { label: 'LoRA-Dash', make: (r) => dash(r), ranks: RANKS },
@@ -70,8 +88,8 @@ export const METHODS_V: MethodV[] = [
 /** One run of the stages. */
 export interface JobV {
   kind: 'select' | 'final';
-  /** Test bed: V (ViT, every method) or T (decoder LM, LoRA and LoRA-Dash for claim 1T). */
-  bed: 'V' | 'T';
+  /** Test bed: V (ViT, every method), T (decoder LM, LoRA and LoRA-Dash for claim 1T) or CNN (conv track, claim 7). */
+  bed: 'V' | 'T' | 'CNN';
   task: string;
   label: string;
   rank: number;
@@ -109,9 +127,43 @@ export function readRunsV(file = PEFT_RUNS_FILE): Map<string, RecordV> {
 
 /** Runs one job in this process and records it. */
 function runJob(j: JobV): void {
-  const m = METHODS_V.find((x) => x.label === j.label)!;
   const budget = j.smoke ? SMOKE_BUDGET : BUDGET_V;
   const evalOn = j.kind === 'select' ? 'val' : 'test';
+  if (j.bed === 'CNN') {
+    const sizes = j.smoke ? SMOKE_SIZES : FULL_SIZES;
+    const r = runCnnJob({
+      id: 0,
+      track: 'C',
+      task: j.task as 'B1' | 'B2',
+      label: j.label,
+      config: {
+        ...(METHODS_CNN.find((x) => x.label === j.label)!.make(j.rank) as Omit<
+          AdapterConfig,
+          'targetModules'
+        >),
+        targetModules: ['conv2'],
+      },
+      rank: j.rank,
+      lr: j.lr,
+      seed: j.seed,
+      steps: budget.steps,
+      batch: budget.batch,
+      evalOn,
+      weightsFile: pretrainedCnn('C', sizes, () => {}),
+      sizes,
+    });
+    const record: RecordV = {
+      ...j,
+      key: keyOf(j),
+      accuracy: r.accuracy,
+      losses: r.losses,
+      trainable: r.trainable,
+      seconds: r.seconds,
+    };
+    appendFileSync(PEFT_RUNS_FILE, `${JSON.stringify(record)}\n`);
+    return;
+  }
+  const m = METHODS_V.find((x) => x.label === j.label)!;
   const out =
     j.bed === 'V'
       ? fineTune(
@@ -150,7 +202,7 @@ async function runPending(jobs: JobV[]): Promise<void> {
 
 /** The learning rate of a method on a task at a rank, chosen on validation images (runs what is missing). */
 export async function selectLr(
-  bed: 'V' | 'T',
+  bed: 'V' | 'T' | 'CNN',
   task: string,
   label: string,
   rank: number,
@@ -178,21 +230,32 @@ export async function selectLr(
   return { lr: chosen.lr, trace: searched[0]! };
 }
 
-/** Every (bed, task, method, rank) of the plan: every method on V; LoRA and LoRA-Dash on T. */
-export function cells(smoke: boolean): { bed: 'V' | 'T'; task: string; label: string; rank: number }[] {
-  const pick = (bed: 'V' | 'T', tasks: readonly { id: string }[], methods: MethodV[]) =>
+/** Every (bed, task, method, rank) of the plan: every method on V; LoRA and LoRA-Dash on T; the conv pair on CNN. */
+export function cells(
+  smoke: boolean,
+): { bed: 'V' | 'T' | 'CNN'; task: string; label: string; rank: number }[] {
+  const pick = (bed: 'V' | 'T' | 'CNN', tasks: readonly { id: string }[], methods: MethodV[]) =>
     (smoke ? tasks.slice(0, 1) : tasks).flatMap((t) =>
       methods.flatMap((m) =>
-        (smoke ? [MAIN_RANK] : m.ranks).map((rank) => ({ bed, task: t.id, label: m.label, rank })),
+        (smoke ? [m.ranks.includes(MAIN_RANK) ? MAIN_RANK : m.ranks[0]!] : m.ranks).map((rank) => ({
+          bed,
+          task: t.id,
+          label: m.label,
+          rank,
+        })),
       ),
     );
   const loraDash = METHODS_V.filter((m) => m.label === 'LoRA' || m.label === 'LoRA-Dash');
-  return [...pick('V', TASKS.V, smoke ? loraDash : METHODS_V), ...pick('T', TASKS.T, loraDash)];
+  return [
+    ...pick('V', TASKS.V, smoke ? loraDash : METHODS_V),
+    ...pick('T', TASKS.T, loraDash),
+    ...pick('CNN', TASKS.CNN, METHODS_CNN),
+  ];
 }
 
 /** Runs the selection of every cell, then (stage `final`) the final seeds at the chosen rates. */
 export async function runStagesV(stage: 'select' | 'final', smoke: boolean): Promise<void> {
-  const chosen: { bed: 'V' | 'T'; task: string; label: string; rank: number; lr: number }[] = [];
+  const chosen: { bed: 'V' | 'T' | 'CNN'; task: string; label: string; rank: number; lr: number }[] = [];
   for (const c of cells(smoke))
     chosen.push({ ...c, lr: (await selectLr(c.bed, c.task, c.label, c.rank, smoke)).lr });
   if (stage === 'select') return;
