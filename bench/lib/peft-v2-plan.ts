@@ -111,6 +111,13 @@ export const FINAL_SEEDS = [0, 1, 2, 3, 4];
 /** The equal-LR table: every method at the learning rate LoRA chose for the same task and rank. */
 export const EQUAL_LR_REFERENCE = 'LoRA';
 
+/**
+ * Claim 8's synthetic teacher (bench/lib/peft-teacher.ts: W₀ 64×48, 8 planted mid-spectrum
+ * directions): precision@8 of the directions LoRA's ΔW shows after t = 10 of 200 steps (5 %, the
+ * spec's 2–5 %), against chance 8/48.
+ */
+export const TEACHER = { directions: 8, t: 10, steps: 200, chance: 8 / 48 } as const;
+
 /** A pre-registered claim. */
 export interface Claim {
   id: string;

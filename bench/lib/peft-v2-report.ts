@@ -7,7 +7,15 @@
 import { coordinateSearch, halfDecades } from './grid-search.js';
 import { mdTable, sampleStats } from './harness.js';
 import { decide, paired, type Verdict } from './paired.js';
-import { CLAIMS, EQUAL_LR_REFERENCE, FINAL_SEEDS, LR_GRID, SELECTION_SEEDS, TASKS } from './peft-v2-plan.js';
+import {
+  CLAIMS,
+  EQUAL_LR_REFERENCE,
+  FINAL_SEEDS,
+  LR_GRID,
+  SELECTION_SEEDS,
+  TASKS,
+  TEACHER,
+} from './peft-v2-plan.js';
 import { cells, keyOf, type RecordV } from './peft-v2-stages.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
@@ -41,7 +49,14 @@ async function chosenLr(
 /** Builds the page and its JSON summary from the runs. */
 export async function buildPeftReport(
   runs: Map<string, RecordV>,
-  options: { smoke: boolean; command: string; machine: string; pretrainV: number | null },
+  options: {
+    smoke: boolean;
+    command: string;
+    machine: string;
+    pretrainV: number | null;
+    /** Claim 8: per final seed, precision@s of TSD recovery on the synthetic teacher at the registered t (null: not run). */
+    teacherPrecision?: number[] | null;
+  },
 ): Promise<{ markdown: string; summary: Record<string, unknown> }> {
   const smoke = options.smoke;
   const seeds = smoke ? FINAL_SEEDS.slice(0, 1) : FINAL_SEEDS;
@@ -147,9 +162,18 @@ export async function buildPeftReport(
   const claimRows: (string | number)[][] = [];
   for (const claim of CLAIMS) {
     if (claim.bed === 'teacher') {
-      verdicts.push('incomplete');
-      claimRows.push([claim.id, claim.paper, 'not run in v2 yet', '**incomplete**']);
-      if (claim.key) summary[claim.key] = null;
+      const precision = options.teacherPrecision ?? [];
+      const p = paired(precision.map((x) => x - TEACHER.chance));
+      const v = precision.length === seeds.length ? decide(p, claim.rule, claim.margin) : 'incomplete';
+      verdicts.push(v);
+      claimRows.push([
+        claim.id,
+        claim.paper,
+        p.ci
+          ? `precision@${TEACHER.directions} at t = ${TEACHER.t} minus chance ${TEACHER.chance.toFixed(3)}: ${p.mean.toFixed(3)} [${p.ci[0].toFixed(3)}, ${p.ci[1].toFixed(3)}] (${claim.rule}, margin ${claim.margin})`
+          : `${precision.length} of ${seeds.length} seeds (an interval needs two)`,
+        v === 'held' ? 'held' : `**${v}**`,
+      ]);
       continue;
     }
     const tasks = TASKS[claim.bed].map((t) => t.id);

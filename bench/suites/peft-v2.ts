@@ -39,7 +39,16 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
       pretrainedT({ smoke, log });
       await runStagesV('final', smoke);
     }
+    // Claim 8: the synthetic teacher (a fraction of a second per seed, recomputed every time).
+    const { tsdMechanism } = await import('../lib/peft-teacher.js');
+    const { FINAL_SEEDS, TEACHER } = await import('../lib/peft-v2-plan.js');
+    const teacherPrecision = tsdMechanism(
+      smoke ? FINAL_SEEDS.slice(0, 1) : FINAL_SEEDS,
+      [TEACHER.t],
+      TEACHER.t,
+    )[0]!.perSeed;
     const report = await buildPeftReport(readRunsV(), {
+      teacherPrecision,
       smoke,
       command: `npm run bench -- peft-v2${tier === 'page' ? '' : ` --${tier}`}`,
       machine: machineLine(),
