@@ -57,6 +57,17 @@ describe('training pipeline (tiny, end to end)', () => {
     expect(Array.from(run('localizer', 1))).not.toEqual(Array.from(run('segmenter', 1)));
   });
 
+  it('WILSON uses the α it is given (and only α: the TME-lite switches stay off)', () => {
+    const run = (tme: Record<string, unknown> | undefined) =>
+      trainStep(base, data.steps[0]!, 11, { method: 'wilson', tme, epochs: 2, seed: 2 }).model.stateDict()[
+        'classifier.weight'
+      ]!.data;
+    const dflt = Array.from(run(undefined));
+    expect(Array.from(run({ alpha: 0.5 }))).toEqual(dflt);
+    expect(Array.from(run({ alpha: 0.2 }))).not.toEqual(dflt);
+    expect(Array.from(run({ alpha: 0.5, object: true, fusion: true }))).toEqual(dflt);
+  });
+
   it('rejects bad arguments', () => {
     expect(() =>
       trainStep(base, data.steps[0]!, 11, {

@@ -39,7 +39,8 @@ const METHODS: Readonly<Record<StepMethod, (ctx: StepContext, options: StepOptio
   'ft-pixel': (ctx) => ftPixel(ctx),
   'ft-weak': (ctx) => ftWeak(ctx),
   'cam-old': (ctx) => camOld(ctx),
-  wilson: (ctx, o) => weakSupervision(ctx, {}, o.lambdaMax ?? 1),
+  // WILSON takes only its smoothing α from `tme`; the TME-lite switches stay off.
+  wilson: (ctx, o) => weakSupervision(ctx, { alpha: o.tme?.alpha }, o.lambdaMax ?? 1),
   tme: (ctx, o) => weakSupervision(ctx, o.tme ?? { object: true, fusion: true }, o.lambdaMax ?? 1),
 };
 
