@@ -17,6 +17,7 @@ import {
 } from '@numts/peft';
 import { TARGETS, TESTBED_T } from './peft-v2-plan.js';
 import { PAD, type TaskExample, taskExamples } from './peft-v2-testbed-t.js';
+import { runSteps } from './step-loop.js';
 
 /** Train / validation / test examples of a task (seeded, fixed). */
 export interface TaskExamplesT {
@@ -104,32 +105,21 @@ export function fineTuneT(
     model.parameters().filter((p) => p.requiresGrad),
     { lr: spec.lr, weightDecay: 0 },
   );
-  const rng = new Rng(700 + spec.seed);
-  let perm = rng.permutation(data.train.length);
-  let at = 0;
-  const losses: number[] = [];
-  const block = Math.max(1, Math.floor(spec.steps / 10));
-  let sum = 0;
-  for (let step = 0; step < spec.steps; step++) {
-    if (at + spec.batch > data.train.length) {
-      perm = rng.permutation(data.train.length);
-      at = 0;
-    }
-    const { x, targets, length } = batchOf(
-      Array.from(perm.subarray(at, at + spec.batch), (i) => data.train[i]!),
-    );
-    at += spec.batch;
-    opt.zeroGrad();
-    const loss = crossEntropy(reshape(model.forward(x), [spec.batch * length, V]), targets);
-    loss.backward();
-    opt.step();
-    notifyOptimizerStep(model);
-    sum += loss.item();
-    if ((step + 1) % block === 0) {
-      losses.push(sum / block);
-      sum = 0;
-    }
-  }
+  const losses = runSteps({
+    steps: spec.steps,
+    batch: spec.batch,
+    rows: data.train.length,
+    rng: new Rng(700 + spec.seed),
+    step: (rows) => {
+      const { x, targets, length } = batchOf(Array.from(rows, (r) => data.train[r]!));
+      opt.zeroGrad();
+      const loss = crossEntropy(reshape(model.forward(x), [rows.length * length, V]), targets);
+      loss.backward();
+      opt.step();
+      notifyOptimizerStep(model);
+      return loss.item();
+    },
+  });
   model.eval();
   return {
     accuracy: accuracyT(model, data[spec.evalOn]),

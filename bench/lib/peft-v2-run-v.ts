@@ -19,6 +19,7 @@ import {
 } from '@numts/peft';
 import { TARGETS } from './peft-v2-plan.js';
 import { accuracy, fashionSplits, type ImageSet, takeRows } from './peft-v2-testbed-v.js';
+import { runSteps } from './step-loop.js';
 
 /** Train / validation / test images of a task, and whether it trains a fresh head. */
 export interface TaskSplits {
@@ -145,31 +146,22 @@ export function fineTune(spec: RunSpec, dir: string, data: TaskSplits): RunOutco
     } as AdapterConfig);
   const params = model.parameters().filter((p) => p.requiresGrad);
   const opt = new AdamW(params, { lr: spec.lr, weightDecay: 0 });
-  const rng = new Rng(500 + spec.seed);
-  let perm = rng.permutation(data.train.n);
-  let at = 0;
-  const losses: number[] = [];
-  const block = Math.max(1, Math.floor(spec.steps / 10));
-  let sum = 0;
-  for (let step = 0; step < spec.steps; step++) {
-    if (at + spec.batch > data.train.n) {
-      perm = rng.permutation(data.train.n);
-      at = 0;
-    }
-    const b = takeRows(data.train, perm.subarray(at, at + spec.batch));
-    at += spec.batch;
-    opt.zeroGrad();
-    const taskLoss = crossEntropy(model.forward(new Variable(b.x, [b.n, 1, 28, 28])), b.y);
-    const loss = spec.mpc ? add(taskLoss, mpcPenalty(model, spec.mpc)) : taskLoss;
-    loss.backward();
-    opt.step();
-    notifyOptimizerStep(model);
-    sum += taskLoss.item();
-    if ((step + 1) % block === 0) {
-      losses.push(sum / block);
-      sum = 0;
-    }
-  }
+  const losses = runSteps({
+    steps: spec.steps,
+    batch: spec.batch,
+    rows: data.train.n,
+    rng: new Rng(500 + spec.seed),
+    step: (rows) => {
+      const b = takeRows(data.train, rows);
+      opt.zeroGrad();
+      const taskLoss = crossEntropy(model.forward(new Variable(b.x, [b.n, 1, 28, 28])), b.y);
+      const loss = spec.mpc ? add(taskLoss, mpcPenalty(model, spec.mpc)) : taskLoss;
+      loss.backward();
+      opt.step();
+      notifyOptimizerStep(model);
+      return taskLoss.item();
+    },
+  });
   model.eval();
   const acc = accuracy(model, data[spec.evalOn]);
   return {
