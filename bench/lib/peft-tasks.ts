@@ -34,6 +34,7 @@ import {
   trainableParameterCount,
   unmergeAdapters,
 } from '@numts/peft';
+import { takeRows } from './image-rows.js';
 
 /** A split of 14×14 images (196 features in [0, 1]). */
 export interface Split {
@@ -70,16 +71,8 @@ export function rotateInvert(x: Float32Array, n: number): Float32Array {
   return out;
 }
 
-function rows(s: { x: Float32Array; y: Int32Array }, idx: ArrayLike<number>): Split {
-  const n = idx.length;
-  const x = new Float32Array(n * 196);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    x.set(s.x.subarray(idx[i]! * 196, idx[i]! * 196 + 196), i * 196);
-    y[i] = s.y[idx[i]!]!;
-  }
-  return { x, y, n };
-}
+/** The given rows of a 14×14 set. */
+const rows = (s: { x: Float32Array; y: Int32Array }, idx: ArrayLike<number>): Split => takeRows(s, idx, 196);
 
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 

@@ -6,7 +6,6 @@
  *
  * `node --conditions=@numts/source --import tsx bench/lib/peft-v2-stages.ts <select|final> [--smoke]`
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { AdapterConfig, MpcOptions } from '@numts/peft';
 import { coordinateSearch, halfDecades, type SearchTrace } from './grid-search.js';
 import { runInChildren } from './job-pool.js';
@@ -24,6 +23,7 @@ import { fineTuneT, taskDataT } from './peft-v2-run-t.js';
 import { fineTune, type RunSpec, taskData } from './peft-v2-run-v.js';
 import { pretrainedT } from './peft-v2-testbed-t.js';
 import { PEFT_RUNS_FILE, pretrainedV } from './peft-v2-testbed-v.js';
+import { appendRun, readRunsFile } from './runs-file.js';
 
 /** Steps and batch of every run (V and T), and the smoke tier's. */
 export const BUDGET_V = { steps: 400, batch: 32 };
@@ -115,14 +115,7 @@ export const keyOf = (j: JobV) => {
 
 /** The recorded runs of V (latest per key). */
 export function readRunsV(file = PEFT_RUNS_FILE): Map<string, RecordV> {
-  const out = new Map<string, RecordV>();
-  if (!existsSync(file)) return out;
-  for (const line of readFileSync(file, 'utf8').split('\n'))
-    if (line.includes('"kind":"select"') || line.includes('"kind":"final"')) {
-      const r = JSON.parse(line) as RecordV;
-      if (r.kind === 'select' || r.kind === 'final') out.set(r.key, r);
-    }
-  return out;
+  return readRunsFile<RecordV>(file, (r) => r.kind === 'select' || r.kind === 'final');
 }
 
 /** Runs one job in this process and records it. */
@@ -160,7 +153,7 @@ function runJob(j: JobV): void {
       trainable: r.trainable,
       seconds: r.seconds,
     };
-    appendFileSync(PEFT_RUNS_FILE, `${JSON.stringify(record)}\n`);
+    appendRun(PEFT_RUNS_FILE, record);
     return;
   }
   const m = METHODS_V.find((x) => x.label === j.label)!;
@@ -183,7 +176,7 @@ function runJob(j: JobV): void {
           taskDataT(j.task as 'reverse' | 'choice-mod', j.smoke),
         );
   const record: RecordV = { ...j, key: keyOf(j), ...out };
-  appendFileSync(PEFT_RUNS_FILE, `${JSON.stringify(record)}\n`);
+  appendRun(PEFT_RUNS_FILE, record);
   console.error(
     `${j.kind} ${j.bed} ${j.task} ${j.label} r${j.rank} lr ${j.lr} seed ${j.seed}: ${(100 * out.accuracy).toFixed(2)} % (${out.seconds.toFixed(0)} s)`,
   );

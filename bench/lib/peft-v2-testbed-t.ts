@@ -8,7 +8,7 @@
  * Vocabulary (48): 0 PAD, 1 BOS, 2 EOS, 3 `|`, 4 `?`, 5 `=`, 6–31 the letters a–z, 32–41 the digits
  * 0–9, 42–45 `( ) [ ]`, 46 `rev`, 47 `mod`.
  */
-import { appendFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@numts/core';
 import { createModel, type PretrainedModel } from '@numts/models';
@@ -23,9 +23,9 @@ import {
   Variable,
   warmup,
 } from '@numts/nn';
-import { ROOT } from './harness.js';
 import { TESTBED_T } from './peft-v2-plan.js';
 import { PEFT_RUNS_FILE } from './peft-v2-testbed-v.js';
+import { appendRun, BENCH_CACHE } from './runs-file.js';
 
 export const PAD = 0;
 export const BOS = 1;
@@ -116,8 +116,6 @@ export function taskExamples(task: 'reverse' | 'choice-mod', n: number, seed: nu
   });
 }
 
-const CACHE = process.env.NUMTS_BENCH_CACHE ?? join(ROOT, 'bench', '.cache');
-
 type CausalLm = PretrainedModel & Module & { forward(x: Variable): Variable };
 
 /** Next-token cross-entropy of a batch of packed sequences (PAD targets ignored). */
@@ -148,7 +146,7 @@ export function pretrainedT(
   const log = options.log ?? (() => {});
   const p = TESTBED_T.pretrain;
   const sequences = smoke ? 64 : Math.ceil(p.tokens / SEQUENCE);
-  const dir = join(options.cacheDir ?? CACHE, 'peft-v2', `T-s${p.seed}-n${sequences}`);
+  const dir = join(options.cacheDir ?? BENCH_CACHE, 'peft-v2', `T-s${p.seed}-n${sequences}`);
   if (existsSync(join(dir, 'model.safetensors'))) return { model: loadPretrained(dir), dir };
   const data = corpus(sequences, p.seed);
   const model = createModel({ ...TESTBED_T.config }, { seed: p.seed }) as CausalLm;
@@ -183,10 +181,13 @@ export function pretrainedT(
   }
   savePretrained(model, dir);
   if (!smoke)
-    appendFileSync(
-      PEFT_RUNS_FILE,
-      `${JSON.stringify({ key: `pretrain/T/s${p.seed}/n${sequences}`, kind: 'pretrain', bed: 'T', curve, seconds: (performance.now() - t0) / 1000 })}\n`,
-    );
+    appendRun(PEFT_RUNS_FILE, {
+      key: `pretrain/T/s${p.seed}/n${sequences}`,
+      kind: 'pretrain',
+      bed: 'T',
+      curve,
+      seconds: (performance.now() - t0) / 1000,
+    });
   return { model, dir };
 }
 

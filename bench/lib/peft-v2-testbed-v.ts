@@ -6,7 +6,7 @@
  *
  * `node --conditions=@numts/source --import tsx bench/lib/peft-v2-testbed-v.ts [--smoke]`
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@numts/core';
 import { createModel, type PretrainedModel } from '@numts/models';
@@ -23,14 +23,12 @@ import {
 } from '@numts/nn';
 import { fashionMnistAvailable, loadFashionMnist } from '@numts/nn/node';
 import { ROOT } from './harness.js';
+import { type ImageRows, takeRows as takeImageRows } from './image-rows.js';
 import { TESTBED_V } from './peft-v2-plan.js';
+import { appendRun, BENCH_CACHE, readRunsFile } from './runs-file.js';
 
 /** Images [n, 1, 28, 28] in [0, 1] with labels. */
-export interface ImageSet {
-  x: Float32Array;
-  y: Int32Array;
-  n: number;
-}
+export type ImageSet = ImageRows;
 
 /** The pretraining data: rows 0–49 999 / 50 000–54 999 of a seeded permutation of the training set, and the test set. */
 export function pretrainData(smoke: boolean): { train: ImageSet; val: ImageSet; test: ImageSet } {
@@ -38,17 +36,8 @@ export function pretrainData(smoke: boolean): { train: ImageSet; val: ImageSet; 
   return { train, val, test };
 }
 
-/** The given rows of a set. */
-export function takeRows(src: ImageSet, idx: ArrayLike<number>): ImageSet {
-  const n = idx.length;
-  const x = new Float32Array(n * 784);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    x.set(src.x.subarray(idx[i]! * 784, idx[i]! * 784 + 784), i * 784);
-    y[i] = src.y[idx[i]!]!;
-  }
-  return { x, y, n };
-}
+/** The given rows of a set of 28×28 images. */
+export const takeRows = (src: ImageSet, idx: ArrayLike<number>): ImageSet => takeImageRows(src, idx, 784);
 
 let fashion: ReturnType<typeof loadFashionMnist> | undefined;
 
@@ -93,7 +82,6 @@ export function accuracy(model: Module & { forward(x: Variable): Variable }, set
   return correct / set.n;
 }
 
-const CACHE = process.env.NUMTS_BENCH_CACHE ?? join(ROOT, 'bench', '.cache');
 export const PEFT_RUNS_FILE =
   process.env.NUMTS_PEFT_RUNS ?? join(ROOT, 'docs', 'results', 'peft-v2-runs.jsonl');
 
@@ -112,7 +100,11 @@ export function pretrainedV(
   const log = options.log ?? (() => {});
   const p = TESTBED_V.pretrain;
   const epochs = smoke ? 1 : p.epochs;
-  const dir = join(options.cacheDir ?? CACHE, 'peft-v2', `V-s${p.seed}-e${epochs}${smoke ? '-smoke' : ''}`);
+  const dir = join(
+    options.cacheDir ?? BENCH_CACHE,
+    'peft-v2',
+    `V-s${p.seed}-e${epochs}${smoke ? '-smoke' : ''}`,
+  );
   if (existsSync(join(dir, 'model.safetensors'))) return { model: loadPretrained(dir), dir };
   const data = pretrainData(smoke);
   const model = createModel({ ...TESTBED_V.config }, { seed: p.seed }) as PretrainedModel &
@@ -153,21 +145,23 @@ export function pretrainedV(
   const test = accuracy(model, data.test);
   savePretrained(model, dir);
   if (!smoke)
-    appendFileSync(
-      PEFT_RUNS_FILE,
-      `${JSON.stringify({ key: `pretrain/V/s${p.seed}/e${epochs}`, kind: 'pretrain', bed: 'V', test, curve, seconds: (performance.now() - t0) / 1000 })}\n`,
-    );
+    appendRun(PEFT_RUNS_FILE, {
+      key: `pretrain/V/s${p.seed}/e${epochs}`,
+      kind: 'pretrain',
+      bed: 'V',
+      test,
+      curve,
+      seconds: (performance.now() - t0) / 1000,
+    });
   log(`V pretrained: test accuracy ${(100 * test).toFixed(2)} %`);
   return { model, dir };
 }
 
 /** The recorded pretraining of V (null before it ran). */
 export function pretrainRecordV(): { test: number; curve: unknown[] } | null {
-  if (!existsSync(PEFT_RUNS_FILE)) return null;
-  const lines = readFileSync(PEFT_RUNS_FILE, 'utf8')
-    .split('\n')
-    .filter((l) => l.includes('"kind":"pretrain","bed":"V"'));
-  return lines.length ? (JSON.parse(lines.at(-1)!) as { test: number; curve: unknown[] }) : null;
+  type Pretrain = { key: string; kind: string; bed: string; test: number; curve: unknown[] };
+  const runs = readRunsFile<Pretrain>(PEFT_RUNS_FILE, (r) => r.kind === 'pretrain' && r.bed === 'V');
+  return [...runs.values()].at(-1) ?? null;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

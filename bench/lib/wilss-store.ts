@@ -5,7 +5,7 @@
  * appended as one JSON line to `docs/results/wilss-runs.jsonl`, from which the report is built.
  * A run already in that file is not run again, so a long reproduction resumes where it stopped.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadStateDict, saveStateDict } from '@numts/nn';
 import {
@@ -17,6 +17,7 @@ import {
   trainBase,
 } from '@numts/wilss';
 import { ROOT } from './harness.js';
+import { appendRun, BENCH_CACHE, readRunsFile } from './runs-file.js';
 
 /** Sizes and budgets of the v2 benchmark (chosen from the base and Joint curves; bench/lib/wilss-headroom.ts). */
 export interface V2Config {
@@ -62,23 +63,15 @@ export interface RunRecord {
 
 /** The runs file: the committed one of the reproduction, or NUMTS_WILSS_RUNS (the smoke tier's temporary file). */
 export const RUNS_FILE = process.env.NUMTS_WILSS_RUNS ?? join(ROOT, 'docs', 'results', 'wilss-runs.jsonl');
-const CACHE = process.env.NUMTS_BENCH_CACHE ?? join(ROOT, 'bench', '.cache');
 
 /** Every run recorded so far (latest record of a key wins). */
 export function readRuns(file = RUNS_FILE): Map<string, RunRecord> {
-  const out = new Map<string, RunRecord>();
-  if (!existsSync(file)) return out;
-  for (const line of readFileSync(file, 'utf8').split('\n'))
-    if (line.trim()) {
-      const r = JSON.parse(line) as RunRecord;
-      out.set(r.key, r);
-    }
-  return out;
+  return readRunsFile<RunRecord>(file);
 }
 
 /** Appends a finished run. */
 export function recordRun(record: RunRecord, file = RUNS_FILE): void {
-  appendFileSync(file, `${JSON.stringify(record)}\n`);
+  appendRun(file, record);
 }
 
 /** The data of a (setting, seed) at the configured sizes (data seed 1000 + seed, as every WILSS bench has used). */
@@ -99,7 +92,7 @@ export function cachedBase(
   data: IncrementalData,
   log: (s: string) => void = () => {},
 ): Segmenter {
-  const dir = join(CACHE, 'wilss');
+  const dir = join(BENCH_CACHE, 'wilss');
   const path = join(dir, `base-${setting}-s${seed}-${configTag(config)}.safetensors`);
   const kBase = SETTINGS[setting]!.steps[0]!.length + 1;
   const oldCount = kBase - 1;

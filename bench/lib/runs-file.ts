@@ -1,0 +1,30 @@
+/**
+ * The long reproductions' storage: runs files (one JSON object per line, appended as each run
+ * ends, keyed by `key`; the latest record of a key wins) and the cache folder of their trained
+ * models (`NUMTS_BENCH_CACHE`, default `bench/.cache`, gitignored; regenerated from seeds).
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './harness.js';
+
+export const BENCH_CACHE = process.env.NUMTS_BENCH_CACHE ?? join(ROOT, 'bench', '.cache');
+
+/** Appends one record to a runs file. */
+export function appendRun(file: string, record: object): void {
+  appendFileSync(file, `${JSON.stringify(record)}\n`);
+}
+
+/** The records of a runs file that `keep` accepts, by key (latest wins); empty when the file is absent. */
+export function readRunsFile<T extends { key: string }>(
+  file: string,
+  keep: (r: T) => boolean = () => true,
+): Map<string, T> {
+  const out = new Map<string, T>();
+  if (!existsSync(file)) return out;
+  for (const line of readFileSync(file, 'utf8').split('\n'))
+    if (line.trim()) {
+      const r = JSON.parse(line) as T;
+      if (keep(r)) out.set(r.key, r);
+    }
+  return out;
+}
