@@ -75,6 +75,7 @@ export {
   type AdamOptions,
   AdamW,
   Optimizer,
+  type OptimizerState,
   type ParamGroup,
   SGD,
   type SgdOptions,

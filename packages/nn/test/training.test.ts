@@ -59,6 +59,60 @@ describe('optimizers follow their update rules', () => {
     expect(q.data[0]).toBeCloseTo(1.9, 6);
   });
 
+  it('an optimizer restored from its stateDict continues bit for bit; bad states are refused', () => {
+    const grads = (t: number) => [Float32Array.of(Math.sin(t), Math.cos(3 * t)), Float32Array.of(t % 3)];
+    const run = (stopAt: number | null, restore = true) => {
+      const a = Variable.from([1, -1], [2], { requiresGrad: true });
+      const b = Variable.from([0.5], [1], { requiresGrad: true });
+      let opt = new Adam(
+        [
+          { params: [a], lr: 0.01 },
+          { params: [b], lr: 0.03 },
+        ],
+        { lr: 0.01 },
+      );
+      for (let t = 1; t <= 6; t++) {
+        if (t === stopAt) {
+          const saved = opt.stateDict();
+          opt = new Adam(
+            [
+              { params: [a], lr: 0.01 },
+              { params: [b], lr: 0.03 },
+            ],
+            { lr: 0.01 },
+          );
+          if (restore) opt.loadStateDict(saved);
+        }
+        [a.grad, b.grad] = grads(t);
+        opt.step();
+      }
+      return [...a.data, ...b.data];
+    };
+    const straight = run(null);
+    expect(run(4)).toEqual(straight);
+    expect(run(4, false)).not.toEqual(straight); // a fresh optimizer would not continue the same way
+    const a = Variable.from([1], [1], { requiresGrad: true });
+    const opt = new Adam([a], { lr: 0.1 });
+    a.grad = Float32Array.of(1);
+    opt.step();
+    expect(opt.stateDict()).toEqual({
+      steps: 1,
+      slots: { '0.0': Float32Array.of(0.1), '0.1': expect.any(Float32Array) },
+    });
+    expect(() => opt.loadStateDict({ steps: 1, slots: { '3.0': new Float32Array(1) } })).toThrow(
+      'loadStateDict: slot key "3.0" names no parameter (expected "<index>.<slot>", index < 1)',
+    );
+    expect(() => opt.loadStateDict({ steps: 1, slots: { '0.0': new Float32Array(2) } })).toThrow(
+      'loadStateDict: slot "0.0" has 2 values, its parameter has 1',
+    );
+    expect(() => opt.loadStateDict({ steps: 1, slots: { '0.1': new Float32Array(1) } })).toThrow(
+      'loadStateDict: slot "0.0" is missing',
+    );
+    expect(() => opt.loadStateDict({ steps: -1, slots: {} })).toThrow(
+      'loadStateDict: steps must be an integer ≥ 0 (got -1)',
+    );
+  });
+
   it('parameter groups keep their own learning rates and schedules scale them', () => {
     const a = Variable.from([0], [1], { requiresGrad: true });
     const b = Variable.from([0], [1], { requiresGrad: true });

@@ -39,7 +39,7 @@ export {
 export { boundaryRecall, felzenszwalb, type RegionOptions } from './regions.js';
 export { generateScene, IMAGE_SIZE, type Scene, type SceneSpec } from './scenes.js';
 export { PARTNER, rasterize, SHAPE_NAMES, type ShapeName, shapeId } from './shapes.js';
-export { type TrainOptions, trainBase, trainJoint } from './train/base.js';
+export { type BaseCheckpoint, type TrainOptions, trainBase, trainJoint } from './train/base.js';
 export { downsampleMask } from './train/batches.js';
 export { camOldTargets } from './train/cam-old.js';
 export { evaluate, predict } from './train/evaluate.js';

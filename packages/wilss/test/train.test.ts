@@ -1,9 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { buildIncrementalData, evaluate, SETTINGS, trainBase, trainJoint, trainStep } from '../src/index.js';
+import {
+  type BaseCheckpoint,
+  buildIncrementalData,
+  evaluate,
+  SETTINGS,
+  trainBase,
+  trainJoint,
+  trainStep,
+} from '../src/index.js';
 
 describe('training pipeline (tiny, end to end)', () => {
   const data = buildIncrementalData(SETTINGS['7-3']!, { base: 24, step: 16, val: 4, test: 8 }, 3);
   const base = trainBase(data.base, 8, { epochs: 1, seed: 1 });
+
+  const checkpoints: BaseCheckpoint[] = [];
+  const straight = trainBase(data.base, 8, { epochs: 3, seed: 2, onCheckpoint: (c) => checkpoints.push(c) });
+  const checkpointOf = (epochs: number) => checkpoints[epochs - 1]!;
+
+  it('trainBase resumed from a checkpoint ends bit for bit where the uninterrupted run ends', () => {
+    expect(checkpoints.map((c) => c.epochs)).toEqual([1, 2, 3]);
+    const resumed = trainBase(data.base, 8, { epochs: 3, seed: 2, resume: checkpointOf(1) });
+    expect(resumed.stateDict()).toEqual(straight.stateDict());
+    // Restarting from the weights alone (fresh Adam moments) would not land there.
+    const weightsOnly = trainBase(data.base, 8, {
+      epochs: 3,
+      seed: 2,
+      resume: { ...checkpointOf(1), optimizer: { steps: 0, slots: {} } },
+    });
+    expect(weightsOnly.stateDict()).not.toEqual(straight.stateDict());
+  });
 
   it('every step method grows the classifier, leaves the old model untouched and gives metrics in range', () => {
     const before = base.stateDict();
@@ -85,6 +110,9 @@ describe('training pipeline (tiny, end to end)', () => {
     ).toThrow(
       /trainStep: method must be one of "ft-pixel", "ft-weak", "cam-old", "wilson", "tme" \(got "nope"\)/,
     );
+    expect(() =>
+      trainBase(data.base, 8, { epochs: 2, seed: 1, resume: { ...checkpointOf(1), epochs: 3 } }),
+    ).toThrow('trainBase: resume.epochs must be an integer in [0, 2] (got 3)');
     expect(() => trainBase(data.base, 8, { epochs: 0, seed: 1 })).toThrow(
       'trainBase: epochs must be a positive integer (got 0)',
     );

@@ -36,6 +36,14 @@ function groupsOf(
   });
 }
 
+/** What {@link Optimizer.stateDict} returns and {@link Optimizer.loadStateDict} takes. */
+export interface OptimizerState {
+  /** Completed steps (Adam's bias correction depends on it). */
+  steps: number;
+  /** Slot buffers keyed `"<parameter index>.<slot>"`. */
+  slots: Record<string, Float32Array | Float64Array>;
+}
+
 /** Common interface of the optimizers. */
 export abstract class Optimizer {
   readonly groups: ParamGroup[];
@@ -63,6 +71,65 @@ export abstract class Optimizer {
             p.version++;
           }
     });
+  }
+
+  /**
+   * The optimizer's state for a checkpoint: the step count and every slot buffer (momentum,
+   * Adam's moments), keyed `"<parameter index>.<slot>"` with parameters numbered across the
+   * groups in order. Buffers are copies. Learning rates are not included (schedules set them).
+   */
+  stateDict(): OptimizerState {
+    const slots: Record<string, Buf> = {};
+    this.eachParameter((p, i) => {
+      const s = this.state.get(p);
+      if (s) for (let j = 0; j < s.length; j++) slots[`${i}.${j}`] = s[j]!.slice();
+    });
+    return { steps: this.steps, slots };
+  }
+
+  /**
+   * Restores a state written by {@link stateDict} for the same parameters, so that training
+   * continues bit for bit as if it had not stopped.
+   * @throws DomainError when the step count is not a non-negative integer, a key names no
+   * parameter, or a buffer's length differs from its parameter's size
+   */
+  loadStateDict(state: OptimizerState): void {
+    if (!Number.isInteger(state.steps) || state.steps < 0)
+      throw new DomainError(`loadStateDict: steps must be an integer ≥ 0 (got ${state.steps})`);
+    const params: Variable[] = [];
+    this.eachParameter((p) => params.push(p));
+    const restored = new Map<Variable, Buf[]>();
+    for (const [key, buf] of Object.entries(state.slots)) {
+      const m = /^(\d+)\.(\d+)$/.exec(key);
+      const p = m ? params[Number(m[1])] : undefined;
+      if (!m || !p)
+        throw new DomainError(
+          `loadStateDict: slot key "${key}" names no parameter (expected "<index>.<slot>", index < ${params.length})`,
+        );
+      if (buf.length !== p.size)
+        throw new DomainError(
+          `loadStateDict: slot "${key}" has ${buf.length} values, its parameter has ${p.size}`,
+        );
+      const list = restored.get(p) ?? [];
+      const copy = alloc(p.size);
+      copy.set(buf);
+      list[Number(m[2])] = copy;
+      restored.set(p, list);
+    }
+    for (const [p, list] of restored)
+      for (let j = 0; j < list.length; j++)
+        if (!list[j])
+          throw new DomainError(
+            `loadStateDict: slot "${params.indexOf(p)}.${j}" is missing (slots of a parameter are numbered from 0)`,
+          );
+    this.state.clear();
+    for (const [p, list] of restored) this.state.set(p, list);
+    this.steps = state.steps;
+  }
+
+  private eachParameter(fn: (p: Variable, index: number) => void): void {
+    let i = 0;
+    for (const g of this.groups) for (const p of g.params) fn(p, i++);
   }
 
   protected slots(p: Variable, count: number): Buf[] {

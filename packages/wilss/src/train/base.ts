@@ -5,7 +5,7 @@
  * @module
  */
 import { DomainError, Rng } from '@numts/core';
-import { Adam, crossEntropy } from '@numts/nn';
+import { Adam, crossEntropy, type OptimizerState } from '@numts/nn';
 import { segmentationLoss, softCrossEntropy } from '../losses.js';
 import { Segmenter } from '../model.js';
 import type { SegmentationSet } from '../protocol.js';
@@ -18,6 +18,19 @@ import {
   oneHot,
   scaleLearningRates,
 } from './batches.js';
+
+/**
+ * Where trainBase stood after some epochs: enough to continue bit for bit (the batch order is
+ * replayed from the seed, the learning-rate schedule from the step count).
+ */
+export interface BaseCheckpoint {
+  /** Completed epochs. */
+  epochs: number;
+  /** The segmenter's state dict. */
+  weights: Record<string, { data: Float32Array | Float64Array; shape: number[] }>;
+  /** Adam's state. */
+  optimizer: OptimizerState;
+}
 
 /** Options shared by base and step training. */
 export interface TrainOptions {
@@ -36,6 +49,10 @@ export interface TrainOptions {
   log?: ((line: string) => void) | undefined;
   /** Called after every epoch of trainBase and trainJoint with the model (e.g. for training curves). */
   onEpoch?: ((epoch: number, model: Segmenter) => void) | undefined;
+  /** trainBase: called after every epoch with a checkpoint that `resume` continues from. */
+  onCheckpoint?: ((checkpoint: BaseCheckpoint) => void) | undefined;
+  /** trainBase: continue from a checkpoint of a run with the same set, classes and options. */
+  resume?: BaseCheckpoint | undefined;
   /** trainBase: the segmenter's channel multiplier (default 1); steps and Joint inherit it. */
   width?: number | undefined;
 }
@@ -60,7 +77,17 @@ export function trainBase(set: SegmentationSet, classes: number, options: TrainO
   const rng = new Rng(options.seed * 7 + 1);
   const total = options.epochs * Math.ceil(set.n / batch);
   let step = 0;
-  for (let e = 0; e < options.epochs; e++) {
+  const start = options.resume?.epochs ?? 0;
+  if (options.resume) {
+    if (!Number.isInteger(start) || start < 0 || start > options.epochs)
+      throw new DomainError(
+        `trainBase: resume.epochs must be an integer in [0, ${options.epochs}] (got ${start})`,
+      );
+    model.loadStateDict(options.resume.weights);
+    opt.loadStateDict(options.resume.optimizer);
+    for (let e = 0; e < start; e++) step += epochBatches(set.n, batch, rng).length;
+  }
+  for (let e = start; e < options.epochs; e++) {
     let sum = 0;
     const bs = epochBatches(set.n, batch, rng);
     for (const idx of bs) {
@@ -79,6 +106,7 @@ export function trainBase(set: SegmentationSet, classes: number, options: TrainO
     }
     options.log?.(`base epoch ${e + 1}/${options.epochs}: loss ${(sum / bs.length).toFixed(4)}`);
     options.onEpoch?.(e, model);
+    options.onCheckpoint?.({ epochs: e + 1, weights: model.stateDict(), optimizer: opt.stateDict() });
   }
   return model;
 }
