@@ -41,6 +41,7 @@ export {
 } from './option-schema.js';
 export { type Axis, argmax, argmin, max, mean, meanAndStd, min, sum } from './reductions.js';
 export { ResidentRows } from './resident-rows.js';
+export { ResidentUpper } from './resident-upper.js';
 export { Rng } from './rng.js';
 export { rotateRows } from './rotations.js';
 export { assertSavedFormat, vectorFromJSON } from './saved-json.js';

@@ -3,7 +3,8 @@
  * calls on a {@link FunctionBuilder}, and {@link encodeModule} turns them into the bytes of a
  * module (binary format of the WebAssembly 2.0 core spec, with the fixed-width SIMD proposal that
  * is part of it). Only what the kernels use is here: i32 arithmetic and comparisons, structured
- * control flow, locals, and v128 loads, stores, splats and f64x2 / f32x4 arithmetic.
+ * control flow, locals, scalar f64 loads, stores and arithmetic, and v128 loads, stores, splats and
+ * f64x2 / f32x4 arithmetic.
  *
  * There is no C, no toolchain and no committed binary: the module is built from this source when
  * the backend loads, and its bytes are a pure function of the code (a test pins them).
@@ -117,6 +118,12 @@ export class FunctionBuilder {
   i32(value: number): this {
     return this.op(0x41, ...sleb(value));
   }
+  /** f64.const (eight little-endian bytes). */
+  f64(value: number): this {
+    const bytes = new DataView(new ArrayBuffer(8));
+    bytes.setFloat64(0, value, true);
+    return this.op(0x44, ...new Uint8Array(bytes.buffer));
+  }
   i32Add(): this {
     return this.op(0x6a);
   }
@@ -131,6 +138,12 @@ export class FunctionBuilder {
   }
   i32Shl(): this {
     return this.op(0x74);
+  }
+  i32ShrU(): this {
+    return this.op(0x76);
+  }
+  i32And(): this {
+    return this.op(0x71);
   }
   /** i32.load with a 4-byte alignment hint. */
   i32Load(offset = 0): this {
@@ -149,6 +162,12 @@ export class FunctionBuilder {
   }
   f64Add(): this {
     return this.op(0xa0);
+  }
+  f64Sub(): this {
+    return this.op(0xa1);
+  }
+  f64Mul(): this {
+    return this.op(0xa2);
   }
   /** f64x2.extract_lane. */
   f64x2ExtractLane(lane: 0 | 1): this {
@@ -193,6 +212,9 @@ export class FunctionBuilder {
   }
   f64x2Add(): this {
     return this.simd(0xf0);
+  }
+  f64x2Sub(): this {
+    return this.simd(0xf1);
   }
   f64x2Mul(): this {
     return this.simd(0xf2);

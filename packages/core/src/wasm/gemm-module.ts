@@ -13,6 +13,7 @@
 import { encodeModule, FunctionBuilder, ValType } from './emitter.js';
 import { gemvColumnsKernel, gemvKernel } from './gemv-module.js';
 import { rotationKernel } from './rotations-module.js';
+import { symmetricUpdateMultiplyKernel } from './symmetric-module.js';
 
 /** Layout of one micro-kernel: element size and the tile it keeps in registers. */
 export interface TileShape {
@@ -107,7 +108,8 @@ export const F32_TILE: TileShape = { elementBytes: 4, mr: 4 };
 
 /**
  * The bytes of the backend's module: the `gemmF64` and `gemmF32` block kernels, the `rotate`
- * plane-rotation kernel, and one memory.
+ * plane-rotation kernel, the `gemvRows` / `gemvColumns` row products, the fused
+ * `symmetricUpdateMultiply` of a tridiagonal reduction, and one memory.
  */
 export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F32_TILE): Uint8Array {
   return encodeModule(
@@ -117,6 +119,7 @@ export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F3
       rotationKernel(),
       gemvKernel(),
       gemvColumnsKernel(),
+      symmetricUpdateMultiplyKernel(),
     ],
     1,
   );

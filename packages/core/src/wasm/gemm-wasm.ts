@@ -49,6 +49,15 @@ export interface WasmKernels {
   ) => void;
   gemvRows: (rows: number, pairs: number, a: number, lda: number, x: number, y: number) => void;
   gemvColumns: (rows: number, pairs: number, a: number, lda: number, x: number, y: number) => void;
+  symmetricUpdateMultiply: (
+    n: number,
+    r0: number,
+    a: number,
+    vo: number,
+    wo: number,
+    vn: number,
+    p: number,
+  ) => void;
 }
 
 let instance: WasmKernels | null | undefined;
