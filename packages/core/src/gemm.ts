@@ -222,7 +222,7 @@ export function gemm32(a: Matrix32, b: Matrix32, options: GemmOptions<Matrix32> 
 }
 
 /** Copies a contiguous source of the same shape into a strided destination. */
-function copyInto(src: StridedOperand, dst: StridedOperand): void {
+export function copyInto(src: StridedOperand, dst: StridedOperand): void {
   for (let i = 0; i < dst.rows; i++) {
     for (let j = 0; j < dst.cols; j++) {
       dst.data[dst.offset + i * dst.rowStride + j * dst.colStride] =

@@ -4,6 +4,8 @@
  * @module
  */
 import { getBackend } from './backend.js';
+import { ShapeError } from './errors.js';
+import { copyInto, mayOverlap } from './gemm.js';
 import { gemmKernel } from './kernels/gemm.js';
 import { Matrix } from './matrix.js';
 import { assertFiniteScalar } from './validate.js';
@@ -15,6 +17,11 @@ export interface SyrkOptions {
   trans?: boolean;
   /** Scale. Default 1. */
   alpha?: number;
+  /**
+   * Where to write the result (n×n, any strides; its old values are not read), to reuse storage in
+   * a loop. When it overlaps A the product goes through a temporary first, as in gemm.
+   */
+  c?: Matrix;
 }
 
 /** Block size of the triangle: only blocks on or above the diagonal are multiplied. */
@@ -40,7 +47,15 @@ export function syrk(a: Matrix, options: SyrkOptions = {}): Matrix {
   const k = trans ? a.rows : a.cols;
   const rs = trans ? a.colStride : a.rowStride;
   const cs = trans ? a.rowStride : a.colStride;
-  const c = new Matrix(n, n);
+  const given = options.c;
+  if (given !== undefined) {
+    if (!(given instanceof Matrix)) throw new TypeError('syrk: c must be a Matrix');
+    if (given.rows !== n || given.cols !== n)
+      throw new ShapeError(`syrk: c must be ${n}x${n} (got ${given.rows}x${given.cols})`);
+  }
+  const direct =
+    given !== undefined && given.rowStride === n && given.colStride === 1 && !mayOverlap(given, a);
+  const c = direct ? given : new Matrix(n, n);
   const kernel = getBackend() === 'wasm' ? gemmKernelWasm : gemmKernel;
   for (let i0 = 0; i0 < n; i0 += SYRK_BLOCK) {
     const bi = Math.min(SYRK_BLOCK, n - i0);
@@ -62,13 +77,19 @@ export function syrk(a: Matrix, options: SyrkOptions = {}): Matrix {
         rs,
         0,
         c.data,
-        i0 * n + j0,
+        c.offset + i0 * n + j0,
         n,
         1,
       );
     }
   }
   // Mirror the strict upper triangle; diagonal blocks are symmetrised from their upper half too.
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) c.data[i * n + j] = c.data[j * n + i]!;
+  const cd = c.data;
+  const co = c.offset;
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) cd[co + i * n + j] = cd[co + j * n + i]!;
+  if (given !== undefined && given !== c) {
+    copyInto(c, given);
+    return given;
+  }
   return c;
 }

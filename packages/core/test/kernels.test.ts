@@ -111,6 +111,22 @@ describe('syrk', () => {
       }),
     );
   });
+  it('writes into a given c (contiguous, strided, or overlapping A) with the same bits', () => {
+    const a = new Rng(4).normalMatrix(7, 5);
+    const want = syrk(a, { trans: true });
+    const c = new Matrix(5, 5, new Float64Array(25).fill(Number.NaN)); // old values are not read
+    expect(syrk(a, { trans: true, c })).toBe(c);
+    expect(Array.from(c.data)).toEqual(Array.from(want.data));
+    const wide = new Matrix(5, 8, new Float64Array(40).fill(7));
+    const view = Matrix.view(5, 5, wide.data, 2, 8, 1);
+    syrk(a, { trans: true, c: view });
+    expect(view.toArray()).toEqual(want.toArray());
+    expect(wide.get(0, 0)).toBe(7); // outside the view: untouched
+    const square = new Rng(5).normalMatrix(6, 6);
+    const self = syrk(square);
+    expect(Array.from(syrk(square, { c: square }).data)).toEqual(Array.from(self.data));
+    expect(() => syrk(a, { trans: true, c: new Matrix(4, 5) })).toThrow('syrk: c must be 5x5 (got 4x5)');
+  });
 });
 
 describe('elementwise and reductions', () => {

@@ -194,7 +194,7 @@ export function fitHomi(x: Matrix, y: Matrix, options: HomiOptions = {}): HomiMo
       // partial pivoting, as numpy.linalg.solve in the authors' code.
       b = solveSymmetric(m, rhs);
     }
-    bbt = syrk(b);
+    bbt = syrk(b, { c: bbt });
     if (wgw) for (let i = 0; i < q * q; i++) tr += wgw.data[i]! * bbt.data[i]!;
     // t-step: t = β(Y − YB)ᵀ1/(βn + λ).
     const bty1 = gemm(b, new Matrix(q, 1, yt1), { transA: true }).data;
@@ -378,6 +378,8 @@ function solveSymmetric(a: Matrix, rhs: Matrix): Matrix {
 interface LowRankSetup {
   aInv: Matrix;
   aInvYt1: Float64Array;
+  /** Storage reused by every B-step of the fit (d×q each): E, F = E·A⁻¹, E·P, X. */
+  work: { e: Matrix; f: Matrix; ep: Matrix; x: Matrix } | null;
 }
 
 function lowRankSetup(yty: Matrix, yt1: Float64Array, beta: number, lambda: number): LowRankSetup {
@@ -386,7 +388,7 @@ function lowRankSetup(yty: Matrix, yt1: Float64Array, beta: number, lambda: numb
   for (let i = 0; i < q * q; i++) a.data[i] = beta * yty.data[i]!;
   for (let i = 0; i < q; i++) a.data[i * q + i] = a.data[i * q + i]! + lambda;
   const aInv = symmetrizeInPlace(choleskySolve(cholesky(a), eye(q)));
-  return { aInv, aInvYt1: gemm(aInv, new Matrix(q, 1, yt1)).data };
+  return { aInv, aInvYt1: gemm(aInv, new Matrix(q, 1, yt1)).data, work: null };
 }
 
 /**
@@ -410,15 +412,16 @@ function lowRankBStep(
   const { aInv, aInvYt1 } = setup;
   const d = z.rows;
   const q = z.cols;
-  const e = rowsScaled(
-    z,
-    theta.map((v) => Math.sqrt(gamma * v)),
-  );
-  const f = gemm(e, aInv);
+  setup.work ??= { e: new Matrix(d, q), f: new Matrix(d, q), ep: new Matrix(d, q), x: new Matrix(d, q) };
+  const { e, f, ep } = setup.work;
+  for (let k = 0; k < d; k++) {
+    const factor = Math.sqrt(gamma * theta[k]!);
+    for (let j = 0; j < q; j++) e.data[k * q + j] = z.data[k * q + j]! * factor;
+  }
+  gemm(e, aInv, { c: f });
   const core = symmetrizeInPlace(gemm(f, e, { transB: true }));
   for (let i = 0; i < d; i++) core.data[i * d + i] = core.data[i * d + i]! + 1;
   // E·P = E − λF − β(E·A⁻¹Yᵀ1)tᵀ.
-  const ep = new Matrix(d, q);
   for (let k = 0; k < d; k++) {
     let ea = 0;
     for (let j = 0; j < q; j++) ea += e.data[k * q + j]! * aInvYt1[j]!;
@@ -427,7 +430,7 @@ function lowRankBStep(
   }
   // core is d×d with eigenvalues ≥ 1: its inverse times E·P (one product) is cheaper than d
   // triangular solves per column of E·P.
-  const x = gemm(symmetrizeInPlace(choleskySolve(cholesky(core), eye(d))), ep);
+  const x = gemm(symmetrizeInPlace(choleskySolve(cholesky(core), eye(d))), ep, { c: setup.work.x });
   const b = out;
   for (let i = 0; i < q; i++) {
     for (let j = 0; j < q; j++)

@@ -12,6 +12,7 @@
  */
 import { encodeModule, FunctionBuilder, ValType } from './emitter.js';
 import { gemvColumnsKernel, gemvKernel } from './gemv-module.js';
+import { accumulatePairKernel, subtractPairKernel } from './pair-module.js';
 import { rotationKernel } from './rotations-module.js';
 import { symmetricUpdateMultiplyKernel } from './symmetric-module.js';
 
@@ -109,7 +110,8 @@ export const F32_TILE: TileShape = { elementBytes: 4, mr: 4 };
 /**
  * The bytes of the backend's module: the `gemmF64` and `gemmF32` block kernels, the `rotate`
  * plane-rotation kernel, the `gemvRows` / `gemvColumns` row products, the fused
- * `symmetricUpdateMultiply` of a tridiagonal reduction, and one memory.
+ * `symmetricUpdateMultiply` of a tridiagonal reduction, the reflector-pair kernels
+ * `accumulatePair` / `subtractPair`, and one memory.
  */
 export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F32_TILE): Uint8Array {
   return encodeModule(
@@ -120,6 +122,8 @@ export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F3
       gemvKernel(),
       gemvColumnsKernel(),
       symmetricUpdateMultiplyKernel(),
+      accumulatePairKernel(),
+      subtractPairKernel(),
     ],
     1,
   );

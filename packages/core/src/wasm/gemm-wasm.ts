@@ -58,7 +58,22 @@ export interface WasmKernels {
     vn: number,
     p: number,
   ) => void;
+  accumulatePair: PairKernel;
+  subtractPair: PairKernel;
 }
+
+/** `(r0, rows, pairs, c, ld, va, vb, x, y)`, addresses in bytes (see `pair-module.ts`). */
+type PairKernel = (
+  r0: number,
+  rows: number,
+  pairs: number,
+  c: number,
+  ld: number,
+  va: number,
+  vb: number,
+  x: number,
+  y: number,
+) => void;
 
 let instance: WasmKernels | null | undefined;
 
