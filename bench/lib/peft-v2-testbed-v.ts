@@ -6,7 +6,7 @@
  *
  * `node --conditions=@numts/source --import tsx bench/lib/peft-v2-testbed-v.ts [--smoke]`
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@numts/core';
 import { createModel, type PretrainedModel } from '@numts/models';
@@ -26,6 +26,7 @@ import { ROOT } from './harness.js';
 import { type ImageRows, takeRows as takeImageRows } from './image-rows.js';
 import { TESTBED_V } from './peft-v2-plan.js';
 import { appendRun, BENCH_CACHE, readRunsFile } from './runs-file.js';
+import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './training-checkpoint.js';
 
 /** Images [n, 1, 28, 28] in [0, 1] with labels. */
 export type ImageSet = ImageRows;
@@ -115,9 +116,23 @@ export function pretrainedV(
   const warm = Math.round(p.warmupFraction * total);
   const sched = new LrScheduler(opt, warmup(warm, cosineSchedule(total - warm)));
   const rng = new Rng(p.seed + 1);
-  const t0 = performance.now();
-  const curve: { epoch: number; val: number; loss: number; minutes: number }[] = [];
-  for (let e = 0; e < epochs; e++) {
+  // A pretraining that stopped continues from its last epoch's checkpoint, bit for bit.
+  mkdirSync(dir, { recursive: true });
+  const partial = join(dir, 'partial.safetensors');
+  const resumed = readCheckpoint(partial);
+  const done = Number(resumed?.metadata.epochs ?? 0);
+  if (resumed) {
+    model.loadStateDict(resumed.weights);
+    opt.loadStateDict(resumed.optimizer);
+    for (let e = 0; e < done; e++) rng.permutation(data.train.n);
+    for (let s = 0; s < done * batches; s++) sched.step();
+    log(`V pretrain resumes after epoch ${done}`);
+  }
+  const t0 = performance.now() - 1000 * Number(resumed?.metadata.seconds ?? 0);
+  const curve: { epoch: number; val: number; loss: number; minutes: number }[] = JSON.parse(
+    resumed?.metadata.curve ?? '[]',
+  );
+  for (let e = done; e < epochs; e++) {
     const order = rng.permutation(data.train.n);
     let lossSum = 0;
     for (let s = 0; s < batches; s++) {
@@ -141,9 +156,15 @@ export function pretrainedV(
     log(
       `V pretrain epoch ${e + 1}/${epochs}: loss ${(lossSum / batches).toFixed(4)}, validation ${(100 * val).toFixed(2)} % (${minutes.toFixed(1)} min)`,
     );
+    writeCheckpoint(partial, {
+      weights: model.stateDict(),
+      optimizer: opt.stateDict(),
+      metadata: { epochs: String(e + 1), curve: JSON.stringify(curve), seconds: String(minutes * 60) },
+    });
   }
   const test = accuracy(model, data.test);
   savePretrained(model, dir);
+  removeCheckpoint(partial);
   if (!smoke)
     appendRun(PEFT_RUNS_FILE, {
       key: `pretrain/V/s${p.seed}/e${epochs}`,

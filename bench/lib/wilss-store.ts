@@ -5,12 +5,10 @@
  * appended as one JSON line to `docs/results/wilss-runs.jsonl`, from which the report is built.
  * A run already in that file is not run again, so a long reproduction resumes where it stopped.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSafetensors, writeSafetensors } from '@numts/io';
 import { loadStateDict, saveStateDict } from '@numts/nn';
 import {
-  type BaseCheckpoint,
   buildIncrementalData,
   evaluate,
   type IncrementalData,
@@ -20,6 +18,7 @@ import {
 } from '@numts/wilss';
 import { ROOT } from './harness.js';
 import { appendRun, BENCH_CACHE, readRunsFile } from './runs-file.js';
+import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './training-checkpoint.js';
 
 /** Sizes and budgets of the v2 benchmark (chosen from the base and Joint curves; bench/lib/wilss-headroom.ts). */
 export interface V2Config {
@@ -106,17 +105,29 @@ export function cachedBase(
   }
   mkdirSync(dir, { recursive: true });
   const partial = path.replace(/\.safetensors$/, '.partial.safetensors');
-  const resumed = existsSync(partial) ? readCheckpoint(partial) : null;
-  if (resumed) log(`${setting} seed ${seed}: base resumes after epoch ${resumed.checkpoint.epochs}`);
-  const t0 = performance.now() - 1000 * (resumed?.seconds ?? 0);
+  const resumed = readCheckpoint(partial);
+  const epochsDone = Number(resumed?.metadata.epochs ?? 0);
+  if (resumed) log(`${setting} seed ${seed}: base resumes after epoch ${epochsDone}`);
+  const t0 = performance.now() - 1000 * Number(resumed?.metadata.seconds ?? 0);
   const minutes = () => Number(((performance.now() - t0) / 60000).toFixed(1));
-  const curve: CurvePoint[] = resumed?.curve ?? [];
+  const curve: CurvePoint[] = JSON.parse(resumed?.metadata.curve ?? '[]') as CurvePoint[];
   const model = trainBase(data.base, kBase, {
     epochs: config.baseEpochs,
     seed,
     width: config.width,
-    resume: resumed?.checkpoint,
-    onCheckpoint: (c) => writeCheckpoint(partial, c, curve, (performance.now() - t0) / 1000),
+    resume: resumed
+      ? { epochs: epochsDone, weights: resumed.weights, optimizer: resumed.optimizer }
+      : undefined,
+    onCheckpoint: (c) =>
+      writeCheckpoint(partial, {
+        weights: c.weights,
+        optimizer: c.optimizer,
+        metadata: {
+          epochs: String(c.epochs),
+          curve: JSON.stringify(curve),
+          seconds: String((performance.now() - t0) / 1000),
+        },
+      }),
     onEpoch: (e, m) => {
       if ((e + 1) % 2 !== 0 && e !== config.baseEpochs - 1) return;
       const r = evaluate(m, data.val, oldCount);
@@ -128,7 +139,7 @@ export function cachedBase(
   });
   const seconds = (performance.now() - t0) / 1000;
   writeFileSync(path, saveStateDict(model, { calibration: model.calibration }));
-  rmSync(partial, { force: true });
+  removeCheckpoint(partial);
   // Pixels of classes the base model has not met are left out of its scores (evaluate ignores labels ≥ classes).
   const test = evaluate(model, data.test, oldCount);
   recordRun({
@@ -144,50 +155,4 @@ export function cachedBase(
     config,
   });
   return model;
-}
-
-/**
- * A base model's checkpoint after an epoch (weights, Adam's moments, the curve so far and the
- * seconds spent), so that a base whose process stopped continues bit for bit instead of starting
- * over. Written to a temporary name and renamed, so a stop while writing leaves the previous one.
- */
-function writeCheckpoint(path: string, c: BaseCheckpoint, curve: CurvePoint[], seconds: number): void {
-  const tensors: Record<string, { data: Float32Array | Float64Array; shape: number[] }> = {};
-  for (const [k, v] of Object.entries(c.weights)) tensors[`model/${k}`] = v;
-  for (const [k, v] of Object.entries(c.optimizer.slots))
-    tensors[`optim/${k}`] = { data: v, shape: [v.length] };
-  const dtypes = Object.fromEntries(
-    Object.entries(tensors).map(([k, v]) => [
-      k,
-      v.data instanceof Float64Array ? ('F64' as const) : ('F32' as const),
-    ]),
-  );
-  const metadata = {
-    epochs: String(c.epochs),
-    steps: String(c.optimizer.steps),
-    curve: JSON.stringify(curve),
-    seconds: String(seconds),
-  };
-  writeFileSync(`${path}.tmp`, writeSafetensors(tensors, { dtypes, metadata }));
-  renameSync(`${path}.tmp`, path);
-}
-
-function readCheckpoint(path: string): { checkpoint: BaseCheckpoint; curve: CurvePoint[]; seconds: number } {
-  const { tensors, metadata } = readSafetensors(readFileSync(path));
-  const weights: BaseCheckpoint['weights'] = {};
-  const slots: BaseCheckpoint['optimizer']['slots'] = {};
-  for (const [k, t] of Object.entries(tensors)) {
-    const data = t.data as Float32Array | Float64Array;
-    if (k.startsWith('model/')) weights[k.slice(6)] = { data, shape: [...t.shape] };
-    else if (k.startsWith('optim/')) slots[k.slice(6)] = data;
-  }
-  return {
-    checkpoint: {
-      epochs: Number(metadata.epochs),
-      weights,
-      optimizer: { steps: Number(metadata.steps), slots },
-    },
-    curve: JSON.parse(metadata.curve ?? '[]') as CurvePoint[],
-    seconds: Number(metadata.seconds),
-  };
 }
