@@ -6,7 +6,7 @@
  */
 import { ShapeError } from '@numts/core';
 import { alloc, assertVariable, gradOf, record, type Variable } from '../variable.js';
-import { gemmBuf } from './blas.js';
+import { rowCombinations, rowDots } from './attention-products.js';
 
 /** Options of {@link scaledDotProductAttention}. */
 export interface AttentionOptions {
@@ -63,6 +63,7 @@ export function scaledDotProductAttention(
   // Rows whose keys are all masked: their uniform weights do not depend on q or k.
   const constant = new Uint8Array(B * H * T);
   const out = alloc(B * H * T * Dv);
+  const scratch = new Float64Array(Math.max(D, Dv));
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       const kvh = Math.floor(h / group);
@@ -70,7 +71,7 @@ export function scaledDotProductAttention(
       const kOff = (b * Hkv + kvh) * S * D;
       const vOff = (b * Hkv + kvh) * S * Dv;
       const pOff = (b * H + h) * T * S;
-      gemmBuf(T, S, D, q.data, qOff, D, false, k.data, kOff, D, true, probs, pOff, S, 0, scale);
+      rowDots(T, S, D, q.data, qOff, k.data, kOff, probs, pOff, scale);
       for (let t = 0; t < T; t++) {
         const row = pOff + t * S;
         let m = Number.NEGATIVE_INFINITY;
@@ -95,7 +96,21 @@ export function scaledDotProductAttention(
         }
         for (let s = 0; s < S; s++) probs[row + s] = probs[row + s]! / z;
       }
-      gemmBuf(T, Dv, S, probs, pOff, S, false, v.data, vOff, Dv, false, out, (b * H + h) * T * Dv, Dv, 0);
+      rowCombinations(
+        T,
+        S,
+        Dv,
+        probs,
+        pOff,
+        false,
+        v.data,
+        vOff,
+        out,
+        (b * H + h) * T * Dv,
+        1,
+        false,
+        scratch,
+      );
     }
   }
   return record(out, [B, H, T, Dv], [q, k, v], (g) => {
@@ -112,9 +127,9 @@ export function scaledDotProductAttention(
         const pOff = (b * H + h) * T * S;
         const gOff = (b * H + h) * T * Dv;
         // dV += Pᵀ·G; dP = G·Vᵀ; dScores = P ⊙ (dP − rowsum(dP ⊙ P)).
-        if (gv) gemmBuf(S, Dv, T, probs, pOff, S, true, g, gOff, Dv, false, gv, vOff, Dv, 1);
+        if (gv) rowCombinations(S, T, Dv, probs, pOff, true, g, gOff, gv, vOff, 1, true, scratch);
         if (!gq && !gk) continue;
-        gemmBuf(T, S, Dv, g, gOff, Dv, false, v.data, vOff, Dv, true, dp, 0, S, 0);
+        rowDots(T, S, Dv, g, gOff, v.data, vOff, dp, 0, 1);
         for (let t = 0; t < T; t++) {
           if (constant[(b * H + h) * T + t]) {
             dp.fill(0, t * S, t * S + S);
@@ -124,8 +139,8 @@ export function scaledDotProductAttention(
           for (let s = 0; s < S; s++) dot += dp[t * S + s]! * probs[pOff + t * S + s]!;
           for (let s = 0; s < S; s++) dp[t * S + s] = probs[pOff + t * S + s]! * (dp[t * S + s]! - dot);
         }
-        if (gq) gemmBuf(T, D, S, dp, 0, S, false, k.data, kOff, D, false, gq, qOff, D, 1, scale);
-        if (gk) gemmBuf(S, D, T, dp, 0, S, true, q.data, qOff, D, false, gk, kOff, D, 1, scale);
+        if (gq) rowCombinations(T, S, D, dp, 0, false, k.data, kOff, gq, qOff, scale, true, scratch);
+        if (gk) rowCombinations(S, T, D, dp, 0, true, q.data, qOff, gk, kOff, scale, true, scratch);
       }
     }
   });
