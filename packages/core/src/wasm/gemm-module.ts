@@ -33,26 +33,34 @@ export function tileColumns(shape: TileShape): number {
  * `block(mc, nc, kc, pa, pb, pc, ldc)`: C[0..mc, 0..nc] += A·B for packed A (mc/mr panels of
  * kc×mr, k-major) at byte address pa, packed B (nc/nr panels of kc×nr) at pb and C at pc with ldc
  * bytes between rows. mc and nc must be multiples of the tile, kc ≥ 1; nothing is checked.
+ * With `rowsA` the function takes an eighth parameter lda and reads A unpacked: mc rows of kc
+ * values at pa, lda bytes apart (the caller copies the rows of A as they are when α = 1, a plain
+ * memory copy instead of the packing loop). The products and sums are the same, so the result is
+ * the same bits.
  */
-export function blockKernel(name: string, shape: TileShape): FunctionBuilder {
+export function blockKernel(name: string, shape: TileShape, rowsA = false): FunctionBuilder {
   const { elementBytes: eb, mr } = shape;
   const nr = tileColumns(shape);
   const i32 = ValType.i32;
-  const f = new FunctionBuilder(name, [i32, i32, i32, i32, i32, i32, i32]);
-  const [mc, nc, kc, pa, pb, pc, ldc] = f.params;
+  const f = new FunctionBuilder(name, rowsA ? Array(8).fill(i32) : [i32, i32, i32, i32, i32, i32, i32]);
+  const [mc, nc, kc, pa, pb, pc, ldc, lda] = f.params;
   const [jr, ir, p, aPtr, bPtr, row] = f.locals(i32, 6);
+  // Rows of A at lda bytes apart (rowsA): the tile's rows start at aPtr + i·lda.
+  const rowOffsets = rowsA ? f.locals(i32, mr) : [];
   const acc = f.locals(ValType.v128, 2 * mr);
   const [av, b0, b1] = f.locals(ValType.v128, 3);
   const add = () => (eb === 8 ? f.f64x2Add() : f.f32x4Add());
   const mul = () => (eb === 8 ? f.f64x2Mul() : f.f32x4Mul());
   const splat = (offset: number) => (eb === 8 ? f.v128Load64Splat(offset) : f.v128Load32Splat(offset));
 
+  for (let i = 1; i < rowOffsets.length; i++) f.get(lda!).i32(i).i32Mul().set(rowOffsets[i]!);
   f.i32(0).set(jr);
   f.loop((columns) => {
     f.i32(0).set(ir);
     f.loop((rows) => {
-      // aPtr = pa + ir·kc·eb, bPtr = pb + jr·kc·eb
-      f.get(pa).get(ir).get(kc).i32Mul().i32(eb).i32Mul().i32Add().set(aPtr);
+      // aPtr = pa + ir·kc·eb (packed) or pa + ir·lda (rows), bPtr = pb + jr·kc·eb
+      if (rowsA) f.get(pa).get(ir).get(lda!).i32Mul().i32Add().set(aPtr);
+      else f.get(pa).get(ir).get(kc).i32Mul().i32(eb).i32Mul().i32Add().set(aPtr);
       f.get(pb).get(jr).get(kc).i32Mul().i32(eb).i32Mul().i32Add().set(bPtr);
       for (const a of acc) f.v128Zero().set(a);
       f.get(kc).set(p);
@@ -60,9 +68,16 @@ export function blockKernel(name: string, shape: TileShape): FunctionBuilder {
         f.get(bPtr).v128Load(0).set(b0);
         f.get(bPtr).v128Load(16).set(b1);
         for (let i = 0; i < mr; i++) {
-          f.get(aPtr)
-            .call(() => splat(i * eb))
-            .set(av);
+          if (rowsA && i > 0)
+            f.get(aPtr)
+              .get(rowOffsets[i]!)
+              .i32Add()
+              .call(() => splat(0))
+              .set(av);
+          else
+            f.get(aPtr)
+              .call(() => splat(rowsA ? 0 : i * eb))
+              .set(av);
           f.get(acc[2 * i]!)
             .get(av)
             .get(b0)
@@ -76,7 +91,7 @@ export function blockKernel(name: string, shape: TileShape): FunctionBuilder {
             .call(add)
             .set(acc[2 * i + 1]!);
         }
-        f.addTo(aPtr, mr * eb).addTo(bPtr, nr * eb);
+        f.addTo(aPtr, rowsA ? eb : mr * eb).addTo(bPtr, nr * eb);
         f.get(p).i32(1).i32Sub().tee(p).brIf(steps);
       });
       // row = pc + ir·ldc + jr·eb; C rows += the tile
@@ -108,7 +123,8 @@ export const F64_TILE: TileShape = { elementBytes: 8, mr: 4 };
 export const F32_TILE: TileShape = { elementBytes: 4, mr: 4 };
 
 /**
- * The bytes of the backend's module: the `gemmF64` and `gemmF32` block kernels, the `rotate`
+ * The bytes of the backend's module: the `gemmF64` and `gemmF32` block kernels and their
+ * unpacked-A twins `gemmRowsF64` / `gemmRowsF32`, the `rotate`
  * plane-rotation kernel, the `gemvRows` / `gemvColumns` row products, the fused
  * `symmetricUpdateMultiply` of a tridiagonal reduction, the reflector-pair kernels
  * `accumulatePair` / `subtractPair`, and one memory.
@@ -118,6 +134,8 @@ export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F3
     [
       blockKernel('gemmF64', f64),
       blockKernel('gemmF32', f32),
+      blockKernel('gemmRowsF64', f64, true),
+      blockKernel('gemmRowsF32', f32, true),
       rotationKernel(),
       gemvKernel(),
       gemvColumnsKernel(),

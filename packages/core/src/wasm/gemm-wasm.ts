@@ -33,11 +33,25 @@ type BlockKernel = (
   ldc: number,
 ) => void;
 
+type RowsBlockKernel = (
+  mc: number,
+  nc: number,
+  kc: number,
+  pa: number,
+  pb: number,
+  pc: number,
+  ldc: number,
+  lda: number,
+) => void;
+
 /** The exports of the kernel module. */
 export interface WasmKernels {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   gemmF64: BlockKernel;
   gemmF32: BlockKernel;
+  /** The block kernels reading A as rows `lda` bytes apart (unpacked). */
+  gemmRowsF64: RowsBlockKernel;
+  gemmRowsF32: RowsBlockKernel;
   rotate: (
     count: number,
     rows: number,
@@ -240,6 +254,10 @@ export function gemmPackedWasm(
       mem.fill(0, row + n, row + nPad);
     }
   const block = eb === 8 ? w.gemmF64 : w.gemmF32;
+  // With α = 1 and rows of A contiguous, the block of A is copied row by row as it is (a memory
+  // copy) and read unpacked by the kernel: the same values as the packed α·A, so the same bits.
+  const rowsA = alpha === 1 && aCs === 1;
+  const blockRows = eb === 8 ? w.gemmRowsF64 : w.gemmRowsF32;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -247,10 +265,20 @@ export function gemmPackedWasm(
       packPanelsB(nr, kc, nc, b, bOff, bRs, bCs, pc, jc, mem, bAt);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
-        packPanelsA(mr, mc, kc, alpha, a, aOff, aRs, aCs, ic, pc, mem, aAt);
         const rows = Math.ceil(mc / mr) * mr;
         const cols = Math.ceil(nc / nr) * nr;
-        block(rows, cols, kc, aAt * eb, bAt * eb, (cAt + ic * nPad + jc) * eb, nPad * eb);
+        const cAddress = (cAt + ic * nPad + jc) * eb;
+        if (rowsA) {
+          for (let i = 0; i < mc; i++) {
+            const q = aOff + (ic + i) * aRs + pc;
+            mem.set(a.subarray(q, q + kc), aAt + i * kc);
+          }
+          mem.fill(0, aAt + mc * kc, aAt + rows * kc);
+          blockRows(rows, cols, kc, aAt * eb, bAt * eb, cAddress, nPad * eb, kc * eb);
+        } else {
+          packPanelsA(mr, mc, kc, alpha, a, aOff, aRs, aCs, ic, pc, mem, aAt);
+          block(rows, cols, kc, aAt * eb, bAt * eb, cAddress, nPad * eb);
+        }
       }
     }
   }
