@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@numts/core';
-import { Adam, crossEntropy, Linear, Sequential, ReLU, Variable } from '@numts/nn';
+import { Adam, crossEntropy, Linear, ReLU, Sequential, Variable } from '@numts/nn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint } from '../lib/training-checkpoint.js';
 
