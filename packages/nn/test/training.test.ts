@@ -60,7 +60,10 @@ describe('optimizers follow their update rules', () => {
   });
 
   it('an optimizer restored from its stateDict continues bit for bit; bad states are refused', () => {
-    const grads = (t: number) => [Float32Array.of(Math.sin(t), Math.cos(3 * t)), Float32Array.of(t % 3)];
+    const grads = (t: number): [Float32Array, Float32Array] => [
+      Float32Array.of(Math.sin(t), Math.cos(3 * t)),
+      Float32Array.of(t % 3),
+    ];
     const run = (stopAt: number | null, restore = true) => {
       const a = Variable.from([1, -1], [2], { requiresGrad: true });
       const b = Variable.from([0.5], [1], { requiresGrad: true });
