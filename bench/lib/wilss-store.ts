@@ -16,7 +16,7 @@ import {
   Segmenter,
   trainBase,
 } from '@numts/wilss';
-import { ROOT } from './harness.js';
+import { cpuNowMs, ROOT } from './harness.js';
 import { appendRun, BENCH_CACHE, readRunsFile } from './runs-file.js';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './training-checkpoint.js';
 
@@ -58,6 +58,7 @@ export interface RunRecord {
   /** Predicted labels of the first test images, one hex digit per pixel (final runs of the first seed). */
   show?: string;
   mechanism?: unknown;
+  /** CPU seconds of the run's process (records written before the switch to CPU time: wall seconds). */
   seconds: number;
   config: V2Config;
 }
@@ -108,8 +109,9 @@ export function cachedBase(
   const resumed = readCheckpoint(partial);
   const epochsDone = Number(resumed?.metadata.epochs ?? 0);
   if (resumed) log(`${setting} seed ${seed}: base resumes after epoch ${epochsDone}`);
-  const t0 = performance.now() - 1000 * Number(resumed?.metadata.seconds ?? 0);
-  const minutes = () => Number(((performance.now() - t0) / 60000).toFixed(1));
+  // CPU time of this process (training, evaluation and the collector's threads), carried over a resume.
+  const t0 = cpuNowMs() - 1000 * Number(resumed?.metadata.seconds ?? 0);
+  const minutes = () => Number(((cpuNowMs() - t0) / 60000).toFixed(1));
   const curve: CurvePoint[] = JSON.parse(resumed?.metadata.curve ?? '[]') as CurvePoint[];
   const model = trainBase(data.base, kBase, {
     epochs: config.baseEpochs,
@@ -125,7 +127,7 @@ export function cachedBase(
         metadata: {
           epochs: String(c.epochs),
           curve: JSON.stringify(curve),
-          seconds: String((performance.now() - t0) / 1000),
+          seconds: String((cpuNowMs() - t0) / 1000),
         },
       }),
     onEpoch: (e, m) => {
@@ -137,7 +139,7 @@ export function cachedBase(
       );
     },
   });
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = (cpuNowMs() - t0) / 1000;
   writeFileSync(path, saveStateDict(model, { calibration: model.calibration }));
   removeCheckpoint(partial);
   // Pixels of classes the base model has not met are left out of its scores (evaluate ignores labels ≥ classes).

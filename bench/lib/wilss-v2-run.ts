@@ -22,6 +22,7 @@ import {
   trainStep,
 } from '@numts/wilss';
 import { coordinateSearch, type SearchTrace } from './grid-search.js';
+import { cpuNowMs } from './harness.js';
 import { runInChildren } from './job-pool.js';
 import {
   type CurvePoint,
@@ -89,13 +90,13 @@ export function methodRun(
   const split = kind === 'tune' ? data.val : data.test;
   const oldCount = s.steps[0]!.length;
   const kAll = data.order.length + 1;
-  const t0 = performance.now();
+  const t0 = cpuNowMs();
   let model: Segmenter;
   const mechanism: (Mechanism | null)[] = [];
   let curve: CurvePoint[] | undefined;
   if (spec.method === 'joint') {
     curve = [];
-    const started = performance.now();
+    const started = cpuNowMs();
     model = trainJoint(base, [data.base, ...data.steps], kAll, {
       epochs: config.jointEpochs,
       seed,
@@ -106,7 +107,7 @@ export function methodRun(
           old: round(100 * r.old),
           new: round(100 * r.new),
           all: round(100 * r.all),
-          minutes: round((performance.now() - started) / 60000),
+          minutes: round((cpuNowMs() - started) / 60000),
         });
       },
     });
@@ -160,7 +161,7 @@ export function methodRun(
           ).join(''),
         }
       : {}),
-    seconds: (performance.now() - t0) / 1000,
+    seconds: (cpuNowMs() - t0) / 1000,
     config,
   };
   recordRun(record);
