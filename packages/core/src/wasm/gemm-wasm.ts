@@ -33,16 +33,8 @@ type BlockKernel = (
   ldc: number,
 ) => void;
 
-type RowsBlockKernel = (
-  mc: number,
-  nc: number,
-  kc: number,
-  pa: number,
-  pb: number,
-  pc: number,
-  ldc: number,
-  lda: number,
-) => void;
+/** A block kernel reading A as rows `lda` bytes apart. */
+type RowsBlockKernel = (...args: [...Parameters<BlockKernel>, lda: number]) => void;
 
 /** The exports of the kernel module. */
 export interface WasmKernels {
