@@ -34,11 +34,12 @@ export function tridiagonalize(
 }
 
 /**
- * The reduction (dsytd2) of columns 0..n−2 on the upper triangle, which a {@link ResidentUpper} holds (kernel memory on the wasm backend). Column k's reflector v_k
- * is made from row k once the previous reflector's update has reached that row; then one fused
- * pass over the rest of the triangle applies the previous update S −= v·wᵀ + w·vᵀ and forms p = S·v_k
- * (dsytd2 makes two passes: dsyr2 after the reflector, dsymv before the next). The reflectors are
- * written back into the rows of `a`; its lower triangle is left as it was.
+ * The reduction (dsytd2) of columns 0..n−2 on the upper triangle, which a {@link ResidentUpper}
+ * holds (kernel memory on the wasm backend). Column l's reflector v_l is made from row l once the
+ * previous reflector's update has reached that row; then one fused pass over the rest of the
+ * triangle applies the previous update S −= v·wᵀ + w·vᵀ and forms p = S·v_l (dsytd2 makes two
+ * passes: dsyr2 after the reflector, dsymv before the next). The reflectors are written back into
+ * the rows of `a`; its lower triangle is left as it was.
  */
 function reduceFused(a: Float64Array, n: number, d: Float64Array, e: Float64Array, tau: Float64Array): void {
   const m = n;
