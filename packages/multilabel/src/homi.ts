@@ -414,10 +414,11 @@ function lowRankBStep(
   const q = z.cols;
   setup.work ??= { e: new Matrix(d, q), f: new Matrix(d, q), ep: new Matrix(d, q), x: new Matrix(d, q) };
   const { e, f, ep } = setup.work;
-  for (let k = 0; k < d; k++) {
-    const factor = Math.sqrt(gamma * theta[k]!);
-    for (let j = 0; j < q; j++) e.data[k * q + j] = z.data[k * q + j]! * factor;
-  }
+  rowsScaled(
+    z,
+    theta.map((v) => Math.sqrt(gamma * v)),
+    e,
+  );
   gemm(e, aInv, { c: f });
   const core = symmetrizeInPlace(gemm(f, e, { transB: true }));
   for (let i = 0; i < d; i++) core.data[i * d + i] = core.data[i * d + i]! + 1;
@@ -443,13 +444,10 @@ function lowRankBStep(
   return { b, graphTerm: graphTerm / gamma };
 }
 
-/** A copy of the d×q matrix z with row k multiplied by factors[k]. */
-function rowsScaled(z: Matrix, factors: Float64Array): Matrix {
-  const out = z.clone();
+/** The d×q matrix z with row k multiplied by factors[k], into `out` (contiguous; default a new matrix). */
+function rowsScaled(z: Matrix, factors: Float64Array, out: Matrix = new Matrix(z.rows, z.cols)): Matrix {
   const q = z.cols;
-  for (let k = 0; k < z.rows; k++) {
-    const row = out.data.subarray(k * q, (k + 1) * q);
-    for (let j = 0; j < q; j++) row[j] = row[j]! * factors[k]!;
-  }
+  for (let k = 0; k < z.rows; k++)
+    for (let j = 0; j < q; j++) out.data[k * q + j] = z.get(k, j) * factors[k]!;
   return out;
 }
