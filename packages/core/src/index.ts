@@ -41,6 +41,7 @@ export {
 } from './option-schema.js';
 export { type Axis, argmax, argmin, max, mean, meanAndStd, min, sum } from './reductions.js';
 export { ResidentColumns } from './resident-columns.js';
+export { ResidentNeighbourGraph } from './resident-neighbour-graph.js';
 export { ResidentRows } from './resident-rows.js';
 export { ResidentUpper } from './resident-upper.js';
 export { Rng } from './rng.js';

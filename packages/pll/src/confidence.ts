@@ -14,62 +14,19 @@
  *
  * @module
  */
-import { ConvergenceError, Matrix, Rng } from '@numts/core';
+import { ConvergenceError, Matrix, ResidentNeighbourGraph, Rng } from '@numts/core';
 import { projectCandidateSimplex } from './simplex.js';
-
-/** (I − S)·P for a sparse row-stochastic S given as neighbour lists and weights. */
-function applyIminusS(
-  p: Float64Array,
-  n: number,
-  l: number,
-  nb: Int32Array,
-  w: Float64Array,
-  k: number,
-  out: Float64Array,
-): void {
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < l; c++) out[i * l + c] = p[i * l + c]!;
-    for (let t = 0; t < k; t++) {
-      const j = nb[i * k + t]!;
-      const wij = w[i * k + t]!;
-      if (wij === 0) continue;
-      for (let c = 0; c < l; c++) out[i * l + c] = out[i * l + c]! - wij * p[j * l + c]!;
-    }
-  }
-}
-
-/** (I − S)ᵀ·R. */
-function applyIminusSt(
-  r: Float64Array,
-  n: number,
-  l: number,
-  nb: Int32Array,
-  w: Float64Array,
-  k: number,
-  out: Float64Array,
-): void {
-  out.set(r);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < k; t++) {
-      const j = nb[i * k + t]!;
-      const wij = w[i * k + t]!;
-      if (wij === 0) continue;
-      for (let c = 0; c < l; c++) out[j * l + c] = out[j * l + c]! - wij * r[i * l + c]!;
-    }
-  }
-}
 
 /** Largest eigenvalue of (I − S)ᵀ(I − S), by a seeded power iteration. */
 function gramNorm(n: number, nb: Int32Array, w: Float64Array, k: number): number {
   // One column suffices: the operator acts on every label column identically.
   const rng = new Rng(12345);
   let v = rng.normalArray(n);
-  const tmp = new Float64Array(n);
+  const graph = new ResidentNeighbourGraph(nb, w, k, 1);
   const out = new Float64Array(n);
   let lam = 0;
   for (let it = 0; it < 50; it++) {
-    applyIminusS(v, n, 1, nb, w, k, tmp);
-    applyIminusSt(tmp, n, 1, nb, w, k, out);
+    graph.residualGram(v, out);
     let norm = 0;
     for (let i = 0; i < n; i++) norm += out[i]! * out[i]!;
     norm = Math.sqrt(norm);
@@ -109,6 +66,7 @@ export interface ConfidenceSolution {
 class ConfidenceProblem {
   readonly size: number;
   private readonly tmp: Float64Array;
+  private readonly graph: ResidentNeighbourGraph;
 
   constructor(
     readonly y: Float64Array,
@@ -122,13 +80,13 @@ class ConfidenceProblem {
   ) {
     this.size = n * l;
     this.tmp = new Float64Array(this.size);
+    this.graph = new ResidentNeighbourGraph(nb, w, k, l);
   }
 
   /** out ← H·v = 2(I − S)ᵀ(I − S)v + 2c·v. */
   hessian(v: Float64Array, out: Float64Array): void {
-    const { n, l, nb, w, k, c } = this;
-    applyIminusS(v, n, l, nb, w, k, this.tmp);
-    applyIminusSt(this.tmp, n, l, nb, w, k, out);
+    const { c } = this;
+    this.graph.residualGram(v, out);
     for (let i = 0; i < this.size; i++) out[i] = 2 * out[i]! + 2 * c * v[i]!;
   }
 
@@ -141,8 +99,8 @@ class ConfidenceProblem {
 
   /** f(P) = ‖(I − S)P‖² + c‖P − T‖². */
   objective(p: Float64Array): number {
-    const { n, l, nb, w, k, c } = this;
-    applyIminusS(p, n, l, nb, w, k, this.tmp);
+    const { c } = this;
+    this.graph.residual(p, this.tmp);
     let f = 0;
     for (let i = 0; i < this.size; i++) {
       f += this.tmp[i]! ** 2;

@@ -156,6 +156,10 @@ export class FunctionBuilder {
   i32Eqz(): this {
     return this.op(0x45);
   }
+  /** f64.eq (1 when the two operands are equal; +0 equals −0, NaN equals nothing). */
+  f64Eq(): this {
+    return this.op(0x61);
+  }
   /** f64.store with an 8-byte alignment hint. */
   f64Store(offset = 0): this {
     return this.op(0x39, ...this.memarg(3, offset));

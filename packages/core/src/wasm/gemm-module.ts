@@ -12,6 +12,7 @@
  */
 import { encodeModule, FunctionBuilder, ValType } from './emitter.js';
 import { gemvColumnsKernel, gemvKernel } from './gemv-module.js';
+import { gatherSubtractKernel, scatterSubtractKernel } from './neighbour-module.js';
 import { accumulatePairKernel, subtractPairKernel } from './pair-module.js';
 import { rotationKernel } from './rotations-module.js';
 import { symmetricUpdateMultiplyKernel } from './symmetric-module.js';
@@ -127,7 +128,8 @@ export const F32_TILE: TileShape = { elementBytes: 4, mr: 4 };
  * unpacked-A twins `gemmRowsF64` / `gemmRowsF32`, the `rotate`
  * plane-rotation kernel, the `gemvRows` / `gemvColumns` row products, the fused
  * `symmetricUpdateMultiply` of a tridiagonal reduction, the reflector-pair kernels
- * `accumulatePair` / `subtractPair`, and one memory.
+ * `accumulatePair` / `subtractPair`, the sparse neighbour-graph kernels `gatherSubtract` /
+ * `scatterSubtract`, and one memory.
  */
 export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F32_TILE): Uint8Array {
   return encodeModule(
@@ -142,6 +144,8 @@ export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F3
       symmetricUpdateMultiplyKernel(),
       accumulatePairKernel(),
       subtractPairKernel(),
+      gatherSubtractKernel(),
+      scatterSubtractKernel(),
     ],
     1,
   );

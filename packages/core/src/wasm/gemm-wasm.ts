@@ -66,7 +66,20 @@ export interface WasmKernels {
   ) => void;
   accumulatePair: PairKernel;
   subtractPair: PairKernel;
+  gatherSubtract: NeighbourKernel;
+  scatterSubtract: NeighbourKernel;
 }
+
+/** `(rows, k, pairs, nb, w, src, out)`, addresses in bytes (see `neighbour-module.ts`). */
+type NeighbourKernel = (
+  rows: number,
+  k: number,
+  pairs: number,
+  nb: number,
+  w: number,
+  src: number,
+  out: number,
+) => void;
 
 /** `(r0, rows, pairs, c, ld, va, vb, x, y)`, addresses in bytes (see `pair-module.ts`). */
 type PairKernel = (
@@ -101,11 +114,23 @@ export function loadWasmKernels(): WasmKernels | null {
 
 type FloatArray = Float64Array | Float32Array;
 
-/** The kernel memory's buffer, grown to at least `bytes` bytes (growing detaches older views). */
-export function wasmMemory(w: WasmKernels, bytes: number): ArrayBuffer {
+let memoryOwner: object | null = null;
+
+/**
+ * The kernel memory's buffer, grown to at least `bytes` bytes (growing detaches older views).
+ * Every user of the kernel memory takes it through here; `owner` names the object whose data now
+ * lives there (see {@link ownsWasmMemory}).
+ */
+export function wasmMemory(w: WasmKernels, bytes: number, owner: object | null = null): ArrayBuffer {
+  memoryOwner = owner;
   const missing = bytes - w.memory.buffer.byteLength;
   if (missing > 0) w.memory.grow(Math.ceil(missing / 65536));
   return w.memory.buffer;
+}
+
+/** True while no other user has taken the kernel memory since `owner` took it with {@link wasmMemory}. */
+export function ownsWasmMemory(owner: object): boolean {
+  return memoryOwner === owner;
 }
 
 /** One element type: its wasm tile and the TypeScript kernels of its small and β-scaling paths. */
@@ -229,6 +254,8 @@ export function gemmPackedWasm(
   const aAt = 0;
   const bAt = aAt + Math.ceil(MC / mr) * mr * KC;
   const cAt = bAt + KC * Math.ceil(Math.min(n, NC) / nr) * nr;
+  // Self-contained (worker threads run this function's source): grows the memory itself; its
+  // caller on the main thread marks the kernel memory as taken.
   const missing = (cAt + mPad * nPad) * eb - w.memory.buffer.byteLength;
   if (missing > 0) w.memory.grow(Math.ceil(missing / 65536));
   const mem = eb === 8 ? new Float64Array(w.memory.buffer) : new Float32Array(w.memory.buffer);
@@ -321,6 +348,7 @@ function kernelFor(flavor: Flavor) {
     // through in chunks of whole MC blocks of rows (B is packed once per chunk). Each element's sum
     // runs over the same k-blocks in the same order, so chunking does not change a bit.
     const chunk = Math.max(MC, Math.floor(WASM_C_ELEMENTS / Math.max(n, 1) / MC) * MC);
+    memoryOwner = null;
     for (let r0 = 0; r0 < m; r0 += chunk)
       gemmPackedWasm(
         loadWasmKernels()!,
