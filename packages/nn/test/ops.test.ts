@@ -75,6 +75,30 @@ describe('elementwise and broadcasting gradients', () => {
     );
   });
 
+  it('the written-out loops (same shape; a block repeated over leading dimensions) give the values and gradients of plain loops, bit for bit', () => {
+    const rng = new Rng(5);
+    const a = randVar(rng, [3, 5, 4]);
+    const b = randVar(rng, [1, 5, 4]);
+    const c = randVar(rng, [3, 5, 4]);
+    const total = add(a, b);
+    const diff = sub(a, c);
+    const prod = mul(a, c);
+    for (let i = 0; i < a.size; i++) {
+      expect(total.data[i]).toBe(a.data[i]! + b.data[i % 20]!);
+      expect(diff.data[i]).toBe(a.data[i]! - c.data[i]!);
+      expect(prod.data[i]).toBe(a.data[i]! * c.data[i]!);
+    }
+    // Gradients through each op: a weighted sum, so each gradient is a plain expression of the weights.
+    const w = randVar(rng, [3, 5, 4], { requiresGrad: false });
+    sum(add(add(mul(total, w), mul(diff, w)), mul(prod, w))).backward();
+    for (let i = 0; i < a.size; i++) {
+      // a: w (through a + b) + w (through a − c) + w·c (through a ⊙ c), accumulated in that order of the tape.
+      expect(c.grad![i]).toBe(-w.data[i]! + w.data[i]! * a.data[i]!);
+    }
+    // b: the weights summed over the three repeats, repeat by repeat.
+    for (let j = 0; j < 20; j++) expect(b.grad![j]).toBe(w.data[j]! + w.data[20 + j]! + w.data[40 + j]!);
+  });
+
   it('unary functions and activations', () => {
     fc.assert(
       fc.property(shapeArb, seedArb, (shape, seed) => {

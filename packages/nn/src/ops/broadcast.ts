@@ -72,6 +72,62 @@ type Binary = {
   db: (x: number, y: number, g: number) => number;
 };
 
+const ADD: Binary = { f: (x, y) => x + y, da: (_x, _y, g) => g, db: (_x, _y, g) => g };
+const SUB: Binary = { f: (x, y) => x - y, da: (_x, _y, g) => g, db: (_x, _y, g) => -g };
+const MUL: Binary = { f: (x, y) => x * y, da: (_x, y, g) => g * y, db: (x, _y, g) => g * x };
+const DIV: Binary = { f: (x, y) => x / y, da: (_x, y, g) => g / y, db: (x, y, g) => (-g * x) / (y * y) };
+
+// Explicit loops for the common ops: the same arithmetic as the closures of ADD / SUB / MUL, in the
+// same order (so the same bits), without a call per element.
+
+function sameShapeForward(op: Binary, ad: Buf, bd: Buf, out: Buf): void {
+  const n = out.length;
+  if (op === ADD) for (let i = 0; i < n; i++) out[i] = ad[i]! + bd[i]!;
+  else if (op === SUB) for (let i = 0; i < n; i++) out[i] = ad[i]! - bd[i]!;
+  else for (let i = 0; i < n; i++) out[i] = ad[i]! * bd[i]!;
+}
+
+/** acc += g. */
+function addInto(acc: Buf, g: Buf): void {
+  for (let i = 0; i < g.length; i++) acc[i] = acc[i]! + g[i]!;
+}
+
+/** acc += −g. */
+function subtractInto(acc: Buf, g: Buf): void {
+  for (let i = 0; i < g.length; i++) acc[i] = acc[i]! + -g[i]!;
+}
+
+/** acc += g ⊙ y. */
+function addProductInto(acc: Buf, g: Buf, y: Buf): void {
+  for (let i = 0; i < g.length; i++) acc[i] = acc[i]! + g[i]! * y[i]!;
+}
+
+/** True when `b` (leading 1s aside) is the trailing dimensions of `out`: it repeats as one contiguous block. */
+function isTrailingBlock(b: readonly number[], out: readonly number[]): boolean {
+  let lead = 0;
+  while (lead < b.length && b[lead] === 1) lead++;
+  const rest = b.length - lead;
+  for (let i = 0; i < rest; i++) if (b[lead + i] !== out[out.length - rest + i]) return false;
+  return true;
+}
+
+/** a + b where b repeats along a's leading dimensions (a bias or an embedding table): out[o] = a[o] + b[o mod |b|]. */
+function addRepeated(a: Variable, b: Variable, shape: number[], size: number): Variable {
+  const ad = a.data;
+  const bd = b.data;
+  const block = bd.length;
+  const out = alloc(size);
+  for (let o0 = 0; o0 < size; o0 += block) for (let j = 0; j < block; j++) out[o0 + j] = ad[o0 + j]! + bd[j]!;
+  return record(out, shape, [a, b], (g) => {
+    if (a.requiresGrad) addInto(gradOf(a), g);
+    if (b.requiresGrad) {
+      // Summed over the repeats in the order of the broadcast loop (repeat by repeat).
+      const gb = gradOf(b);
+      for (let o0 = 0; o0 < size; o0 += block) for (let j = 0; j < block; j++) gb[j] = gb[j]! + g[o0 + j]!;
+    }
+  });
+}
+
 function binary(fn: string, a: Variable, b: Variable, op: Binary): Variable {
   assertVariable(fn, 'a', a);
   assertVariable(fn, 'b', b);
@@ -79,22 +135,31 @@ function binary(fn: string, a: Variable, b: Variable, op: Binary): Variable {
   const bd = b.data;
   if (sameShape(a.shape, b.shape)) {
     const out = alloc(ad.length);
-    for (let i = 0; i < out.length; i++) out[i] = op.f(ad[i]!, bd[i]!);
+    if (op === ADD || op === SUB || op === MUL) sameShapeForward(op, ad, bd, out);
+    else for (let i = 0; i < out.length; i++) out[i] = op.f(ad[i]!, bd[i]!);
     return record(out, a.shape, [a, b], (g) => {
       if (a.requiresGrad) {
         const ga = gradOf(a);
-        for (let i = 0; i < g.length; i++) ga[i] = ga[i]! + op.da(ad[i]!, bd[i]!, g[i]!);
+        if (op === ADD || op === SUB) addInto(ga, g);
+        else if (op === MUL) addProductInto(ga, g, bd);
+        else for (let i = 0; i < g.length; i++) ga[i] = ga[i]! + op.da(ad[i]!, bd[i]!, g[i]!);
       }
       if (b.requiresGrad) {
         const gb = gradOf(b);
-        for (let i = 0; i < g.length; i++) gb[i] = gb[i]! + op.db(ad[i]!, bd[i]!, g[i]!);
+        if (op === ADD) addInto(gb, g);
+        else if (op === SUB) subtractInto(gb, g);
+        else if (op === MUL) addProductInto(gb, g, ad);
+        else for (let i = 0; i < g.length; i++) gb[i] = gb[i]! + op.db(ad[i]!, bd[i]!, g[i]!);
       }
     });
   }
   const shape = broadcastShapes(fn, a.shape, b.shape);
+  const size = shape.reduce((x, y) => x * y, 1);
+  if (op === ADD && sameShape(a.shape, shape) && bd.length > 0 && isTrailingBlock(b.shape, shape))
+    return addRepeated(a, b, shape, size);
   const sa = broadcastStrides(a.shape, shape);
   const sb = broadcastStrides(b.shape, shape);
-  const out = alloc(shape.reduce((x, y) => x * y, 1));
+  const out = alloc(size);
   forBroadcast(shape, sa, sb, (o, ia, ib) => {
     out[o] = op.f(ad[ia]!, bd[ib]!);
   });
@@ -107,11 +172,6 @@ function binary(fn: string, a: Variable, b: Variable, op: Binary): Variable {
     });
   });
 }
-
-const ADD: Binary = { f: (x, y) => x + y, da: (_x, _y, g) => g, db: (_x, _y, g) => g };
-const SUB: Binary = { f: (x, y) => x - y, da: (_x, _y, g) => g, db: (_x, _y, g) => -g };
-const MUL: Binary = { f: (x, y) => x * y, da: (_x, y, g) => g * y, db: (x, _y, g) => g * x };
-const DIV: Binary = { f: (x, y) => x / y, da: (_x, y, g) => g / y, db: (x, y, g) => (-g * x) / (y * y) };
 
 /** a + b with broadcasting. @throws ShapeError when the shapes do not broadcast */
 export function add(a: Variable, b: Variable): Variable {
@@ -149,12 +209,15 @@ export function unary(
 
 /** s·x + c for scalars s and c. */
 export function affine(x: Variable, s: number, c = 0): Variable {
-  return unary(
-    'affine',
-    x,
-    (v) => s * v + c,
-    () => s,
-  );
+  // The loops of `unary` with f(v) = s·v + c and f′ = s written out (same bits, no call per element).
+  assertVariable('affine', 'x', x);
+  const xd = x.data;
+  const out = alloc(xd.length);
+  for (let i = 0; i < out.length; i++) out[i] = s * xd[i]! + c;
+  return record(out, x.shape, [x], (g: Buf) => {
+    const gx = gradOf(x);
+    for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]! * s;
+  });
 }
 /** −x. */
 export function neg(x: Variable): Variable {
