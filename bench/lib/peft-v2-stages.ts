@@ -12,10 +12,12 @@ import { runInChildren } from './job-pool.js';
 import { FULL_SIZES, pretrained as pretrainedCnn, runJob as runCnnJob, SMOKE_SIZES } from './peft-tasks.js';
 import {
   EQUAL_LR_REFERENCE,
+  EQUAL_LR_SEEDS,
   FINAL_SEEDS,
   LR_GRID,
   MAIN_RANK,
   RANKS,
+  SECONDARY_TASKS_V,
   SELECTION_SEEDS,
   TASKS,
 } from './peft-v2-plan.js';
@@ -37,6 +39,8 @@ export interface MethodV {
   mpc?: MpcOptions;
   /** Ranks it runs at (LoRA and LoRA-Dash every rank of the plan; the rest the main rank). */
   ranks: readonly number[];
+  /** The tasks it runs on (default: every task of its bed). */
+  tasks?: readonly string[];
 }
 
 const lora = (r: number) => ({ method: 'lora' as const, rank: r, alpha: r });
@@ -67,20 +71,27 @@ export const METHODS_CNN: MethodV[] = [
   },
 ];
 
+const secondary = { ranks: [MAIN_RANK], tasks: SECONDARY_TASKS_V } as const;
+
 export const METHODS_V: MethodV[] = [
   { label: 'LoRA', make: lora, ranks: RANKS },
   { label: 'LoRA-Dash', make: (r) => dash(r), ranks: RANKS },
-  { label: 'LoRA-Dash (random directions)', make: (r) => dash(r, 'random'), ranks: [MAIN_RANK] },
-  { label: 'DoRA', make: (r) => ({ method: 'dora', rank: r, alpha: r }), ranks: [1, 2, MAIN_RANK] },
-  { label: 'PiSSA', make: (r) => ({ method: 'pissa', rank: r, alpha: r }), ranks: [MAIN_RANK] },
-  { label: 'TriLoRA', make: (r) => ({ method: 'trilora', rank: r, alpha: r }), ranks: [MAIN_RANK] },
-  { label: 'MoSLoRA', make: (r) => ({ method: 'moslora', rank: r, alpha: r }), ranks: [MAIN_RANK] },
-  { label: 'FLoRA', make: (r) => ({ method: 'flora', rank: r, alpha: r }), ranks: [MAIN_RANK] },
-  { label: 'LoRA+MPCo', make: lora, mpc: { kind: 'orthogonal', lambda: 0.1 }, ranks: [MAIN_RANK] },
-  { label: 'SSL', make: () => ({ method: 'ssl' }), ranks: [MAIN_RANK] },
-  { label: 'SSB', make: () => ({ method: 'ssb' }), ranks: [MAIN_RANK] },
-  { label: '(IA)³', make: () => ({ method: 'ia3' }), ranks: [MAIN_RANK] },
-  { label: 'SAM-PARSER', make: () => ({ method: 'sam-parser' }), ranks: [MAIN_RANK] },
+  { label: 'LoRA-Dash (random directions)', make: (r) => dash(r, 'random'), ...secondary },
+  {
+    label: 'DoRA',
+    make: (r) => ({ method: 'dora', rank: r, alpha: r }),
+    ranks: [1, 2],
+    tasks: SECONDARY_TASKS_V,
+  },
+  { label: 'PiSSA', make: (r) => ({ method: 'pissa', rank: r, alpha: r }), ...secondary },
+  { label: 'TriLoRA', make: (r) => ({ method: 'trilora', rank: r, alpha: r }), ...secondary },
+  { label: 'MoSLoRA', make: (r) => ({ method: 'moslora', rank: r, alpha: r }), ...secondary },
+  { label: 'FLoRA', make: (r) => ({ method: 'flora', rank: r, alpha: r }), ...secondary },
+  { label: 'LoRA+MPCo', make: lora, mpc: { kind: 'orthogonal', lambda: 0.1 }, ...secondary },
+  { label: 'SSL', make: () => ({ method: 'ssl' }), ...secondary },
+  { label: 'SSB', make: () => ({ method: 'ssb' }), ...secondary },
+  { label: '(IA)³', make: () => ({ method: 'ia3' }), ...secondary },
+  { label: 'SAM-PARSER', make: () => ({ method: 'sam-parser' }), ...secondary },
   { label: 'full fine-tuning', make: () => 'full-ft', ranks: [MAIN_RANK] },
   { label: 'head only', make: () => 'head-only', ranks: [MAIN_RANK] },
 ];
@@ -229,14 +240,16 @@ export function cells(
 ): { bed: 'V' | 'T' | 'CNN'; task: string; label: string; rank: number }[] {
   const pick = (bed: 'V' | 'T' | 'CNN', tasks: readonly { id: string }[], methods: MethodV[]) =>
     (smoke ? tasks.slice(0, 1) : tasks).flatMap((t) =>
-      methods.flatMap((m) =>
-        (smoke ? [m.ranks.includes(MAIN_RANK) ? MAIN_RANK : m.ranks[0]!] : m.ranks).map((rank) => ({
-          bed,
-          task: t.id,
-          label: m.label,
-          rank,
-        })),
-      ),
+      methods
+        .filter((m) => smoke || !m.tasks || m.tasks.includes(t.id))
+        .flatMap((m) =>
+          (smoke ? [m.ranks.includes(MAIN_RANK) ? MAIN_RANK : m.ranks[0]!] : m.ranks).map((rank) => ({
+            bed,
+            task: t.id,
+            label: m.label,
+            rank,
+          })),
+        ),
     );
   const loraDash = METHODS_V.filter((m) => m.label === 'LoRA' || m.label === 'LoRA-Dash');
   return [
@@ -259,16 +272,15 @@ export async function runStagesV(stage: 'select' | 'final', smoke: boolean): Pro
     chosen.find(
       (x) => x.label === EQUAL_LR_REFERENCE && x.bed === c.bed && x.task === c.task && x.rank === c.rank,
     )?.lr;
-  const cellsToRun = [
-    ...chosen,
-    ...chosen.flatMap((c) => {
-      const lr = loraLr(c);
-      return lr === undefined || lr === c.lr ? [] : [{ ...c, lr }];
-    }),
-  ];
-  await runPending(
-    cellsToRun.flatMap((c) => seeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke }))),
-  );
+  const equalRuns = chosen.flatMap((c) => {
+    const lr = loraLr(c);
+    return lr === undefined || lr === c.lr ? [] : [{ ...c, lr }];
+  });
+  const equalSeeds = smoke ? seeds : EQUAL_LR_SEEDS;
+  await runPending([
+    ...chosen.flatMap((c) => seeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke }))),
+    ...equalRuns.flatMap((c) => equalSeeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke }))),
+  ]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

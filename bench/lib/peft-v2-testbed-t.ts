@@ -23,7 +23,7 @@ import {
   Variable,
   warmup,
 } from '@numts/nn';
-import { TESTBED_T } from './peft-v2-plan.js';
+import { bedFingerprint, TESTBED_T } from './peft-v2-plan.js';
 import { PEFT_RUNS_FILE } from './peft-v2-testbed-v.js';
 import { appendRun, BENCH_CACHE } from './runs-file.js';
 
@@ -146,7 +146,11 @@ export function pretrainedT(
   const log = options.log ?? (() => {});
   const p = TESTBED_T.pretrain;
   const sequences = smoke ? 64 : Math.ceil(p.tokens / SEQUENCE);
-  const dir = join(options.cacheDir ?? BENCH_CACHE, 'peft-v2', `T-s${p.seed}-n${sequences}`);
+  const dir = join(
+    options.cacheDir ?? BENCH_CACHE,
+    'peft-v2',
+    `T-${bedFingerprint(TESTBED_T)}-n${sequences}`,
+  );
   if (existsSync(join(dir, 'model.safetensors'))) return { model: loadPretrained(dir), dir };
   const data = corpus(sequences, p.seed);
   const model = createModel({ ...TESTBED_T.config }, { seed: p.seed }) as CausalLm;
@@ -182,7 +186,7 @@ export function pretrainedT(
   savePretrained(model, dir);
   if (!smoke)
     appendRun(PEFT_RUNS_FILE, {
-      key: `pretrain/T/s${p.seed}/n${sequences}`,
+      key: `pretrain/T/${bedFingerprint(TESTBED_T)}/n${sequences}`,
       kind: 'pretrain',
       bed: 'T',
       curve,

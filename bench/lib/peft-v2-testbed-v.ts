@@ -24,7 +24,7 @@ import {
 import { fashionMnistAvailable, loadFashionMnist } from '@numts/nn/node';
 import { ROOT } from './harness.js';
 import { type ImageRows, takeRows as takeImageRows } from './image-rows.js';
-import { TESTBED_V } from './peft-v2-plan.js';
+import { bedFingerprint, TESTBED_V } from './peft-v2-plan.js';
 import { appendRun, BENCH_CACHE, readRunsFile } from './runs-file.js';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './training-checkpoint.js';
 
@@ -104,7 +104,7 @@ export function pretrainedV(
   const dir = join(
     options.cacheDir ?? BENCH_CACHE,
     'peft-v2',
-    `V-s${p.seed}-e${epochs}${smoke ? '-smoke' : ''}`,
+    `V-${bedFingerprint(TESTBED_V)}-e${epochs}${smoke ? '-smoke' : ''}`,
   );
   if (existsSync(join(dir, 'model.safetensors'))) return { model: loadPretrained(dir), dir };
   const data = pretrainData(smoke);
@@ -167,7 +167,7 @@ export function pretrainedV(
   removeCheckpoint(partial);
   if (!smoke)
     appendRun(PEFT_RUNS_FILE, {
-      key: `pretrain/V/s${p.seed}/e${epochs}`,
+      key: `pretrain/V/${bedFingerprint(TESTBED_V)}/e${epochs}`,
       kind: 'pretrain',
       bed: 'V',
       test,
