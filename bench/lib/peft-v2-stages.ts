@@ -4,7 +4,7 @@
  * until interior, grid-search.ts), then the final seeds on the test images; every run appended to
  * the runs file and skipped when present, so the stages resume where they stopped.
  *
- * `node --conditions=@numts/source --import tsx bench/lib/peft-v2-stages.ts <select|final> [--smoke]`
+ * `node --conditions=@numts/source --import tsx bench/lib/peft-v2-stages.ts <select|final> [--smoke|--small]`
  */
 import type { AdapterConfig, MpcOptions } from '@numts/peft';
 import { coordinateSearch, halfDecades, type SearchTrace } from './grid-search.js';
@@ -234,10 +234,23 @@ export async function selectLr(
   return { lr: chosen.lr, trace: searched[0]! };
 }
 
-/** Every (bed, task, method, rank) of the plan: every method on V; LoRA and LoRA-Dash on T; the conv pair on CNN. */
+/**
+ * Every (bed, task, method, rank) of the plan: every method on V; LoRA and LoRA-Dash on T; the conv pair on CNN.
+ * `small`: the first cells of the full plan only — LoRA and LoRA-Dash at the main rank on the first
+ * task of V and of T (the `--small` tier; its runs are the full tier's runs, reused by it).
+ */
 export function cells(
   smoke: boolean,
+  small = false,
 ): { bed: 'V' | 'T' | 'CNN'; task: string; label: string; rank: number }[] {
+  if (small)
+    return cells(false).filter(
+      (c) =>
+        (c.bed === 'V' || c.bed === 'T') &&
+        c.task === TASKS[c.bed][0].id &&
+        (c.label === 'LoRA' || c.label === 'LoRA-Dash') &&
+        c.rank === MAIN_RANK,
+    );
   const pick = (bed: 'V' | 'T' | 'CNN', tasks: readonly { id: string }[], methods: MethodV[]) =>
     (smoke ? tasks.slice(0, 1) : tasks).flatMap((t) =>
       methods
@@ -260,9 +273,9 @@ export function cells(
 }
 
 /** Runs the selection of every cell, then (stage `final`) the final seeds at the chosen rates. */
-export async function runStagesV(stage: 'select' | 'final', smoke: boolean): Promise<void> {
+export async function runStagesV(stage: 'select' | 'final', smoke: boolean, small = false): Promise<void> {
   const chosen: { bed: 'V' | 'T' | 'CNN'; task: string; label: string; rank: number; lr: number }[] = [];
-  for (const c of cells(smoke))
+  for (const c of cells(smoke, small))
     chosen.push({ ...c, lr: (await selectLr(c.bed, c.task, c.label, c.rank, smoke)).lr });
   if (stage === 'select') return;
   const seeds = smoke ? FINAL_SEEDS.slice(0, 1) : FINAL_SEEDS;
@@ -286,6 +299,7 @@ export async function runStagesV(stage: 'select' | 'final', smoke: boolean): Pro
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [stage, arg] = process.argv.slice(2);
   if (stage === 'job') runJob(JSON.parse(arg!) as JobV);
-  else if (stage === 'select' || stage === 'final') await runStagesV(stage, process.argv.includes('--smoke'));
+  else if (stage === 'select' || stage === 'final')
+    await runStagesV(stage, process.argv.includes('--smoke'), process.argv.includes('--small'));
   else throw new Error(`unknown stage ${stage}`);
 }

@@ -4,6 +4,9 @@
  *
  * - `--smoke` (CI): every stage — both test beds pretrained at toy size, the learning-rate search,
  *   the final runs, the page — for LoRA and LoRA-Dash on one task of each bed, in temporary files.
+ * - `--small` (≈ 10 minutes with the beds pretrained): the first cells of `--repro` — LoRA and
+ *   LoRA-Dash at r = 4 on the first task of V and of T, learning-rate search and final seeds — into
+ *   the same runs file (the full tier reuses them), then the page as it stands.
  * - `--repro`: pretrains V and T (cached in bench/.cache/peft-v2) and runs what
  *   docs/results/peft-v2-runs.jsonl still lacks, two processes at a time, then writes the page;
  *   stopped, it resumes where it was.
@@ -15,7 +18,13 @@ import { join } from 'node:path';
 import { machineLine, type SuiteOptions, type SuiteResult, skipped } from '../lib/harness.js';
 
 export default async function peftV2(options: SuiteOptions): Promise<SuiteResult> {
-  const tier = options.smoke ? 'smoke' : options.flags?.includes('--repro') ? 'repro' : 'page';
+  const tier = options.smoke
+    ? 'smoke'
+    : options.flags?.includes('--repro')
+      ? 'repro'
+      : options.flags?.includes('--small')
+        ? 'small'
+        : 'page';
   const { fashionMnistAvailable } = await import('@numts/nn/node');
   if (tier !== 'page' && !fashionMnistAvailable())
     return skipped('Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)');
@@ -37,7 +46,7 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
       const log = (s: string) => console.error(s);
       pretrainedV({ smoke, log });
       pretrainedT({ smoke, log });
-      await runStagesV('final', smoke);
+      await runStagesV('final', smoke, tier === 'small');
     }
     // Claim 8: the synthetic teacher (a fraction of a second per seed, recomputed every time).
     const { tsdMechanism } = await import('../lib/peft-teacher.js');
