@@ -25,7 +25,7 @@ import {
 } from '@numts/nn';
 import { bedFingerprint, TESTBED_T } from './peft-v2-plan.js';
 import { PEFT_RUNS_FILE } from './peft-v2-testbed-v.js';
-import { appendRun, BENCH_CACHE } from './runs-file.js';
+import { appendRun, BENCH_CACHE, BENCH_CHECKPOINTS } from './runs-file.js';
 
 export const PAD = 0;
 export const BOS = 1;
@@ -147,7 +147,7 @@ export function pretrainedT(
   const p = TESTBED_T.pretrain;
   const sequences = smoke ? 64 : Math.ceil(p.tokens / SEQUENCE);
   const dir = join(
-    options.cacheDir ?? BENCH_CACHE,
+    options.cacheDir ?? (smoke ? BENCH_CACHE : BENCH_CHECKPOINTS),
     'peft-v2',
     `T-${bedFingerprint(TESTBED_T)}-n${sequences}`,
   );

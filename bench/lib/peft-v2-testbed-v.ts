@@ -25,7 +25,7 @@ import { fashionMnistAvailable, loadFashionMnist } from '@numts/nn/node';
 import { ROOT } from './harness.js';
 import { type ImageRows, takeRows as takeImageRows } from './image-rows.js';
 import { bedFingerprint, TESTBED_V } from './peft-v2-plan.js';
-import { appendRun, BENCH_CACHE, readRunsFile } from './runs-file.js';
+import { appendRun, BENCH_CACHE, BENCH_CHECKPOINTS, readRunsFile } from './runs-file.js';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './training-checkpoint.js';
 
 /** Images [n, 1, 28, 28] in [0, 1] with labels. */
@@ -102,7 +102,7 @@ export function pretrainedV(
   const p = TESTBED_V.pretrain;
   const epochs = smoke ? 1 : p.epochs;
   const dir = join(
-    options.cacheDir ?? BENCH_CACHE,
+    options.cacheDir ?? (smoke ? BENCH_CACHE : BENCH_CHECKPOINTS),
     'peft-v2',
     `V-${bedFingerprint(TESTBED_V)}-e${epochs}${smoke ? '-smoke' : ''}`,
   );

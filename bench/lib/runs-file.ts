@@ -9,6 +9,14 @@ import { ROOT } from './harness.js';
 
 export const BENCH_CACHE = process.env.NUMTS_BENCH_CACHE ?? join(ROOT, 'bench', '.cache');
 
+/**
+ * Committed pretrained test beds (`bench/checkpoints`): small Hugging Face checkpoints that the
+ * reproductions start from, so that their time budgets do not include pretraining. Each is
+ * regenerated bit for bit from its seed when absent (the folder name carries a fingerprint of
+ * the bed's settings); a pretraining's per-epoch `partial.safetensors` is gitignored.
+ */
+export const BENCH_CHECKPOINTS = join(ROOT, 'bench', 'checkpoints');
+
 /** Appends one record to a runs file. */
 export function appendRun(file: string, record: object): void {
   appendFileSync(file, `${JSON.stringify(record)}\n`);
