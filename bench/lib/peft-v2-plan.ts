@@ -134,6 +134,23 @@ export const EQUAL_LR_SEEDS = [0, 1, 2];
 export const SECONDARY_TASKS_V = ['mnist', 'fashion-rot-inv'] as const;
 
 /**
+ * Steps and batch of every run, per bed (registration 2: from LoRA's validation curves on V at
+ * r = 4 — still rising by about a point per 200 steps at a constant rate after 600 steps of 32
+ * images — the runs decay the rate instead: linear warm-up over the first 5 % of the steps, then a
+ * cosine to zero). The plateau check (PLATEAU) trains LoRA at its chosen rate for twice the steps
+ * on the selection seeds and reports the validation gain; the page shows its curve.
+ */
+export const BUDGETS = {
+  V: { steps: 300, batch: 32 },
+  T: { steps: 200, batch: 16 },
+  /** The conv track keeps v1's training loop (constant rate) and budget. */
+  CNN: { steps: 400, batch: 32 },
+} as const;
+export const SCHEDULE = { warmupFraction: 0.05 } as const;
+/** The plateau check: LoRA at r = MAIN_RANK, `factor` times the steps, validation accuracy at every tenth. */
+export const PLATEAU = { label: 'LoRA', factor: 2, points: 10 } as const;
+
+/**
  * Claim 8's synthetic teacher (bench/lib/peft-teacher.ts: W₀ 64×48, 8 planted mid-spectrum
  * directions): precision@8 of the directions LoRA's ΔW shows after t = 10 of 200 steps (5 %, the
  * spec's 2–5 %), against chance 8/48.

@@ -8,10 +8,13 @@ import { coordinateSearch, halfDecades } from './grid-search.js';
 import { mdTable, sampleStats } from './harness.js';
 import { decide, paired, type Verdict } from './paired.js';
 import {
+  BUDGETS,
   CLAIMS,
   EQUAL_LR_REFERENCE,
   FINAL_SEEDS,
   LR_GRID,
+  MAIN_RANK,
+  PLATEAU,
   SELECTION_SEEDS,
   TASKS,
   TEACHER,
@@ -97,6 +100,53 @@ export async function buildPeftReport(
     `Mean validation accuracy of seeds ${(smoke ? SELECTION_SEEDS.slice(0, 1) : SELECTION_SEEDS).join(', ')} per learning rate (half-decade grid, extended until the chosen value is interior).${missingCells ? ` ${missingCells} cells are still missing runs.` : ''}`,
     '',
     mdTable(['bed', 'task', 'method', 'r', 'tried: accuracy %', 'chosen', 'interior'], lrRows),
+    '',
+  );
+  // The plateau check: LoRA at its chosen rate for PLATEAU.factor times the steps (validation).
+  const selectionSeeds = smoke ? SELECTION_SEEDS.slice(0, 1) : SELECTION_SEEDS;
+  const plateauRows: (string | number)[][] = [];
+  let plateauMaxGain: number | null = null;
+  for (const c of cells(smoke)) {
+    if (c.bed === 'CNN' || c.label !== PLATEAU.label || c.rank !== MAIN_RANK) continue;
+    const r = chosen.get(`${c.bed}/${c.task}/${c.label}/${c.rank}`);
+    if (!r) continue;
+    const at = (kind: 'select' | 'plateau') =>
+      selectionSeeds.map((seed) => runs.get(keyOf({ kind, ...c, lr: r.lr, seed, smoke })));
+    const base = at('select');
+    const long = at('plateau');
+    if (base.some((x) => !x) || long.some((x) => !x)) continue;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const gain = 100 * (mean(long.map((x) => x!.accuracy)) - mean(base.map((x) => x!.accuracy)));
+    plateauMaxGain = Math.max(plateauMaxGain ?? Number.NEGATIVE_INFINITY, gain);
+    const curve = long[0]!.curve!.map((_, i) => mean(long.map((x) => x!.curve![i]!)));
+    plateauRows.push([
+      c.bed,
+      c.task,
+      r.lr,
+      pct(mean(base.map((x) => x!.accuracy))),
+      pct(mean(long.map((x) => x!.accuracy))),
+      gain.toFixed(2),
+      curve.map(pct).join(' '),
+    ]);
+  }
+  summary.plateau_max_gain = plateauMaxGain;
+  md.push(
+    '## Is the budget long enough? (LoRA, validation)',
+    '',
+    `LoRA at r = ${MAIN_RANK} and its chosen rate, trained for the plan's steps (V: ${BUDGETS.V.steps} × ${BUDGETS.V.batch} images, T: ${BUDGETS.T.steps} × ${BUDGETS.T.batch} sequences; warm-up then cosine to zero) and for ${PLATEAU.factor} times as many; validation accuracy (mean of seeds ${selectionSeeds.join(', ')}) and the longer run's validation curve at every tenth of its steps. A small gain means the runs end on the plateau.`,
+    '',
+    mdTable(
+      [
+        'bed',
+        'task',
+        'rate',
+        'budget %',
+        `${PLATEAU.factor}× budget %`,
+        'gain (pts)',
+        `curve at tenths of ${PLATEAU.factor}× (%)`,
+      ],
+      plateauRows,
+    ),
     '',
   );
   // Final test accuracy.

@@ -16,6 +16,7 @@ import {
   trainableParameterCount,
 } from '@numts/peft';
 import { TARGETS, TESTBED_T } from './peft-v2-plan.js';
+import { curveRecorder, runSchedule } from './peft-v2-run-v.js';
 import { PAD, type TaskExample, taskExamples } from './peft-v2-testbed-t.js';
 import { runSteps } from './step-loop.js';
 
@@ -38,7 +39,7 @@ export function taskDataT(task: 'reverse' | 'choice-mod', smoke: boolean): TaskE
 }
 
 /** A padded batch: inputs (prompt + answer without its last token) and the answer-position targets. */
-function batchOf(examples: TaskExample[]): { x: Variable; targets: Int32Array; length: number } {
+export function batchOf(examples: TaskExample[]): { x: Variable; targets: Int32Array; length: number } {
   const length = Math.max(...examples.map((e) => e.prompt.length + e.answer.length)) - 1;
   const x = new Float32Array(examples.length * length).fill(PAD);
   const targets = new Int32Array(examples.length * length).fill(-100);
@@ -91,13 +92,15 @@ export interface RunSpecT {
   steps: number;
   batch: number;
   evalOn: 'val' | 'test';
+  /** Also score the validation examples after every `curvePoints`-th part of the steps (the plateau check). */
+  curvePoints?: number | undefined;
 }
 
 export function fineTuneT(
   spec: RunSpecT,
   dir: string,
   data: TaskExamplesT,
-): { accuracy: number; losses: number[]; trainable: number; seconds: number } {
+): { accuracy: number; curve?: number[]; losses: number[]; trainable: number; seconds: number } {
   const t0 = performance.now();
   const model = loadPretrained(dir) as CausalLm;
   injectAdapters(model, { ...spec.method, targetModules: TARGETS.T, seed: spec.seed } as AdapterConfig);
@@ -105,6 +108,13 @@ export function fineTuneT(
     model.parameters().filter((p) => p.requiresGrad),
     { lr: spec.lr, weightDecay: 0 },
   );
+  const schedule = runSchedule(opt, spec.steps);
+  const recorder = curveRecorder(spec.steps, spec.curvePoints, () => {
+    model.eval();
+    const a = accuracyT(model, data.val);
+    model.train();
+    return a;
+  });
   const losses = runSteps({
     steps: spec.steps,
     batch: spec.batch,
@@ -116,13 +126,16 @@ export function fineTuneT(
       const loss = crossEntropy(reshape(model.forward(x), [rows.length * length, V]), targets);
       loss.backward();
       opt.step();
+      schedule.step();
       notifyOptimizerStep(model);
+      recorder.afterStep();
       return loss.item();
     },
   });
   model.eval();
   return {
     accuracy: accuracyT(model, data[spec.evalOn]),
+    ...(spec.curvePoints ? { curve: recorder.curve } : {}),
     losses,
     trainable: trainableParameterCount(model),
     seconds: (performance.now() - t0) / 1000,

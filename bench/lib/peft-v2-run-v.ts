@@ -7,7 +7,17 @@
 import { Rng } from '@numts/core';
 import type { PretrainedModel } from '@numts/models';
 import { loadPretrained } from '@numts/models/node';
-import { AdamW, add, crossEntropy, Linear, type Module, Variable } from '@numts/nn';
+import {
+  AdamW,
+  add,
+  cosineSchedule,
+  crossEntropy,
+  Linear,
+  LrScheduler,
+  type Module,
+  Variable,
+  warmup,
+} from '@numts/nn';
 import { loadMnistDigits } from '@numts/nn/node';
 import {
   type AdapterConfig,
@@ -17,7 +27,7 @@ import {
   notifyOptimizerStep,
   trainableParameterCount,
 } from '@numts/peft';
-import { TARGETS } from './peft-v2-plan.js';
+import { SCHEDULE, TARGETS } from './peft-v2-plan.js';
 import { accuracy, fashionSplits, type ImageSet, takeRows } from './peft-v2-testbed-v.js';
 import { runSteps } from './step-loop.js';
 
@@ -110,11 +120,38 @@ export interface RunSpec {
   steps: number;
   batch: number;
   evalOn: 'val' | 'test';
+  /** Also score the validation images after every `curvePoints`-th part of the steps (the plateau check). */
+  curvePoints?: number | undefined;
+}
+
+/** Warm-up over the plan's fraction of the steps, then a cosine to zero (registration 2). */
+export function runSchedule(opt: AdamW, steps: number): LrScheduler {
+  const warm = Math.max(1, Math.round(SCHEDULE.warmupFraction * steps));
+  return new LrScheduler(opt, warmup(warm, cosineSchedule(Math.max(1, steps - warm))));
+}
+
+/** Calls `score` after every `points`-th part of `steps` (none when points is undefined); returns the scores. */
+export function curveRecorder(
+  steps: number,
+  points: number | undefined,
+  score: () => number,
+): { afterStep: () => void; curve: number[] } {
+  const curve: number[] = [];
+  let done = 0;
+  return {
+    curve,
+    afterStep: () => {
+      done++;
+      if (points && Math.floor((done * points) / steps) > curve.length) curve.push(score());
+    },
+  };
 }
 
 /** What a run reports. */
 export interface RunOutcome {
   accuracy: number;
+  /** Validation accuracy at every tenth of the steps, when asked for (RunSpec.curvePoints). */
+  curve?: number[];
   /** Mean training loss of each tenth of the steps. */
   losses: number[];
   trainable: number;
@@ -146,6 +183,13 @@ export function fineTune(spec: RunSpec, dir: string, data: TaskSplits): RunOutco
     } as AdapterConfig);
   const params = model.parameters().filter((p) => p.requiresGrad);
   const opt = new AdamW(params, { lr: spec.lr, weightDecay: 0 });
+  const schedule = runSchedule(opt, spec.steps);
+  const recorder = curveRecorder(spec.steps, spec.curvePoints, () => {
+    model.eval();
+    const a = accuracy(model, data.val);
+    model.train();
+    return a;
+  });
   const losses = runSteps({
     steps: spec.steps,
     batch: spec.batch,
@@ -158,7 +202,9 @@ export function fineTune(spec: RunSpec, dir: string, data: TaskSplits): RunOutco
       const loss = spec.mpc ? add(taskLoss, mpcPenalty(model, spec.mpc)) : taskLoss;
       loss.backward();
       opt.step();
+      schedule.step();
       notifyOptimizerStep(model);
+      recorder.afterStep();
       return taskLoss.item();
     },
   });
@@ -166,6 +212,7 @@ export function fineTune(spec: RunSpec, dir: string, data: TaskSplits): RunOutco
   const acc = accuracy(model, data[spec.evalOn]);
   return {
     accuracy: acc,
+    ...(spec.curvePoints ? { curve: recorder.curve } : {}),
     losses,
     trainable: trainableParameterCount(model),
     seconds: (performance.now() - t0) / 1000,

@@ -11,11 +11,13 @@ import { coordinateSearch, halfDecades, type SearchTrace } from './grid-search.j
 import { runInChildren } from './job-pool.js';
 import { FULL_SIZES, pretrained as pretrainedCnn, runJob as runCnnJob, SMOKE_SIZES } from './peft-tasks.js';
 import {
+  BUDGETS,
   EQUAL_LR_REFERENCE,
   EQUAL_LR_SEEDS,
   FINAL_SEEDS,
   LR_GRID,
   MAIN_RANK,
+  PLATEAU,
   RANKS,
   SECONDARY_TASKS_V,
   SELECTION_SEEDS,
@@ -27,15 +29,20 @@ import { pretrainedT } from './peft-v2-testbed-t.js';
 import { PEFT_RUNS_FILE, pretrainedV } from './peft-v2-testbed-v.js';
 import { appendRun, readRunsFile } from './runs-file.js';
 
-/** Steps and batch of every run (V and T), and the smoke tier's. */
-export const BUDGET_V = { steps: 400, batch: 32 };
+/** The smoke tier's steps and batch (every bed). */
 const SMOKE_BUDGET = { steps: 6, batch: 16 };
+
+/** Steps and batch of a run: its bed's budget (the plateau check: `PLATEAU.factor` times the steps). */
+export function budgetOf(j: Pick<JobV, 'bed' | 'kind' | 'smoke'>): { steps: number; batch: number } {
+  const b = j.smoke ? SMOKE_BUDGET : BUDGETS[j.bed];
+  return j.kind === 'plateau' ? { steps: PLATEAU.factor * b.steps, batch: b.batch } : b;
+}
 
 /** A method row: how to build its run at rank r. */
 export interface MethodV {
   label: string;
-  /** The adapter config (rank r), or a baseline. */
-  make: (r: number) => RunSpec['method'];
+  /** The adapter config (rank r; `steps`: the run's steps), or a baseline. */
+  make: (r: number, steps: number) => RunSpec['method'];
   mpc?: MpcOptions;
   /** Ranks it runs at (LoRA and LoRA-Dash every rank of the plan; the rest the main rank). */
   ranks: readonly number[];
@@ -45,12 +52,12 @@ export interface MethodV {
 
 const lora = (r: number) => ({ method: 'lora' as const, rank: r, alpha: r });
 /** Pre-launch steps of LoRA-Dash: 3 % of the steps (spec: 2–5 %), s = 4 directions. */
-const dash = (r: number, selection: 'tsd' | 'random' = 'tsd') => ({
+const dash = (r: number, steps: number, selection: 'tsd' | 'random' = 'tsd') => ({
   method: 'lora-dash' as const,
   rank: r,
   alpha: r,
   dashDirections: 4,
-  preLaunchSteps: Math.max(1, Math.round(0.03 * BUDGET_V.steps)),
+  preLaunchSteps: Math.max(1, Math.round(0.03 * steps)),
   dashSelection: selection,
 });
 
@@ -75,8 +82,8 @@ const secondary = { ranks: [MAIN_RANK], tasks: SECONDARY_TASKS_V } as const;
 
 export const METHODS_V: MethodV[] = [
   { label: 'LoRA', make: lora, ranks: RANKS },
-  { label: 'LoRA-Dash', make: (r) => dash(r), ranks: RANKS },
-  { label: 'LoRA-Dash (random directions)', make: (r) => dash(r, 'random'), ...secondary },
+  { label: 'LoRA-Dash', make: (r, steps) => dash(r, steps), ranks: RANKS },
+  { label: 'LoRA-Dash (random directions)', make: (r, steps) => dash(r, steps, 'random'), ...secondary },
   {
     label: 'DoRA',
     make: (r) => ({ method: 'dora', rank: r, alpha: r }),
@@ -98,7 +105,8 @@ export const METHODS_V: MethodV[] = [
 
 /** One run of the stages. */
 export interface JobV {
-  kind: 'select' | 'final';
+  /** select: validation images; final: test images; plateau: the plateau check (validation, longer, with a curve). */
+  kind: 'select' | 'final' | 'plateau';
   /** Test bed: V (ViT, every method), T (decoder LM, LoRA and LoRA-Dash for claim 1T) or CNN (conv track, claim 7). */
   bed: 'V' | 'T' | 'CNN';
   task: string;
@@ -113,6 +121,8 @@ export interface JobV {
 export interface RecordV extends JobV {
   key: string;
   accuracy: number;
+  /** Plateau runs: validation accuracy at every tenth of the steps. */
+  curve?: number[];
   losses: number[];
   trainable: number;
   seconds: number;
@@ -120,19 +130,23 @@ export interface RecordV extends JobV {
 
 /** The key of a run: everything that determines it, the step budget included. */
 export const keyOf = (j: JobV) => {
-  const b = j.smoke ? SMOKE_BUDGET : BUDGET_V;
+  const b = budgetOf(j);
   return `${j.kind}/${j.bed}/${j.task}/${j.label}/r${j.rank}/lr${j.lr}/s${j.seed}/${b.steps}x${b.batch}${j.smoke ? '/smoke' : ''}`;
 };
 
 /** The recorded runs of V (latest per key). */
 export function readRunsV(file = PEFT_RUNS_FILE): Map<string, RecordV> {
-  return readRunsFile<RecordV>(file, (r) => r.kind === 'select' || r.kind === 'final');
+  return readRunsFile<RecordV>(
+    file,
+    (r) => r.kind === 'select' || r.kind === 'final' || r.kind === 'plateau',
+  );
 }
 
 /** Runs one job in this process and records it. */
 function runJob(j: JobV): void {
-  const budget = j.smoke ? SMOKE_BUDGET : BUDGET_V;
-  const evalOn = j.kind === 'select' ? 'val' : 'test';
+  const budget = budgetOf(j);
+  const evalOn = j.kind === 'final' ? 'test' : 'val';
+  const curvePoints = j.kind === 'plateau' ? PLATEAU.points : undefined;
   if (j.bed === 'CNN') {
     const sizes = j.smoke ? SMOKE_SIZES : FULL_SIZES;
     const r = runCnnJob({
@@ -141,7 +155,7 @@ function runJob(j: JobV): void {
       task: j.task as 'B1' | 'B2',
       label: j.label,
       config: {
-        ...(METHODS_CNN.find((x) => x.label === j.label)!.make(j.rank) as Omit<
+        ...(METHODS_CNN.find((x) => x.label === j.label)!.make(j.rank, budget.steps) as Omit<
           AdapterConfig,
           'targetModules'
         >),
@@ -171,17 +185,27 @@ function runJob(j: JobV): void {
   const out =
     j.bed === 'V'
       ? fineTune(
-          { task: j.task, method: m.make(j.rank), mpc: m.mpc, lr: j.lr, seed: j.seed, ...budget, evalOn },
+          {
+            task: j.task,
+            method: m.make(j.rank, budget.steps),
+            mpc: m.mpc,
+            lr: j.lr,
+            seed: j.seed,
+            ...budget,
+            evalOn,
+            curvePoints,
+          },
           pretrainedV({ smoke: j.smoke }).dir,
           taskData(j.task, j.smoke),
         )
       : fineTuneT(
           {
-            method: m.make(j.rank) as Exclude<RunSpec['method'], string>,
+            method: m.make(j.rank, budget.steps) as Exclude<RunSpec['method'], string>,
             lr: j.lr,
             seed: j.seed,
             ...budget,
             evalOn,
+            curvePoints,
           },
           pretrainedT({ smoke: j.smoke }).dir,
           taskDataT(j.task as 'reverse' | 'choice-mod', j.smoke),
@@ -290,7 +314,15 @@ export async function runStagesV(stage: 'select' | 'final', smoke: boolean, smal
     return lr === undefined || lr === c.lr ? [] : [{ ...c, lr }];
   });
   const equalSeeds = smoke ? seeds : EQUAL_LR_SEEDS;
+  // The plateau check: LoRA at the main rank, at its chosen rate, for PLATEAU.factor times the steps.
+  const plateauRuns = chosen.filter(
+    (c) => c.bed !== 'CNN' && c.label === PLATEAU.label && c.rank === MAIN_RANK,
+  );
+  const selectionSeeds = smoke ? SELECTION_SEEDS.slice(0, 1) : SELECTION_SEEDS;
   await runPending([
+    ...plateauRuns.flatMap((c) =>
+      selectionSeeds.map((seed) => ({ kind: 'plateau' as const, ...c, seed, smoke })),
+    ),
     ...chosen.flatMap((c) => seeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke }))),
     ...equalRuns.flatMap((c) => equalSeeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke }))),
   ]);
