@@ -103,7 +103,9 @@ function buildTaskData(id: string, smoke: boolean): TaskSplits {
   return {
     train: shift(takeRows(f.unseen, rangeOf(0, nTrain))),
     val: shift(takeRows(f.unseen, rangeOf(nTrain, f.unseen.n))),
-    test: shift(f.test),
+    // The first 5 000 images of the official test set (registration 2: a final run scores 5 000
+    // images instead of 10 000; the pretrained model's own accuracy uses all of them).
+    test: shift(smoke ? f.test : takeRows(f.test, rangeOf(0, 5000))),
     freshHead: false,
   };
 }
