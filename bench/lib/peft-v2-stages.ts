@@ -261,7 +261,7 @@ export async function selectLr(
 /**
  * Every (bed, task, method, rank) of the plan: every method on V; LoRA and LoRA-Dash on T; the conv pair on CNN.
  * `small`: the first cells of the full plan only — LoRA and LoRA-Dash at the main rank on the first
- * task of V and of T (the `--small` tier; its runs are the full tier's runs, reused by it).
+ * task of V (the `--small` tier; its runs are the full tier's runs, reused by it).
  */
 export function cells(
   smoke: boolean,
@@ -270,7 +270,7 @@ export function cells(
   if (small)
     return cells(false).filter(
       (c) =>
-        (c.bed === 'V' || c.bed === 'T') &&
+        c.bed === 'V' &&
         c.task === TASKS[c.bed][0].id &&
         (c.label === 'LoRA' || c.label === 'LoRA-Dash') &&
         c.rank === MAIN_RANK,

@@ -4,10 +4,10 @@
  *
  * - `--smoke` (CI): every stage — both test beds pretrained at toy size, the learning-rate search,
  *   the final runs, the page — for LoRA and LoRA-Dash on one task of each bed, in temporary files.
- * - `--small` (≈ 10 minutes with the beds pretrained): the first cells of `--repro` — LoRA and
- *   LoRA-Dash at r = 4 on the first task of V and of T, learning-rate search and final seeds — into
+ * - `--small` (minutes, with V pretrained): the first cells of `--repro` — LoRA and
+ *   LoRA-Dash at r = 4 on the first task of V, learning-rate search, plateau check and final seeds — into
  *   the same runs file (the full tier reuses them), then the page as it stands.
- * - `--repro`: pretrains V and T (cached in bench/.cache/peft-v2) and runs what
+ * - `--repro`: pretrains V and T when bench/checkpoints lacks them, and runs what
  *   docs/results/peft-v2-runs.jsonl still lacks, two processes at a time, then writes the page;
  *   stopped, it resumes where it was.
  * - no flag: rewrites the page from the runs file as it stands, training nothing.
@@ -45,7 +45,7 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
     if (tier !== 'page') {
       const log = (s: string) => console.error(s);
       pretrainedV({ smoke, log });
-      pretrainedT({ smoke, log });
+      if (tier !== 'small') pretrainedT({ smoke, log });
       await runStagesV('final', smoke, tier === 'small');
     }
     // Claim 8: the synthetic teacher (a fraction of a second per seed, recomputed every time).
