@@ -118,30 +118,27 @@ export class ResidentNeighbourGraph {
 
   /** out ← (I − S)·src. @throws ShapeError when src or out is not n·cols long, or they overlap */
   residual(src: Float64Array, out: Float64Array): void {
-    this.#check('residual', src, out);
-    const r = this.#load(src);
-    if (r) {
-      r.b.set(r.a);
-      r.wasm.gatherSubtract(this.n, this.k, this.#ld >> 1, r.nbAt, r.wAt, r.a.byteOffset, r.b.byteOffset);
-      this.#store(r.b, out);
-      return;
-    }
-    out.set(src);
-    gatherSubtract(this.n, this.k, this.cols, this.#nb, this.#w, src, out);
+    this.#oneProduct('residual', false, src, out);
   }
 
   /** out ← (I − S)ᵀ·src. @throws ShapeError when src or out is not n·cols long, or they overlap */
   residualTranspose(src: Float64Array, out: Float64Array): void {
-    this.#check('residualTranspose', src, out);
+    this.#oneProduct('residualTranspose', true, src, out);
+  }
+
+  /** out ← src − S·src, or src − Sᵀ·src with `transpose`. */
+  #oneProduct(method: string, transpose: boolean, src: Float64Array, out: Float64Array): void {
+    this.#check(method, src, out);
     const r = this.#load(src);
     if (r) {
       r.b.set(r.a);
-      r.wasm.scatterSubtract(this.n, this.k, this.#ld >> 1, r.nbAt, r.wAt, r.a.byteOffset, r.b.byteOffset);
+      const kernel = transpose ? r.wasm.scatterSubtract : r.wasm.gatherSubtract;
+      kernel(this.n, this.k, this.#ld >> 1, r.nbAt, r.wAt, r.a.byteOffset, r.b.byteOffset);
       this.#store(r.b, out);
       return;
     }
     out.set(src);
-    scatterSubtract(this.n, this.k, this.cols, this.#nb, this.#w, src, out);
+    (transpose ? scatterSubtract : gatherSubtract)(this.n, this.k, this.cols, this.#nb, this.#w, src, out);
   }
 
   /**
