@@ -16,8 +16,12 @@ import { getBackend } from './backend.js';
 import { DomainError, ShapeError } from './errors.js';
 import { loadWasmKernels, ownsWasmMemory, type WasmKernels, wasmMemory } from './wasm/gemm-wasm.js';
 
-/** out ← out − S·src (row i of out minus Σ_t w·src(nb, :), entries in order; zero weights skipped). */
-function gatherSubtract(
+/**
+ * out ← out − S·src (row i of out minus Σ_t w·src(nb, :)), or with `transpose` out ← out − Sᵀ·src
+ * (row nb of out minus w·src(i, :)); rows of S and their entries in order, zero weights skipped.
+ */
+function subtractProduct(
+  transpose: boolean,
   n: number,
   k: number,
   cols: number,
@@ -27,32 +31,12 @@ function gatherSubtract(
   out: Float64Array,
 ): void {
   for (let i = 0; i < n; i++) {
-    const row = i * cols;
     for (let t = 0; t < k; t++) {
       const wij = w[i * k + t]!;
       if (wij === 0) continue;
-      const from = nb[i * k + t]! * cols;
-      for (let c = 0; c < cols; c++) out[row + c] = out[row + c]! - wij * src[from + c]!;
-    }
-  }
-}
-
-/** out ← out − Sᵀ·src (row nb of out minus w·src(i, :), rows of S in order; zero weights skipped). */
-function scatterSubtract(
-  n: number,
-  k: number,
-  cols: number,
-  nb: Int32Array,
-  w: Float64Array,
-  src: Float64Array,
-  out: Float64Array,
-): void {
-  for (let i = 0; i < n; i++) {
-    const from = i * cols;
-    for (let t = 0; t < k; t++) {
-      const wij = w[i * k + t]!;
-      if (wij === 0) continue;
-      const row = nb[i * k + t]! * cols;
+      const j = nb[i * k + t]!;
+      const from = (transpose ? i : j) * cols;
+      const row = (transpose ? j : i) * cols;
       for (let c = 0; c < cols; c++) out[row + c] = out[row + c]! - wij * src[from + c]!;
     }
   }
@@ -138,7 +122,7 @@ export class ResidentNeighbourGraph {
       return;
     }
     out.set(src);
-    (transpose ? scatterSubtract : gatherSubtract)(this.n, this.k, this.cols, this.#nb, this.#w, src, out);
+    subtractProduct(transpose, this.n, this.k, this.cols, this.#nb, this.#w, src, out);
   }
 
   /**
@@ -162,9 +146,9 @@ export class ResidentNeighbourGraph {
     this.#tmp ??= new Float64Array(n * this.cols);
     const tmp = this.#tmp;
     tmp.set(src);
-    gatherSubtract(n, k, this.cols, this.#nb, this.#w, src, tmp);
+    subtractProduct(false, n, k, this.cols, this.#nb, this.#w, src, tmp);
     out.set(tmp);
-    scatterSubtract(n, k, this.cols, this.#nb, this.#w, tmp, out);
+    subtractProduct(true, n, k, this.cols, this.#nb, this.#w, tmp, out);
   }
 
   #check(method: string, src: Float64Array, out: Float64Array): void {
