@@ -2,7 +2,9 @@
  * Coordinate search over tuned constants on validation scores: one constant at a time from the
  * starting values, each on its grid, the grid extended past an edge while the best value sits
  * there (up to a number of extensions or a bound), ties to the value nearest the start (so that
- * equal scores never push a grid outwards). The scorer is injected, so the rule is tested alone.
+ * equal scores never push a grid outwards). The scorer is injected, so the rule is tested alone;
+ * a scorer that answers `null` (a score not recorded yet) stops the search where it stands, so a
+ * page can show a search in progress without training anything.
  */
 
 /** A tuned constant: its start, first grid, and the next grid point beyond an edge (null at a bound). */
@@ -23,24 +25,28 @@ export interface SearchTrace<K extends string = string> {
   chosen: number;
   /** The chosen value has a tried neighbour on both sides. */
   interior: boolean;
+  /** The search of this constant stopped at a score not recorded yet: `chosen` is the best so far. */
+  pending?: true;
 }
 
 /**
  * Runs the search; `score` gets the full assignment (fixed values, the constants searched so far
  * at their chosen values, the others at their starts) and returns the validation score (higher is
- * better). Each assignment is scored once.
+ * better), or null when that score is not available yet; then the search stops, `complete` is
+ * false and the last trace (marked `pending`) holds the values scored so far. Each assignment is
+ * scored once.
  */
 export async function coordinateSearch<K extends string>(
   constants: readonly SearchedConstant<K>[],
-  score: (assignment: Record<K, number>) => Promise<number>,
+  score: (assignment: Record<K, number>) => Promise<number | null>,
   options: { fixed?: Partial<Record<K, number>>; maxExtensions?: number } = {},
-): Promise<{ chosen: Record<K, number>; searched: SearchTrace<K>[] }> {
+): Promise<{ chosen: Record<K, number>; searched: SearchTrace<K>[]; complete: boolean }> {
   const current = { ...options.fixed } as Record<K, number>;
   for (const c of constants) current[c.name] = c.start;
   const maxExtensions = options.maxExtensions ?? 3;
   const searched: SearchTrace<K>[] = [];
   // The start of one constant's grid is the choice of the previous one's: score it once.
-  const memo = new Map<string, Promise<number>>();
+  const memo = new Map<string, Promise<number | null>>();
   const scoreOnce = (a: Record<K, number>) => {
     const key = JSON.stringify(Object.entries(a).sort(([x], [y]) => x.localeCompare(y)));
     if (!memo.has(key)) memo.set(key, score(a));
@@ -51,7 +57,27 @@ export async function coordinateSearch<K extends string>(
     const scores = new Map<number, number>();
     const distance = (v: number) => Math.abs(c.logScale ? Math.log(v / c.start) : v - c.start);
     for (let extensions = 0; ; extensions++) {
-      for (const v of values) if (!scores.has(v)) scores.set(v, await scoreOnce({ ...current, [c.name]: v }));
+      for (const v of values) {
+        if (scores.has(v)) continue;
+        const s = await scoreOnce({ ...current, [c.name]: v });
+        if (s === null) {
+          const scored = values.filter((x) => scores.has(x));
+          const bestSoFar = scored.reduce(
+            (a, b) => (scores.get(b)! > scores.get(a)! ? b : a),
+            scored[0] ?? Number.NaN,
+          );
+          searched.push({
+            name: c.name,
+            values: scored,
+            scores: scored.map((x) => scores.get(x)!),
+            chosen: bestSoFar,
+            interior: false,
+            pending: true,
+          });
+          return { chosen: current, searched, complete: false };
+        }
+        scores.set(v, s);
+      }
       const best = values.reduce((a, b) =>
         scores.get(b)! > scores.get(a)! || (scores.get(b) === scores.get(a) && distance(b) < distance(a))
           ? b
@@ -82,7 +108,7 @@ export async function coordinateSearch<K extends string>(
       else values.push(next);
     }
   }
-  return { chosen: current, searched };
+  return { chosen: current, searched, complete: true };
 }
 
 /** Grid steps of a fixed size inside [lo, hi]. */

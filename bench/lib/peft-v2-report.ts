@@ -30,23 +30,17 @@ async function chosenLr(
   smoke: boolean,
 ): Promise<{ lr: number; interior: boolean; values: number[]; scores: number[] } | null> {
   const seeds = smoke ? SELECTION_SEEDS.slice(0, 1) : SELECTION_SEEDS;
-  try {
-    const { searched } = await coordinateSearch(
-      [{ name: 'lr', start: 1e-3, grid: LR_GRID, beyond: halfDecades(1e-6, 1), logScale: true }],
-      async ({ lr }) => {
-        const accs = seeds.map((seed) => {
-          const r = runs.get(keyOf({ kind: 'select', ...c, lr, seed, smoke }));
-          if (!r) throw new Error('missing');
-          return r.accuracy;
-        });
-        return accs.reduce((a, b) => a + b, 0) / accs.length;
-      },
-    );
-    const t = searched[0]!;
-    return { lr: t.chosen, interior: t.interior, values: t.values, scores: t.scores };
-  } catch {
-    return null;
-  }
+  const { searched, complete } = await coordinateSearch(
+    [{ name: 'lr', start: 1e-3, grid: LR_GRID, beyond: halfDecades(1e-6, 1), logScale: true }],
+    async ({ lr }) => {
+      const accs = seeds.map((seed) => runs.get(keyOf({ kind: 'select', ...c, lr, seed, smoke }))?.accuracy);
+      if (accs.some((a) => a === undefined)) return null;
+      return (accs as number[]).reduce((a, b) => a + b, 0) / accs.length;
+    },
+  );
+  if (!complete) return null;
+  const t = searched[0]!;
+  return { lr: t.chosen, interior: t.interior, values: t.values, scores: t.scores };
 }
 
 /** Builds the page and its JSON summary from the runs. */

@@ -15,6 +15,7 @@ import {
   DIAGNOSES,
   FINAL_SEEDS,
   METHODS,
+  MAX_EXTENSIONS,
   SELECTION_METRIC,
   TUNE_SEEDS,
   V2,
@@ -216,10 +217,11 @@ export function buildReport(input: ReportInput): {
     // Tuning.
     const tuned = input.tuned[setting];
     if (tuned) {
+      const finished = Object.values(tuned).every((t) => t.complete) && tuned['TME-lite OB+PF (full)'];
       md.push(
         '### Constants chosen on validation images (tuning seeds only)',
         '',
-        `Coordinate search from the spec’s starting values, one constant at a time, each on a 3-point grid extended until the chosen value is interior (or a bound is reached); score: mean ${SELECTION_METRIC}-class mIoU over seeds ${TUNE_SEEDS.join(', ')} on their validation images. TME-lite inherits WILSON’s α. The old model’s scores are its softmax (the base is trained with cross-entropy), so α, α_R and ρ are thresholds on probabilities that sum to one — chosen here for those scores rather than carried over from the sigmoid scores they were first written for. ρ_new = ρ_old + 0.2.`,
+        `Coordinate search from the spec’s starting values, one constant at a time, each on a 3-point grid extended until the chosen value is interior (or a bound is reached); score: mean ${SELECTION_METRIC}-class mIoU over seeds ${TUNE_SEEDS.join(', ')} on their validation images. TME-lite inherits WILSON’s α. The old model’s scores are its softmax (the base is trained with cross-entropy), so α, α_R and ρ are thresholds on probabilities that sum to one — chosen here for those scores rather than carried over from the sigmoid scores they were first written for. ρ_new = ρ_old + 0.2. A choice that is not interior sits at a bound of its range (α and α_R in [0.1, 0.9], ρ_old in [0.1, 0.7], λ_max in [0.01, 100]) or after ${MAX_EXTENSIONS} extensions.${finished ? '' : ' **The search is still running**: a row marked “in progress” shows the values scored so far; constants after it are not searched yet.'}`,
         '',
         mdTable(
           ['method', 'constant', 'values tried: mean validation all-mIoU', 'chosen', 'interior'],
@@ -227,9 +229,9 @@ export function buildReport(input: ReportInput): {
             t.searched.map((c) => [
               t.label,
               c.name,
-              c.values.map((v, i) => `${v}: ${pct(c.scores[i]!)}`).join(', '),
-              c.chosen,
-              c.interior ? 'yes' : '**no**',
+              c.values.length ? c.values.map((v, i) => `${v}: ${(100 * c.scores[i]!).toFixed(2)}`).join(', ') : 'none yet',
+              c.pending ? `in progress (best so far ${Number.isNaN(c.chosen) ? 'none' : c.chosen})` : c.chosen,
+              c.pending ? 'not yet' : c.interior ? 'yes' : '**no**',
             ]),
           ),
         ),
@@ -238,12 +240,14 @@ export function buildReport(input: ReportInput): {
       if (setting === '7-3') {
         for (const t of Object.values(tuned))
           for (const c of t.searched) {
+            if (c.pending) continue;
             const key = `tuned_${t.label.startsWith('TME') ? 'tme' : 'wilson'}_${c.name}`;
             summary[key] = c.chosen;
             summary[`${key}_val_all_miou`] = c.scores[c.values.indexOf(c.chosen)];
           }
+        summary.tuning_complete = Boolean(finished);
         summary.tuned_at_grid_edge = Object.values(tuned).reduce(
-          (a, t) => a + t.searched.filter((c) => !c.interior).length,
+          (a, t) => a + t.searched.filter((c) => !c.interior && !c.pending).length,
           0,
         );
       }

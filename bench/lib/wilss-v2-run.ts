@@ -211,14 +211,21 @@ export async function runJobs(jobs: Job[]): Promise<void> {
 
 const SELF = new URL(import.meta.url).pathname;
 
-/** The mean validation score of a constants choice over the tuning seeds (running what is missing). */
-async function validationScore(setting: string, label: string, constants: Constants): Promise<number> {
-  await runJobs(TUNE_SEEDS.map((seed) => ({ kind: 'tune', setting, seed, label, constants })));
+/**
+ * The mean validation score of a constants choice over the tuning seeds; with `train`, the missing
+ * runs are run first, without it a missing run makes the score null (not known yet).
+ */
+async function validationScore(
+  setting: string,
+  label: string,
+  constants: Constants,
+  train: boolean,
+): Promise<number | null> {
+  if (train) await runJobs(TUNE_SEEDS.map((seed) => ({ kind: 'tune', setting, seed, label, constants })));
   const runs = readRuns();
-  const scores = TUNE_SEEDS.map(
-    (seed) => runs.get(runKey('tune', setting, seed, label, constants, V2))![SELECTION_METRIC]!,
-  );
-  return scores.reduce((a, b) => a + b, 0) / scores.length;
+  const scores = TUNE_SEEDS.map((seed) => runs.get(runKey('tune', setting, seed, label, constants, V2))?.[SELECTION_METRIC]);
+  if (scores.some((s) => s === undefined)) return null;
+  return (scores as number[]).reduce((a, b) => a + b, 0) / scores.length;
 }
 
 /** A tuned method's search: what was tried and the chosen constants. */
@@ -227,34 +234,46 @@ export interface TuningResult {
   chosen: Constants;
   /** For each constant, in search order: the grid tried (after extension) and the mean score of each value. */
   searched: SearchTrace<keyof Constants>[];
+  /** False while the search waits for runs not recorded yet (only without `train`). */
+  complete: boolean;
 }
 
 /**
  * Coordinate search over a method's constants (wilss-v2-plan.ts, TUNING), from the spec's starting
  * values, each grid extended while the best value sits at an edge that can move; `fixed` holds
- * constants taken from another method (TME-lite inherits WILSON's α).
+ * constants taken from another method (TME-lite inherits WILSON's α). With `train` false the search
+ * runs nothing and stops at the first score not recorded yet.
  */
 export async function tuneMethod(
   setting: string,
   label: string,
   fixed: Constants = {},
+  train = true,
 ): Promise<TuningResult> {
-  const { chosen, searched } = await coordinateSearch(
+  const { chosen, searched, complete } = await coordinateSearch(
     TUNING[label]!,
-    (assignment) => validationScore(setting, label, assignment),
+    (assignment) => validationScore(setting, label, assignment, train),
     { fixed: fixed as Partial<Record<keyof Constants, number>>, maxExtensions: MAX_EXTENSIONS },
   );
-  return { label, chosen, searched };
+  return { label, chosen, searched, complete };
 }
 
-/** Every tuned method of a setting: WILSON first, then TME-lite with WILSON's α. */
 /** The setting whose validation images tune the constants; the other settings reuse them. */
 export const TUNING_SETTING = '7-3';
 
-export async function tuneAll(setting: string = TUNING_SETTING): Promise<Record<string, TuningResult>> {
-  await runJobs(TUNE_SEEDS.map((seed) => ({ kind: 'base', setting, seed })));
-  const wilson = await tuneMethod(setting, 'WILSON');
-  const tme = await tuneMethod(setting, 'TME-lite OB+PF (full)', { alpha: wilson.chosen.alpha });
+/**
+ * Every tuned method of a setting: WILSON first, then TME-lite with WILSON's α. With `train`
+ * false, nothing runs: the searches as far as the recorded runs take them (TME-lite's only once
+ * WILSON's has finished).
+ */
+export async function tuneAll(
+  setting: string = TUNING_SETTING,
+  train = true,
+): Promise<Record<string, TuningResult>> {
+  if (train) await runJobs(TUNE_SEEDS.map((seed) => ({ kind: 'base', setting, seed })));
+  const wilson = await tuneMethod(setting, 'WILSON', {}, train);
+  if (!wilson.complete) return { WILSON: wilson };
+  const tme = await tuneMethod(setting, 'TME-lite OB+PF (full)', { alpha: wilson.chosen.alpha }, train);
   return { WILSON: wilson, 'TME-lite OB+PF (full)': tme };
 }
 

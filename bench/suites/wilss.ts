@@ -45,10 +45,9 @@ export default async function wilss(options: SuiteOptions): Promise<SuiteResult>
     }
     const runs = readRuns();
     const settings = tier === 'smoke' ? ['7-3'] : SETTINGS_RUN;
-    // The search re-reads its runs (all recorded by now); on the page tier it trains nothing only
-    // when tuning has finished, so it is skipped while the tuning runs are incomplete.
-    const tuningDone = tier !== 'page' || [...runs.values()].some((r) => r.kind === 'final');
-    const tuned = tuningDone ? { '7-3': await tuneAll() } : {};
+    // The search re-reads its runs (all recorded by now on the other tiers); on the page tier it
+    // trains nothing and shows the searches as far as the recorded runs take them.
+    const tuned = { '7-3': await tuneAll(undefined, tier !== 'page') };
     const report = buildReport({
       runs,
       tuned,

@@ -53,6 +53,31 @@ describe('coordinateSearch', () => {
   });
 });
 
+describe('coordinateSearch in progress', () => {
+  it('stops at the first score not recorded yet and reports what was scored so far', async () => {
+    const known: Record<string, number> = { '0.3,0.3': 1, '0.5,0.3': 3, '0.7,0.3': 2, '0.5,0.2': 4 };
+    const r = await coordinateSearch(
+      [
+        { name: 'a', start: 0.5, grid: [0.3, 0.5, 0.7], beyond: linearSteps(0.2, 0.1, 0.9) },
+        { name: 'b', start: 0.3, grid: [0.2, 0.3, 0.4], beyond: linearSteps(0.1, 0.1, 0.7) },
+      ],
+      async ({ a, b }) => known[`${a},${b}`] ?? null,
+    );
+    expect(r.complete).toBe(false);
+    expect(r.searched[0]).toMatchObject({ name: 'a', chosen: 0.5, interior: true });
+    expect(r.searched[0]!.pending).toBeUndefined();
+    // b = 0.4 is missing: the trace holds 0.2 and 0.3 (in grid order) and the best of them.
+    expect(r.searched[1]).toMatchObject({
+      name: 'b',
+      values: [0.2, 0.3],
+      scores: [4, 3],
+      chosen: 0.2,
+      interior: false,
+      pending: true,
+    });
+  });
+});
+
 describe('paired', () => {
   it('gives the 95 % t-interval of the mean difference and the verdicts', () => {
     // mean 2, sd 1, n = 4: half-width 3.182 · 1 / 2.
