@@ -14,8 +14,8 @@ import {
   ABLATIONS,
   DIAGNOSES,
   FINAL_SEEDS,
-  METHODS,
   MAX_EXTENSIONS,
+  METHODS,
   SELECTION_METRIC,
   TUNE_SEEDS,
   V2,
@@ -229,8 +229,12 @@ export function buildReport(input: ReportInput): {
             t.searched.map((c) => [
               t.label,
               c.name,
-              c.values.length ? c.values.map((v, i) => `${v}: ${(100 * c.scores[i]!).toFixed(2)}`).join(', ') : 'none yet',
-              c.pending ? `in progress (best so far ${Number.isNaN(c.chosen) ? 'none' : c.chosen})` : c.chosen,
+              c.values.length
+                ? c.values.map((v, i) => `${v}: ${(100 * c.scores[i]!).toFixed(2)}`).join(', ')
+                : 'none yet',
+              c.pending
+                ? `in progress (best so far ${Number.isNaN(c.chosen) ? 'none' : c.chosen})`
+                : c.chosen,
               c.pending ? 'not yet' : c.interior ? 'yes' : '**no**',
             ]),
           ),

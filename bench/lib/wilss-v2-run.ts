@@ -223,7 +223,9 @@ async function validationScore(
 ): Promise<number | null> {
   if (train) await runJobs(TUNE_SEEDS.map((seed) => ({ kind: 'tune', setting, seed, label, constants })));
   const runs = readRuns();
-  const scores = TUNE_SEEDS.map((seed) => runs.get(runKey('tune', setting, seed, label, constants, V2))?.[SELECTION_METRIC]);
+  const scores = TUNE_SEEDS.map(
+    (seed) => runs.get(runKey('tune', setting, seed, label, constants, V2))?.[SELECTION_METRIC],
+  );
   if (scores.some((s) => s === undefined)) return null;
   return (scores as number[]).reduce((a, b) => a + b, 0) / scores.length;
 }
