@@ -353,3 +353,48 @@ export const CLAIMS: Claim[] = [
     margin: 0.1,
   },
 ];
+
+/**
+ * Registration 3 (committed while only claim 8 had a verdict, before any other claim's final runs):
+ * the experiments that test named explanations of a claim that is **not held**. Each changes one
+ * thing of the claim's comparison A − B and decides the claim again under the same rule and
+ * margin, on {@link EXPLAIN_SEEDS}, on the claim's tasks at {@link explainRanks}. A claim that holds
+ * under a change supports that explanation; one that still fails rules it out at this scale.
+ */
+export const EXPLANATIONS = [
+  {
+    id: 'rate',
+    explanation: 'the learning rate (A loses through the rate it chose, not through the method)',
+    change: 'A at the rate B chose',
+    beds: ['V', 'T', 'CNN'],
+  },
+  {
+    id: 'steps',
+    explanation: 'too few steps (A needs longer to show its advantage)',
+    change: `A and B at their chosen rates for 2× the steps`,
+    beds: ['V', 'T', 'CNN'],
+    stepsFactor: 2,
+  },
+  {
+    id: 'placement',
+    explanation: 'where the adapters sit (the papers’ gains come from attention layers)',
+    change: 'adapters on the attention projections q, k, v, o only',
+    beds: ['V', 'T'],
+  },
+] as const;
+
+export type ExplanationId = (typeof EXPLANATIONS)[number]['id'];
+
+/** Seeds of the explanation experiments (the equal-LR runs' seeds, so the rate change reuses them). */
+export const EXPLAIN_SEEDS = EQUAL_LR_SEEDS;
+
+/** Targets of the placement change: the attention projections of each bed. */
+export const ATTENTION_TARGETS = {
+  V: ['q_proj', 'k_proj', 'v_proj', 'o_proj'],
+  T: ['q_proj', 'k_proj', 'v_proj', 'o_proj'],
+} as const;
+
+/** Ranks of a claim's explanation experiments: the main rank when the claim includes it, else its ranks. */
+export function explainRanks(claim: Pick<Claim, 'ranks'>): readonly number[] {
+  return claim.ranks.includes(MAIN_RANK) ? [MAIN_RANK] : claim.ranks;
+}

@@ -94,6 +94,8 @@ export interface RunSpecT {
   evalOn: 'val' | 'test';
   /** Also score the validation examples after every `curvePoints`-th part of the steps (the plateau check). */
   curvePoints?: number | undefined;
+  /** Modules the adapters go on (default: the plan's, TARGETS.T). */
+  targets?: readonly string[] | undefined;
 }
 
 export function fineTuneT(
@@ -103,7 +105,11 @@ export function fineTuneT(
 ): { accuracy: number; curve?: number[]; losses: number[]; trainable: number; seconds: number } {
   const t0 = performance.now();
   const model = loadPretrained(dir) as CausalLm;
-  injectAdapters(model, { ...spec.method, targetModules: TARGETS.T, seed: spec.seed } as AdapterConfig);
+  injectAdapters(model, {
+    ...spec.method,
+    targetModules: spec.targets ?? TARGETS.T,
+    seed: spec.seed,
+  } as AdapterConfig);
   const opt = new AdamW(
     model.parameters().filter((p) => p.requiresGrad),
     { lr: spec.lr, weightDecay: 0 },

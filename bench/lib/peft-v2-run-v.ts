@@ -124,6 +124,8 @@ export interface RunSpec {
   evalOn: 'val' | 'test';
   /** Also score the validation images after every `curvePoints`-th part of the steps (the plateau check). */
   curvePoints?: number | undefined;
+  /** Modules the adapters go on (default: the plan's, TARGETS.V). */
+  targets?: readonly string[] | undefined;
 }
 
 /** Warm-up over the plan's fraction of the steps, then a cosine to zero (registration 2). */
@@ -179,7 +181,7 @@ export function fineTune(spec: RunSpec, dir: string, data: TaskSplits): RunOutco
   else
     injectAdapters(model, {
       ...m,
-      targetModules: TARGETS.V,
+      targetModules: spec.targets ?? TARGETS.V,
       seed: spec.seed,
       ...(data.freshHead ? { modulesToSave: ['classifier'] } : {}),
     } as AdapterConfig);

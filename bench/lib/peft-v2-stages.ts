@@ -11,9 +11,11 @@ import { coordinateSearch, halfDecades, type SearchTrace } from './grid-search.j
 import { runInChildren } from './job-pool.js';
 import { FULL_SIZES, pretrained as pretrainedCnn, runJob as runCnnJob, SMOKE_SIZES } from './peft-tasks.js';
 import {
+  ATTENTION_TARGETS,
   BUDGETS,
   EQUAL_LR_REFERENCE,
   EQUAL_LR_SEEDS,
+  EXPLANATIONS,
   FINAL_SEEDS,
   LR_GRID,
   MAIN_RANK,
@@ -32,11 +34,21 @@ import { appendRun, readRunsFile } from './runs-file.js';
 /** The smoke tier's steps and batch (every bed). */
 const SMOKE_BUDGET = { steps: 6, batch: 16 };
 
-/** Steps and batch of a run: its bed's budget (the plateau check: `PLATEAU.factor` times the steps). */
-export function budgetOf(j: Pick<JobV, 'bed' | 'kind' | 'smoke'>): { steps: number; batch: number } {
+/**
+ * Steps and batch of a run: its bed's budget (the plateau check: `PLATEAU.factor` times the steps;
+ * the steps explanation: its factor).
+ */
+export function budgetOf(j: Pick<JobV, 'bed' | 'kind' | 'smoke' | 'variant'>): {
+  steps: number;
+  batch: number;
+} {
   const b = j.smoke ? SMOKE_BUDGET : BUDGETS[j.bed];
-  return j.kind === 'plateau' ? { steps: PLATEAU.factor * b.steps, batch: b.batch } : b;
+  const factor =
+    j.kind === 'plateau' ? PLATEAU.factor : j.kind === 'explain' && j.variant === 'steps' ? STEPS_FACTOR : 1;
+  return { steps: factor * b.steps, batch: b.batch };
 }
+
+const STEPS_FACTOR = EXPLANATIONS.find((e) => e.id === 'steps')!.stepsFactor;
 
 /** A method row: how to build its run at rank r. */
 export interface MethodV {
@@ -105,8 +117,13 @@ export const METHODS_V: MethodV[] = [
 
 /** One run of the stages. */
 export interface JobV {
-  /** select: validation images; final: test images; plateau: the plateau check (validation, longer, with a curve). */
-  kind: 'select' | 'final' | 'plateau';
+  /**
+   * select: validation images; final: test images; plateau: the plateau check (validation, longer,
+   * with a curve); explain: an explanation experiment of a claim not held (test images, `variant`).
+   */
+  kind: 'select' | 'final' | 'plateau' | 'explain';
+  /** The change of an explanation experiment (kind `explain`): twice the steps, or attention-only adapters. */
+  variant?: 'steps' | 'placement' | undefined;
   /** Test bed: V (ViT, every method), T (decoder LM, LoRA and LoRA-Dash for claim 1T) or CNN (conv track, claim 7). */
   bed: 'V' | 'T' | 'CNN';
   task: string;
@@ -131,21 +148,23 @@ export interface RecordV extends JobV {
 /** The key of a run: everything that determines it, the step budget included. */
 export const keyOf = (j: JobV) => {
   const b = budgetOf(j);
-  return `${j.kind}/${j.bed}/${j.task}/${j.label}/r${j.rank}/lr${j.lr}/s${j.seed}/${b.steps}x${b.batch}${j.smoke ? '/smoke' : ''}`;
+  const variant = j.kind === 'explain' ? `/${j.variant}` : '';
+  return `${j.kind}/${j.bed}/${j.task}/${j.label}/r${j.rank}/lr${j.lr}/s${j.seed}/${b.steps}x${b.batch}${variant}${j.smoke ? '/smoke' : ''}`;
 };
 
 /** The recorded runs of V (latest per key). */
 export function readRunsV(file = PEFT_RUNS_FILE): Map<string, RecordV> {
   return readRunsFile<RecordV>(
     file,
-    (r) => r.kind === 'select' || r.kind === 'final' || r.kind === 'plateau',
+    (r) => r.kind === 'select' || r.kind === 'final' || r.kind === 'plateau' || r.kind === 'explain',
   );
 }
 
 /** Runs one job in this process and records it. */
 function runJob(j: JobV): void {
   const budget = budgetOf(j);
-  const evalOn = j.kind === 'final' ? 'test' : 'val';
+  const evalOn = j.kind === 'final' || j.kind === 'explain' ? 'test' : 'val';
+  const targets = j.variant === 'placement' && j.bed !== 'CNN' ? ATTENTION_TARGETS[j.bed] : undefined;
   const curvePoints = j.kind === 'plateau' ? PLATEAU.points : undefined;
   if (j.bed === 'CNN') {
     const sizes = j.smoke ? SMOKE_SIZES : FULL_SIZES;
@@ -194,6 +213,7 @@ function runJob(j: JobV): void {
             ...budget,
             evalOn,
             curvePoints,
+            targets,
           },
           pretrainedV({ smoke: j.smoke }).dir,
           taskData(j.task, j.smoke),
@@ -206,6 +226,7 @@ function runJob(j: JobV): void {
             ...budget,
             evalOn,
             curvePoints,
+            targets,
           },
           pretrainedT({ smoke: j.smoke }).dir,
           taskDataT(j.task as 'reverse' | 'choice-mod', j.smoke),
@@ -213,7 +234,7 @@ function runJob(j: JobV): void {
   const record: RecordV = { ...j, key: keyOf(j), ...out };
   appendRun(PEFT_RUNS_FILE, record);
   console.error(
-    `${j.kind} ${j.bed} ${j.task} ${j.label} r${j.rank} lr ${j.lr} seed ${j.seed}: ${(100 * out.accuracy).toFixed(2)} % (${out.seconds.toFixed(0)} s)`,
+    `${j.kind}${j.variant ? ` (${j.variant})` : ''} ${j.bed} ${j.task} ${j.label} r${j.rank} lr ${j.lr} seed ${j.seed}: ${(100 * out.accuracy).toFixed(2)} % (${out.seconds.toFixed(0)} s)`,
   );
 }
 
@@ -221,7 +242,7 @@ const SELF = new URL(import.meta.url).pathname;
 const WORKERS = Number(process.env.NUMTS_PEFT_WORKERS ?? 2);
 
 /** Runs the jobs not yet recorded: in child processes, or (smoke tier) in this one, where starting a process would cost more than the run. */
-async function runPending(jobs: JobV[]): Promise<void> {
+export async function runPending(jobs: JobV[]): Promise<void> {
   const done = readRunsV();
   const pending = jobs.filter((j) => !done.has(keyOf(j)));
   if (pending.every((j) => j.smoke)) for (const j of pending) runJob(j);

@@ -8,8 +8,9 @@
  *   LoRA-Dash at r = 4 on the first task of V, learning-rate search, plateau check and final seeds — into
  *   the same runs file (the full tier reuses them), then the page as it stands.
  * - `--repro`: pretrains V and T when bench/checkpoints lacks them, and runs what
- *   docs/results/peft-v2-runs.jsonl still lacks, two processes at a time, then writes the page;
- *   stopped, it resumes where it was.
+ *   docs/results/peft-v2-runs.jsonl still lacks, two processes at a time — selection, plateau
+ *   check, final and equal-LR runs, then the explanation experiments of every claim not held —
+ *   then writes the page; stopped, it resumes where it was.
  * - no flag: rewrites the page from the runs file as it stands, training nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,7 +36,24 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
     process.env.NUMTS_PEFT_RUNS = join(scratch, 'runs.jsonl');
     process.env.NUMTS_BENCH_CACHE = scratch;
   }
-  const { runStagesV, readRunsV } = await import('../lib/peft-v2-stages.js');
+  const { runStagesV, readRunsV, runPending } = await import('../lib/peft-v2-stages.js');
+  const { chosenRates, decideClaim, explanationJobs } = await import('../lib/peft-v2-claims.js');
+  const { CLAIMS, FINAL_SEEDS } = await import('../lib/peft-v2-plan.js');
+  /**
+   * The explanation experiments (registration 3) of every claim the final runs leave not held; the
+   * smoke tier runs claim 1's whatever its verdict, to check the pipeline.
+   */
+  const runExplanations = async (smoke: boolean) => {
+    const runs = readRunsV();
+    const chosen = await chosenRates(runs, smoke);
+    const seeds = smoke ? FINAL_SEEDS.slice(0, 1) : FINAL_SEEDS;
+    const claims = CLAIMS.filter((c) => c.bed !== 'teacher').filter((c) =>
+      smoke
+        ? c.key === 'dash_minus_lora_ci'
+        : decideClaim(c, runs, chosen, { comparison: 'tuned', seeds, smoke }).verdict === 'not held',
+    );
+    await runPending(claims.flatMap((c) => explanationJobs(c, chosen, smoke)));
+  };
   const { buildPeftReport } = await import('../lib/peft-v2-report.js');
   const { pretrainedT } = await import('../lib/peft-v2-testbed-t.js');
   const { pretrainedV, pretrainRecordV } = await import('../lib/peft-v2-testbed-v.js');
@@ -47,10 +65,11 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
       pretrainedV({ smoke, log });
       if (tier !== 'small') pretrainedT({ smoke, log });
       await runStagesV('final', smoke, tier === 'small');
+      if (tier !== 'small') await runExplanations(smoke);
     }
     // Claim 8: the synthetic teacher (a fraction of a second per seed, recomputed every time).
     const { tsdMechanism } = await import('../lib/peft-teacher.js');
-    const { FINAL_SEEDS, TEACHER } = await import('../lib/peft-v2-plan.js');
+    const { TEACHER } = await import('../lib/peft-v2-plan.js');
     const teacherPrecision = tsdMechanism(
       smoke ? FINAL_SEEDS.slice(0, 1) : FINAL_SEEDS,
       [TEACHER.t],
