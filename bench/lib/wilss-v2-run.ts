@@ -286,7 +286,7 @@ export function finalConstants(label: string, tuned: Record<string, TuningResult
   return {};
 }
 
-/** Runs a stage: `bases`, `tune`, `final` or `ablation` of a setting on the given seeds (default: the plan's). */
+/** Runs a stage: `bases`, `tune`, `untuned`, `final`, `ablation` or `diagnosis` of a setting on the given seeds (default: the plan's). */
 export async function runStage(
   stage: string,
   setting: string,
@@ -308,6 +308,18 @@ export async function runStage(
           const constants = spec.override ? { ...full, rhoNew, ...spec.override } : full;
           return { kind: 'final' as const, setting, seed, label: spec.label, constants };
         }),
+      ),
+    );
+  } else if (stage === 'untuned') {
+    // The methods with no tuned constants (Joint first: the headroom numbers), which need not wait
+    // for the search; `final` later finds them recorded.
+    const untuned = METHODS.filter((m) => !TUNING[m.label] && m.method !== 'tme').sort(
+      (a, b) => Number(b.method === 'joint') - Number(a.method === 'joint'),
+    );
+    await runJobs(seeds.map((seed) => ({ kind: 'base', setting, seed })));
+    await runJobs(
+      untuned.flatMap((spec) =>
+        seeds.map((seed) => ({ kind: 'final' as const, setting, seed, label: spec.label, constants: {} })),
       ),
     );
   } else if (stage === 'final' || stage === 'ablation') {

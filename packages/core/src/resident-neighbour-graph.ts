@@ -1,11 +1,11 @@
 /**
- * Repeated products of I − S with row-major n × cols blocks, for a fixed sparse n × n matrix S with
+ * Repeated products of S and I − S with row-major n × cols blocks, for a fixed sparse n × n matrix S with
  * k entries per row — a k-nearest-neighbour graph given as neighbour lists `nb` and weights `w`
  * (row i holds w[i·k + t] in column nb[i·k + t]). Graph-regularized learners apply these operators
  * hundreds of times per fit: PL-CL's labeling-confidence QP has the Hessian 2(I − S)ᵀ(I − S) + 2c·I.
  *
  * On the wasm backend the graph stays in the kernel memory and each product copies its block in
- * and out around the SIMD kernels `gatherSubtract` / `scatterSubtract`; on the TypeScript backend
+ * and out around the SIMD kernels `gatherSubtract` / `scatterSubtract` / `gatherAdd`; on the TypeScript backend
  * plain loops take the same operations in the same order, so both give bit-identical results. The
  * kernel memory is shared with gemm and the other kernels: when one of them has used it since, the
  * next product loads the graph again (the caller never sees stale data).
@@ -17,11 +17,13 @@ import { DomainError, ShapeError } from './errors.js';
 import { loadWasmKernels, ownsWasmMemory, type WasmKernels, wasmMemory } from './wasm/gemm-wasm.js';
 
 /**
- * out ← out − S·src (row i of out minus Σ_t w·src(nb, :)), or with `transpose` out ← out − Sᵀ·src
- * (row nb of out minus w·src(i, :)); rows of S and their entries in order, zero weights skipped.
+ * out ← out − S·src (row i of out minus Σ_t w·src(nb, :)), with `transpose` out ← out − Sᵀ·src
+ * (row nb of out minus w·src(i, :)), or with `add` out ← out + S·src; rows of S and their entries
+ * in order, zero weights skipped. Subtracting w·x is adding (−w)·x, bit for bit.
  */
-function subtractProduct(
+function accumulateProduct(
   transpose: boolean,
+  add: boolean,
   n: number,
   k: number,
   cols: number,
@@ -34,10 +36,11 @@ function subtractProduct(
     for (let t = 0; t < k; t++) {
       const wij = w[i * k + t]!;
       if (wij === 0) continue;
+      const signed = add ? wij : -wij;
       const j = nb[i * k + t]!;
       const from = (transpose ? i : j) * cols;
       const row = (transpose ? j : i) * cols;
-      for (let c = 0; c < cols; c++) out[row + c] = out[row + c]! - wij * src[from + c]!;
+      for (let c = 0; c < cols; c++) out[row + c] = out[row + c]! + signed * src[from + c]!;
     }
   }
 }
@@ -110,6 +113,24 @@ export class ResidentNeighbourGraph {
     this.#oneProduct('residualTranspose', true, src, out);
   }
 
+  /**
+   * out ← S·src: row i of out is Σ_t w[i·k + t]·src(nb[i·k + t], :), summed from +0 over the row's
+   * entries in order (zero weights skipped) — the plain loop's value, bit for bit, on both backends.
+   * @throws ShapeError when src or out is not n·cols long, or they overlap
+   */
+  product(src: Float64Array, out: Float64Array): void {
+    this.#check('product', src, out);
+    const r = this.#load(src);
+    if (r) {
+      r.b.fill(0);
+      r.wasm.gatherAdd(this.n, this.k, this.#ld >> 1, r.nbAt, r.wAt, r.a.byteOffset, r.b.byteOffset);
+      this.#store(r.b, out);
+      return;
+    }
+    out.fill(0);
+    accumulateProduct(false, true, this.n, this.k, this.cols, this.#nb, this.#w, src, out);
+  }
+
   /** out ← src − S·src, or src − Sᵀ·src with `transpose`. */
   #oneProduct(method: string, transpose: boolean, src: Float64Array, out: Float64Array): void {
     this.#check(method, src, out);
@@ -122,7 +143,7 @@ export class ResidentNeighbourGraph {
       return;
     }
     out.set(src);
-    subtractProduct(transpose, this.n, this.k, this.cols, this.#nb, this.#w, src, out);
+    accumulateProduct(transpose, false, this.n, this.k, this.cols, this.#nb, this.#w, src, out);
   }
 
   /**
@@ -146,9 +167,9 @@ export class ResidentNeighbourGraph {
     this.#tmp ??= new Float64Array(n * this.cols);
     const tmp = this.#tmp;
     tmp.set(src);
-    subtractProduct(false, n, k, this.cols, this.#nb, this.#w, src, tmp);
+    accumulateProduct(false, false, n, k, this.cols, this.#nb, this.#w, src, tmp);
     out.set(tmp);
-    subtractProduct(true, n, k, this.cols, this.#nb, this.#w, tmp, out);
+    accumulateProduct(true, false, n, k, this.cols, this.#nb, this.#w, tmp, out);
   }
 
   #check(method: string, src: Float64Array, out: Float64Array): void {
@@ -194,7 +215,11 @@ export class ResidentNeighbourGraph {
     const { cols } = this;
     const ld = this.#ld;
     if (ld === cols) r.a.set(src);
-    else for (let i = 0; i < this.n; i++) r.a.set(src.subarray(i * cols, (i + 1) * cols), i * ld);
+    else {
+      // Row by row (a view per row would cost more than the copy for short rows).
+      const a = r.a;
+      for (let i = 0; i < this.n; i++) for (let c = 0; c < cols; c++) a[i * ld + c] = src[i * cols + c]!;
+    }
     return r;
   }
 
@@ -202,6 +227,7 @@ export class ResidentNeighbourGraph {
     const { cols } = this;
     const ld = this.#ld;
     if (ld === cols) out.set(block);
-    else for (let i = 0; i < this.n; i++) out.set(block.subarray(i * ld, i * ld + cols), i * cols);
+    else
+      for (let i = 0; i < this.n; i++) for (let c = 0; c < cols; c++) out[i * cols + c] = block[i * ld + c]!;
   }
 }

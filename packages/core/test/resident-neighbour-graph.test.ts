@@ -45,7 +45,7 @@ function denseIminusS({ n, k, nb, w }: Case): Matrix {
   return m;
 }
 
-/** The three products on one backend. */
+/** The four products on one backend. */
 function products(backend: Backend, c: Case) {
   setBackend(backend);
   const graph = new ResidentNeighbourGraph(c.nb, c.w, c.k, c.cols);
@@ -53,11 +53,13 @@ function products(backend: Backend, c: Case) {
   const residual = new Float64Array(size);
   const transpose = new Float64Array(size);
   const gram = new Float64Array(size);
+  const product = new Float64Array(size);
   graph.residual(c.src, residual);
+  graph.product(c.src, product);
   graph.residualTranspose(c.src, transpose);
   graph.residualGram(c.src, gram);
   setBackend(initial);
-  return { residual, transpose, gram };
+  return { residual, transpose, gram, product };
 }
 
 function expectBitsEqual(a: Float64Array, b: Float64Array): void {
@@ -97,6 +99,33 @@ describe('ResidentNeighbourGraph', () => {
     );
   });
 
+  it('property: product = S·src, each row summed from +0 over its entries in order (the plain loop, bit for bit)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.constantFrom(2, 1000),
+        (n, k, cols, seed, scale) => {
+          const c = makeCase(n, k, cols, seed, scale);
+          const { product } = products('js', c);
+          for (let i = 0; i < n; i++)
+            for (let col = 0; col < cols; col++) {
+              let v = 0;
+              for (let t = 0; t < k; t++) {
+                const wij = c.w[i * k + t]!;
+                if (wij !== 0) v += wij * c.src[c.nb[i * k + t]! * cols + col]!;
+              }
+              if (!Object.is(product[i * cols + col], v))
+                expect([i, col, product[i * cols + col]]).toEqual([i, col, v]);
+            }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it.skipIf(!wasmSimdSupported())(
     'property: the wasm kernels give the bits of the TypeScript loops (odd widths, 2^±1000 scaling, subnormals, NaN)',
     () => {
@@ -116,6 +145,7 @@ describe('ResidentNeighbourGraph', () => {
             expectBitsEqual(wasm.residual, js.residual);
             expectBitsEqual(wasm.transpose, js.transpose);
             expectBitsEqual(wasm.gram, js.gram);
+            expectBitsEqual(wasm.product, js.product);
           },
         ),
         { numRuns: 80 },

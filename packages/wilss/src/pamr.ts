@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DomainError } from '@numts/core';
+import { DomainError, ResidentNeighbourGraph } from '@numts/core';
 
 /**
  * Refines class maps m [K, h, w] with the image [3, h, w]: `iterations` times
@@ -28,6 +28,7 @@ export function pamr(
     throw new DomainError(`pamr: image must have ${3 * hw} values (got ${image.length})`);
   if (maps.length !== k * hw)
     throw new DomainError(`pamr: maps must have ${k * hw} values (got ${maps.length})`);
+  if (k === 0 || hw === 0) return new Float32Array(0);
   const offsets: [number, number][] = [];
   for (const d of dilations)
     for (const [dy, dx] of [
@@ -81,18 +82,21 @@ export function pamr(
     }
     for (let j = 0; j < nb; j++) aff[p * nb + j] = aff[p * nb + j]! / s;
   }
-  let cur = Float32Array.from(maps);
-  let next = new Float32Array(k * hw);
+  // The iterations are products with the sparse affinity matrix (row p: weights aff(p, ·) at the
+  // neighbours idx(p, ·)) on pixel-major blocks [hw][k], a SIMD kernel on the wasm backend. Each
+  // map's sum runs over the neighbours in order from 0 in double precision and is stored as float32,
+  // as in the plain loop (zero affinities are skipped: adding 0·m changes no finite sum).
+  const graph = new ResidentNeighbourGraph(idx, Float64Array.from(aff), nb, k);
+  const cur = new Float64Array(k * hw);
+  for (let c = 0; c < k; c++) for (let p = 0; p < hw; p++) cur[p * k + c] = Math.fround(maps[c * hw + p]!);
+  const next = new Float64Array(k * hw);
   for (let it = 0; it < iterations; it++) {
-    for (let c = 0; c < k; c++)
-      for (let p = 0; p < hw; p++) {
-        let v = 0;
-        for (let j = 0; j < nb; j++) v += aff[p * nb + j]! * cur[c * hw + idx[p * nb + j]!]!;
-        next[c * hw + p] = v;
-      }
-    [cur, next] = [next, cur];
+    graph.product(cur, next);
+    for (let i = 0; i < next.length; i++) cur[i] = Math.fround(next[i]!);
   }
-  return cur;
+  const out = new Float32Array(k * hw);
+  for (let c = 0; c < k; c++) for (let p = 0; p < hw; p++) out[c * hw + p] = cur[p * k + c]!;
+  return out;
 }
 
 /**

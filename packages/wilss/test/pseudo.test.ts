@@ -1,4 +1,4 @@
-import { Rng } from '@numts/core';
+import { getBackend, Rng, setBackend, wasmSimdSupported } from '@numts/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pamr, projectCapped, pseudoGtMask, pseudoLabels } from '../src/index.js';
@@ -147,6 +147,25 @@ describe('PAMR and pseudo_gtmask', () => {
       return v.reduce((x, y) => x + (y - mu) ** 2, 0);
     };
     expect(left(out)).toBeLessThan(left(maps));
+  });
+
+  it.skipIf(!wasmSimdSupported())('pamr gives the same bits on the wasm and TypeScript backends', () => {
+    const rng = new Rng(4);
+    const [h, w, k] = [9, 7, 5];
+    const img = Float32Array.from({ length: 3 * h * w }, () => rng.uniform());
+    const maps = Float32Array.from({ length: k * h * w }, () => rng.uniform());
+    const before = getBackend();
+    try {
+      setBackend('js');
+      const js = pamr(img, maps, k, h, w);
+      setBackend('wasm');
+      const wasm = pamr(img, maps, k, h, w);
+      expect(wasm.length).toBe(k * h * w);
+      for (let i = 0; i < js.length; i++)
+        if (!Object.is(js[i], wasm[i])) expect([i, wasm[i]]).toEqual([i, js[i]]);
+    } finally {
+      setBackend(before);
+    }
   });
 
   it('pseudo_gtmask: one class per kept pixel, cut-offs 0.6/0.7 of the max and 0.2, ambiguous pixels ignored', () => {

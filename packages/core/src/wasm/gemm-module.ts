@@ -12,7 +12,7 @@
  */
 import { encodeModule, FunctionBuilder, ValType } from './emitter.js';
 import { gemvColumnsKernel, gemvKernel } from './gemv-module.js';
-import { gatherSubtractKernel, scatterSubtractKernel } from './neighbour-module.js';
+import { gatherAddKernel, gatherSubtractKernel, scatterSubtractKernel } from './neighbour-module.js';
 import { accumulatePairKernel, subtractPairKernel } from './pair-module.js';
 import { rotationKernel } from './rotations-module.js';
 import { symmetricUpdateMultiplyKernel } from './symmetric-module.js';
@@ -129,7 +129,7 @@ export const F32_TILE: TileShape = { elementBytes: 4, mr: 4 };
  * plane-rotation kernel, the `gemvRows` / `gemvColumns` row products, the fused
  * `symmetricUpdateMultiply` of a tridiagonal reduction, the reflector-pair kernels
  * `accumulatePair` / `subtractPair`, the sparse neighbour-graph kernels `gatherSubtract` /
- * `scatterSubtract`, and one memory.
+ * `scatterSubtract` / `gatherAdd`, and one memory.
  */
 export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F32_TILE): Uint8Array {
   return encodeModule(
@@ -146,6 +146,7 @@ export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F3
       subtractPairKernel(),
       gatherSubtractKernel(),
       scatterSubtractKernel(),
+      gatherAddKernel(),
     ],
     1,
   );

@@ -68,6 +68,7 @@ export interface WasmKernels {
   subtractPair: PairKernel;
   gatherSubtract: NeighbourKernel;
   scatterSubtract: NeighbourKernel;
+  gatherAdd: NeighbourKernel;
 }
 
 /** `(rows, k, pairs, nb, w, src, out)`, addresses in bytes (see `neighbour-module.ts`). */

@@ -6,7 +6,8 @@
  * - `gatherSubtract(rows, k, pairs, nb, w, src, out)`: for i < rows, t < k in order, with
  *   j = nb[i·k + t]: out(i, :) ← out(i, :) − w[i·k + t]·src(j, :)  (out −= S·src);
  * - `scatterSubtract(rows, k, pairs, nb, w, src, out)`: for i < rows, t < k in order:
- *   out(j, :) ← out(j, :) − w[i·k + t]·src(i, :)  (out −= Sᵀ·src).
+ *   out(j, :) ← out(j, :) − w[i·k + t]·src(i, :)  (out −= Sᵀ·src);
+ * - `gatherAdd(rows, k, pairs, nb, w, src, out)`: as gatherSubtract with + (out += S·src).
  *
  * Entries of weight zero are skipped. Every element sees the multiplies and subtractions of the
  * plain loop in the same order (columns are independent, two per f64x2 lane pair), so the
@@ -17,7 +18,7 @@
  */
 import { FunctionBuilder, ValType } from './emitter.js';
 
-function neighbourKernel(name: string, gather: boolean): FunctionBuilder {
+function neighbourKernel(name: string, gather: boolean, add = false): FunctionBuilder {
   const i32 = ValType.i32;
   const f = new FunctionBuilder(name, [i32, i32, i32, i32, i32, i32, i32]);
   const [rows, k, pairs, nb, w, src, out] = f.params;
@@ -46,7 +47,8 @@ function neighbourKernel(name: string, gather: boolean): FunctionBuilder {
           (gather ? ownRow(out) : neighbourRow(out)).tee(to);
           f.get(rowBytes).i32Add().set(end);
           f.loop((pairLoop) => {
-            f.get(to).get(to).v128Load().get(ws).get(from).v128Load().f64x2Mul().f64x2Sub().v128Store();
+            f.get(to).get(to).v128Load().get(ws).get(from).v128Load().f64x2Mul();
+            (add ? f.f64x2Add() : f.f64x2Sub()).v128Store();
             f.addTo(from, 16).addTo(to, 16);
             f.get(to).get(end).i32LtU().brIf(pairLoop);
           });
@@ -68,4 +70,9 @@ export function gatherSubtractKernel(): FunctionBuilder {
 /** Builds `scatterSubtract`: out −= Sᵀ·src, rows of S in order, each row's entries in order. */
 export function scatterSubtractKernel(): FunctionBuilder {
   return neighbourKernel('scatterSubtract', false);
+}
+
+/** Builds `gatherAdd`: out += S·src, rows of S in order, each row's entries in order. */
+export function gatherAddKernel(): FunctionBuilder {
+  return neighbourKernel('gatherAdd', true, true);
 }

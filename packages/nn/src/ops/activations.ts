@@ -8,12 +8,16 @@ import { unary } from './broadcast.js';
 
 /** max(x, 0). */
 export function relu(x: Variable): Variable {
-  return unary(
-    'relu',
-    x,
-    (v) => Math.max(v, 0),
-    (v) => (v > 0 ? 1 : 0),
-  );
+  // The loops of `unary` with f(v) = max(v, 0) and f′ = [v > 0] written out (same bits: the
+  // gradient still adds g·1 or g·0, so NaN and −0 behave as before; no closure call per element).
+  assertVariable('relu', 'x', x);
+  const xd = x.data;
+  const out = alloc(xd.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(xd[i]!, 0);
+  return record(out, x.shape, [x], (g: Buf) => {
+    const gx = gradOf(x);
+    for (let i = 0; i < g.length; i++) gx[i] = gx[i]! + g[i]! * (xd[i]! > 0 ? 1 : 0);
+  });
 }
 
 /** x for x > 0, slope·x otherwise (default slope 0.01, as PyTorch). */

@@ -87,9 +87,11 @@ export function conv2d(x: Variable, w: Variable, b?: Variable, options: Conv2dOp
               const dst = rbase + s * p + oh * wo;
               if (ih < 0 || ih >= h) continue; // stays 0
               const xrow = xbase + ih * wd;
-              // Outputs outside [owLo, owHi) read padding and stay 0.
-              if (sw === 1) cols.set(xd.subarray(xrow + owLo + shift, xrow + owHi + shift), dst + owLo);
-              else for (let ow = owLo; ow < owHi; ow++) cols[dst + ow] = xd[xrow + ow * sw + shift]!;
+              // Outputs outside [owLo, owHi) read padding and stay 0. A plain loop: rows are short
+              // (tens of values), and a subarray view per row cost more than the copy.
+              const from = xrow + shift;
+              if (sw === 1) for (let ow = owLo; ow < owHi; ow++) cols[dst + ow] = xd[from + ow]!;
+              else for (let ow = owLo; ow < owHi; ow++) cols[dst + ow] = xd[from + ow * sw]!;
             }
           }
         }
@@ -232,25 +234,26 @@ function col2im(
     wo: number;
   },
 ): void {
-  const p = s.ho * s.wo;
-  const np = s.n * p;
-  for (let g = 0; g < s.groups; g++) {
-    for (let ci = 0; ci < s.cg; ci++) {
-      const chan = g * s.cg + ci;
-      for (let ki = 0; ki < s.kh; ki++) {
-        for (let kj = 0; kj < s.kw; kj++) {
-          const rbase = (((g * s.cg + ci) * s.kh + ki) * s.kw + kj) * np;
-          const shift = kj * s.dw - s.pw;
-          const [owLo, owHi] = validOutputs(shift, s.sw, s.wd, s.wo);
-          for (let b = 0; b < s.n; b++) {
-            const xbase = (b * s.c + chan) * s.h * s.wd;
-            for (let oh = 0; oh < s.ho; oh++) {
-              const ih = oh * s.sh - s.ph + ki * s.dh;
-              if (ih < 0 || ih >= s.h) continue;
-              const src = rbase + b * p + oh * s.wo;
-              const xrow = xbase + ih * s.wd;
+  const { n, c, h, wd, groups, cg, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo } = s;
+  const p = ho * wo;
+  const np = n * p;
+  for (let g = 0; g < groups; g++) {
+    for (let ci = 0; ci < cg; ci++) {
+      const chan = g * cg + ci;
+      for (let ki = 0; ki < kh; ki++) {
+        for (let kj = 0; kj < kw; kj++) {
+          const rbase = (((g * cg + ci) * kh + ki) * kw + kj) * np;
+          const shift = kj * dw - pw;
+          const [owLo, owHi] = validOutputs(shift, sw, wd, wo);
+          for (let b = 0; b < n; b++) {
+            const xbase = (b * c + chan) * h * wd;
+            for (let oh = 0; oh < ho; oh++) {
+              const ih = oh * sh - ph + ki * dh;
+              if (ih < 0 || ih >= h) continue;
+              const src = rbase + b * p + oh * wo;
+              const to = xbase + ih * wd + shift;
               for (let ow = owLo; ow < owHi; ow++) {
-                const at = xrow + ow * s.sw + shift;
+                const at = to + ow * sw;
                 gx[at] = gx[at]! + dcols[src + ow]!;
               }
             }
