@@ -8,7 +8,7 @@
  */
 import type { AdapterConfig, MpcOptions } from '@numts/peft';
 import { coordinateSearch, halfDecades, type SearchTrace } from './grid-search.js';
-import { runInChildren } from './job-pool.js';
+import { runInChildren, serveJobs } from './job-pool.js';
 import { FULL_SIZES, pretrained as pretrainedCnn, runJob as runCnnJob, SMOKE_SIZES } from './peft-tasks.js';
 import {
   ATTENTION_TARGETS,
@@ -241,12 +241,16 @@ function runJob(j: JobV): void {
 const SELF = new URL(import.meta.url).pathname;
 const WORKERS = Number(process.env.NUMTS_PEFT_WORKERS ?? 2);
 
-/** Runs the jobs not yet recorded: in child processes, or (smoke tier) in this one, where starting a process would cost more than the run. */
+/**
+ * Runs the jobs not yet recorded: in long-lived child processes (each loads the modules, data sets
+ * and checkpoints once), or (smoke tier) in this one, where starting a process would cost more
+ * than the run.
+ */
 export async function runPending(jobs: JobV[]): Promise<void> {
   const done = readRunsV();
   const pending = jobs.filter((j) => !done.has(keyOf(j)));
   if (pending.every((j) => j.smoke)) for (const j of pending) runJob(j);
-  else await runInChildren(pending, SELF, WORKERS);
+  else await runInChildren(pending, SELF, WORKERS, { reuse: true });
 }
 
 /** The learning rate of a method on a task at a rank, chosen on validation images (runs what is missing). */
@@ -352,6 +356,7 @@ export async function runStagesV(stage: 'select' | 'final', smoke: boolean, smal
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [stage, arg] = process.argv.slice(2);
   if (stage === 'job') runJob(JSON.parse(arg!) as JobV);
+  else if (stage === 'worker') serveJobs((j) => runJob(j as JobV));
   else if (stage === 'select' || stage === 'final')
     await runStagesV(stage, process.argv.includes('--smoke'), process.argv.includes('--small'));
   else throw new Error(`unknown stage ${stage}`);
