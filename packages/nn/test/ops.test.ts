@@ -167,6 +167,49 @@ describe('linear algebra, reductions and shapes', () => {
     expect(permute(x, [2, 0, 1]).shape).toEqual([4, 2, 3]);
   });
 
+  it('property: permute moves every value to its permuted index and its gradient back (kept trailing dimensions, identity, empty)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 5 }),
+        seedArb,
+        (dims, seed) => {
+          const nd = dims.length;
+          const rng = new Rng(seed);
+          // A random permutation; half the time the last dimensions stay in place.
+          const perm = Array.from({ length: nd }, (_, i) => i);
+          const free = rng.uniform() < 0.5 ? nd : Math.max(0, nd - 1 - rng.int(0, nd));
+          for (let i = free - 1; i > 0; i--) {
+            const j = rng.int(0, i + 1);
+            [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+          }
+          const size = dims.reduce((a, b) => a * b, 1);
+          const x = new Variable(
+            Float64Array.from({ length: size }, (_, i) => i + 0.5),
+            dims,
+            { requiresGrad: true },
+          );
+          const y = permute(x, perm);
+          expect(y.shape).toEqual(perm.map((p) => dims[p]!));
+          const stride = (shape: number[], k: number) => shape.slice(k + 1).reduce((a, b) => a * b, 1);
+          const g = Float64Array.from({ length: size }, (_, i) => 1000 + i);
+          for (let o = 0; o < size; o++) {
+            // The output multi-index of o, and the input element it reads.
+            let at = 0;
+            for (let k = 0; k < nd; k++) {
+              const ik = Math.floor(o / stride(y.shape, k)) % y.shape[k]!;
+              at += ik * stride(dims, perm[k]!);
+            }
+            expect(y.data[o]).toBe(at + 0.5);
+          }
+          if (size === 0) return;
+          sum(mul(y, new Variable(g, y.shape))).backward();
+          for (let o = 0; o < size; o++) expect(x.grad![y.data[o]! - 0.5]).toBe(g[o]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('softmax and log-softmax over every axis', () => {
     const rng = new Rng(4);
     const x = randVar(rng, [2, 3, 4]);

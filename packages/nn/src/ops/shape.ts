@@ -51,12 +51,20 @@ export function permute(x: Variable, perm: readonly number[]): Variable {
   }
   const shape = perm.map((p) => x.shape[p]!);
   const inSt = strides(x.shape);
-  const src = new Int32Array(x.size);
-  const idx = new Array<number>(nd).fill(0);
+  // Trailing dimensions that stay in place move as contiguous runs of `run` values (the head
+  // split/merge of attention keeps the head dimension); the odometer walks the others once per run.
+  let keep = 0;
+  while (keep < nd && perm[nd - 1 - keep] === nd - 1 - keep) keep++;
+  let run = 1;
+  for (let k = nd - keep; k < nd; k++) run *= shape[k]!;
+  const outerNd = nd - keep;
+  const runs = run === 0 ? 0 : x.size / run;
+  const src = new Int32Array(runs);
+  const idx = new Array<number>(outerNd).fill(0);
   let p = 0;
-  for (let o = 0; o < x.size; o++) {
-    src[o] = p;
-    for (let k = nd - 1; k >= 0; k--) {
+  for (let r = 0; r < runs; r++) {
+    src[r] = p;
+    for (let k = outerNd - 1; k >= 0; k--) {
       idx[k]!++;
       p += inSt[perm[k]!]!;
       if (idx[k]! < shape[k]!) break;
@@ -64,11 +72,20 @@ export function permute(x: Variable, perm: readonly number[]): Variable {
       idx[k] = 0;
     }
   }
+  const xd = x.data;
   const out = alloc(x.size);
-  for (let o = 0; o < out.length; o++) out[o] = x.data[src[o]!]!;
+  for (let r = 0; r < runs; r++) {
+    const from = src[r]!;
+    const to = r * run;
+    for (let t = 0; t < run; t++) out[to + t] = xd[from + t]!;
+  }
   return record(out, shape, [x], (g) => {
     const gx = gradOf(x);
-    for (let o = 0; o < g.length; o++) gx[src[o]!] = gx[src[o]!]! + g[o]!;
+    for (let r = 0; r < runs; r++) {
+      const at = src[r]!;
+      const from = r * run;
+      for (let t = 0; t < run; t++) gx[at + t] = gx[at + t]! + g[from + t]!;
+    }
   });
 }
 
