@@ -41,8 +41,8 @@ function normalizeGroups(
     for (let t = 0; t < len; t++) xhat[base + t] = (d[base + t]! - m) * is;
   }
   const out = alloc(x.size);
-  for (let i0 = 0; i0 < out.length; i0 += run) {
-    const ch = channelAt(i0);
+  // The channel of each run is counted along (no division per run: layer norm's runs are single values).
+  for (let i0 = 0, ch = 0; i0 < out.length; i0 += run, ch = ch + 1 === channels ? 0 : ch + 1) {
     const wv = wd ? wd[ch]! : 1;
     const bv = bd ? bd[ch]! : 0;
     for (let i = i0; i < i0 + run; i++) out[i] = xhat[i]! * wv + bv;
@@ -52,8 +52,7 @@ function normalizeGroups(
     if (weight?.requiresGrad || bias?.requiresGrad) {
       const gw = weight?.requiresGrad ? gradOf(weight) : null;
       const gb = bias?.requiresGrad ? gradOf(bias) : null;
-      for (let i0 = 0; i0 < g.length; i0 += run) {
-        const ch = channelAt(i0);
+      for (let i0 = 0, ch = 0; i0 < g.length; i0 += run, ch = ch + 1 === channels ? 0 : ch + 1) {
         for (let i = i0; i < i0 + run; i++) {
           if (gw) gw[ch] = gw[ch]! + g[i]! * xhat[i]!;
           if (gb) gb[ch] = gb[ch]! + g[i]!;
@@ -66,8 +65,9 @@ function normalizeGroups(
       const base = gi * len;
       let s1 = 0;
       let s2 = 0;
-      for (let i0 = base; i0 < base + len; i0 += run) {
-        const wv = wd ? wd[channelAt(i0)]! : 1;
+      const ch0 = channelAt(base);
+      for (let i0 = base, ch = ch0; i0 < base + len; i0 += run, ch = ch + 1 === channels ? 0 : ch + 1) {
+        const wv = wd ? wd[ch]! : 1;
         for (let i = i0; i < i0 + run; i++) {
           const gy = g[i]! * wv;
           s1 += gy;
@@ -75,8 +75,8 @@ function normalizeGroups(
         }
       }
       const is = invStd[gi]!;
-      for (let i0 = base; i0 < base + len; i0 += run) {
-        const wv = wd ? wd[channelAt(i0)]! : 1;
+      for (let i0 = base, ch = ch0; i0 < base + len; i0 += run, ch = ch + 1 === channels ? 0 : ch + 1) {
+        const wv = wd ? wd[ch]! : 1;
         for (let i = i0; i < i0 + run; i++) {
           const gy = g[i]! * wv;
           gx[i] = gx[i]! + (is / len) * (len * gy - s1 - xhat[i]! * s2);
