@@ -17,18 +17,18 @@ import {
 } from '@numts/peft';
 import { TARGETS, TESTBED_T } from './peft-v2-plan.js';
 import { curveRecorder, runSchedule } from './peft-v2-run-v.js';
-import { PAD, type TaskExample, taskExamples } from './peft-v2-testbed-t.js';
+import { PAD, type TaskExample, type TaskT, taskExamples } from './peft-v2-testbed-t.js';
 import { runSteps } from './step-loop.js';
 
 /** Train / validation / test examples of a task (seeded, fixed). */
 export interface TaskExamplesT {
-  task: 'reverse' | 'choice-mod';
+  task: TaskT;
   train: TaskExample[];
   val: TaskExample[];
   test: TaskExample[];
 }
 
-export function taskDataT(task: 'reverse' | 'choice-mod', smoke: boolean): TaskExamplesT {
+export function taskDataT(task: TaskT, smoke: boolean): TaskExamplesT {
   const [n, v, t] = smoke ? [64, 16, 16] : [2000, 300, 1000];
   return {
     task,

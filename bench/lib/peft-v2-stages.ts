@@ -27,7 +27,7 @@ import {
 } from './peft-v2-plan.js';
 import { fineTuneT, taskDataT } from './peft-v2-run-t.js';
 import { fineTune, type RunSpec, taskData } from './peft-v2-run-v.js';
-import { pretrainedT } from './peft-v2-testbed-t.js';
+import { pretrainedT, type TaskT } from './peft-v2-testbed-t.js';
 import { PEFT_RUNS_FILE, pretrainedV } from './peft-v2-testbed-v.js';
 import { appendRun, readRunsFile } from './runs-file.js';
 
@@ -229,7 +229,7 @@ function runJob(j: JobV): void {
             targets,
           },
           pretrainedT({ smoke: j.smoke }).dir,
-          taskDataT(j.task as 'reverse' | 'choice-mod', j.smoke),
+          taskDataT(j.task as TaskT, j.smoke),
         );
   const record: RecordV = { ...j, key: keyOf(j), ...out };
   appendRun(PEFT_RUNS_FILE, record);

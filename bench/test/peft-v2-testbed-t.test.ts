@@ -7,6 +7,7 @@ import {
   corpus,
   digit,
   EOS,
+  letter,
   MOD,
   PAD,
   pretrainedT,
@@ -25,6 +26,8 @@ describe('peft v2 test bed T', () => {
       const seq = Array.from(a.subarray(s * SEQUENCE, (s + 1) * SEQUENCE));
       expect(seq[0]).toBe(BOS);
       expect(seq.includes(REV) || seq.includes(MOD)).toBe(false);
+      // letters a–j only (the reversal task draws from the same ten)
+      expect(seq.some((t) => t > letter(9) && t <= letter(25))).toBe(false);
       // every BOS is closed by an EOS before the padding starts
       const used = seq.indexOf(PAD) < 0 ? seq : seq.slice(0, seq.indexOf(PAD));
       expect(used.filter((t) => t === BOS).length).toBe(used.filter((t) => t === EOS).length);
@@ -32,10 +35,11 @@ describe('peft v2 test bed T', () => {
     }
   });
 
-  it('task examples: reversal answers reverse the prompt, and exactly one choice is (a + b) mod 7', () => {
-    for (const ex of taskExamples('reverse', 20, 3)) {
+  it('task examples: reversal answers reverse the prompt in the corpus letters a–j, and exactly one choice is (a + b) mod 7', () => {
+    for (const ex of taskExamples('reverse-a-j', 50, 3)) {
       const xs = ex.prompt.slice(2, ex.prompt.indexOf(SEP));
       expect(ex.answer).toEqual([...xs].reverse().concat(EOS));
+      for (const x of xs) expect(x >= letter(0) && x <= letter(9)).toBe(true);
     }
     for (const ex of taskExamples('choice-mod', 50, 3)) {
       const [a, b] = [ex.prompt[1]! - digit(0), ex.prompt[2]! - digit(0)];
