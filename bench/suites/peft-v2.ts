@@ -84,7 +84,7 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
     });
     const summary: SuiteResult['summary'] = { tier, minutes: (Date.now() - t0) / 60000 };
     for (const [k, v] of Object.entries(report.summary)) summary[k] = v as SuiteResult['summary'][string];
-    return { report: 'peft-v2', markdown: report.markdown, summary };
+    return { report: 'peft', markdown: report.markdown, summary };
   } finally {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
