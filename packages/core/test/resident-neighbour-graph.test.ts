@@ -67,61 +67,56 @@ function expectBitsEqual(a: Float64Array, b: Float64Array): void {
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) expect([i, a[i]]).toEqual([i, b[i]]);
 }
 
+/** n, k, cols and a seed of the small cases checked against the plain arithmetic. */
+const SMALL_CASE = [
+  fc.integer({ min: 1, max: 30 }),
+  fc.integer({ min: 1, max: 6 }),
+  fc.integer({ min: 1, max: 9 }),
+  fc.integer({ min: 0, max: 1e6 }),
+] as const;
+
 describe('ResidentNeighbourGraph', () => {
   it('property: residual = (I − S)·src, residualTranspose = (I − S)ᵀ·src, residualGram = both in turn', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 30 }),
-        fc.integer({ min: 1, max: 6 }),
-        fc.integer({ min: 1, max: 9 }),
-        fc.integer({ min: 0, max: 1e6 }),
-        (n, k, cols, seed) => {
-          const c = makeCase(n, k, cols, seed, 2);
-          const { residual, transpose, gram } = products('js', c);
-          const a = denseIminusS(c);
-          const b = new Matrix(n, cols, c.src);
-          const close = (got: Float64Array, want: Matrix, scale: Matrix) => {
-            for (let i = 0; i < got.length; i++)
-              expect(Math.abs(got[i]! - want.data[i]!)).toBeLessThanOrEqual(1e-13 * (1 + scale.data[i]!));
-          };
-          const abs = (m: Matrix) => new Matrix(m.rows, m.cols, m.data.map(Math.abs));
-          close(residual, gemm(a, b), gemm(abs(a), abs(b)));
-          close(transpose, gemm(a, b, { transA: true }), gemm(abs(a), abs(b), { transA: true }));
-          // The Gram product is the transpose product of the residual, bit for bit.
-          const again = new Float64Array(n * cols);
-          setBackend('js');
-          new ResidentNeighbourGraph(c.nb, c.w, k, cols).residualTranspose(residual, again);
-          setBackend(initial);
-          expectBitsEqual(gram, again);
-        },
-      ),
+      fc.property(...SMALL_CASE, (n, k, cols, seed) => {
+        const c = makeCase(n, k, cols, seed, 2);
+        const { residual, transpose, gram } = products('js', c);
+        const a = denseIminusS(c);
+        const b = new Matrix(n, cols, c.src);
+        const close = (got: Float64Array, want: Matrix, scale: Matrix) => {
+          for (let i = 0; i < got.length; i++)
+            expect(Math.abs(got[i]! - want.data[i]!)).toBeLessThanOrEqual(1e-13 * (1 + scale.data[i]!));
+        };
+        const abs = (m: Matrix) => new Matrix(m.rows, m.cols, m.data.map(Math.abs));
+        close(residual, gemm(a, b), gemm(abs(a), abs(b)));
+        close(transpose, gemm(a, b, { transA: true }), gemm(abs(a), abs(b), { transA: true }));
+        // The Gram product is the transpose product of the residual, bit for bit.
+        const again = new Float64Array(n * cols);
+        setBackend('js');
+        new ResidentNeighbourGraph(c.nb, c.w, k, cols).residualTranspose(residual, again);
+        setBackend(initial);
+        expectBitsEqual(gram, again);
+      }),
       { numRuns: 60 },
     );
   });
 
   it('property: product = S·src, each row summed from +0 over its entries in order (the plain loop, bit for bit)', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 30 }),
-        fc.integer({ min: 1, max: 6 }),
-        fc.integer({ min: 1, max: 9 }),
-        fc.integer({ min: 0, max: 1e6 }),
-        fc.constantFrom(2, 1000),
-        (n, k, cols, seed, scale) => {
-          const c = makeCase(n, k, cols, seed, scale);
-          const { product } = products('js', c);
-          for (let i = 0; i < n; i++)
-            for (let col = 0; col < cols; col++) {
-              let v = 0;
-              for (let t = 0; t < k; t++) {
-                const wij = c.w[i * k + t]!;
-                if (wij !== 0) v += wij * c.src[c.nb[i * k + t]! * cols + col]!;
-              }
-              if (!Object.is(product[i * cols + col], v))
-                expect([i, col, product[i * cols + col]]).toEqual([i, col, v]);
+      fc.property(...SMALL_CASE, fc.constantFrom(2, 1000), (n, k, cols, seed, scale) => {
+        const c = makeCase(n, k, cols, seed, scale);
+        const { product } = products('js', c);
+        for (let i = 0; i < n; i++)
+          for (let col = 0; col < cols; col++) {
+            let v = 0;
+            for (let t = 0; t < k; t++) {
+              const wij = c.w[i * k + t]!;
+              if (wij !== 0) v += wij * c.src[c.nb[i * k + t]! * cols + col]!;
             }
-        },
-      ),
+            if (!Object.is(product[i * cols + col], v))
+              expect([i, col, product[i * cols + col]]).toEqual([i, col, v]);
+          }
+      }),
       { numRuns: 60 },
     );
   });
