@@ -321,36 +321,34 @@ export function cells(
   ];
 }
 
-/** Runs the selection of every cell, then (stage `final`) the final seeds at the chosen rates. */
+/**
+ * Stage `select`: the learning-rate selection of every cell. Stage `final`: cell by cell, its
+ * selection and at once its final seeds at the chosen rate, its equal-LR runs at the rate LoRA
+ * chose for the same bed, task and rank (LoRA's cells come first), and for LoRA at the main rank
+ * the plateau check — so the claims fill in as cells finish rather than after every selection.
+ */
 export async function runStagesV(stage: 'select' | 'final', smoke: boolean, small = false): Promise<void> {
-  const chosen: { bed: 'V' | 'T' | 'CNN'; task: string; label: string; rank: number; lr: number }[] = [];
-  for (const c of cells(smoke, small))
-    chosen.push({ ...c, lr: (await selectLr(c.bed, c.task, c.label, c.rank, smoke)).lr });
-  if (stage === 'select') return;
   const seeds = smoke ? FINAL_SEEDS.slice(0, 1) : FINAL_SEEDS;
-  // The equal-LR table: every method also at the rate LoRA chose for the same bed, task and rank
-  // (the same run when a method chose that rate itself).
-  const loraLr = (c: { bed: string; task: string; rank: number }) =>
-    chosen.find(
+  const equalSeeds = smoke ? seeds : EQUAL_LR_SEEDS;
+  const selectionSeeds = smoke ? SELECTION_SEEDS.slice(0, 1) : SELECTION_SEEDS;
+  const chosen: { bed: 'V' | 'T' | 'CNN'; task: string; label: string; rank: number; lr: number }[] = [];
+  for (const cell of cells(smoke, small)) {
+    const c = { ...cell, lr: (await selectLr(cell.bed, cell.task, cell.label, cell.rank, smoke)).lr };
+    chosen.push(c);
+    if (stage === 'select') continue;
+    const loraLr = chosen.find(
       (x) => x.label === EQUAL_LR_REFERENCE && x.bed === c.bed && x.task === c.task && x.rank === c.rank,
     )?.lr;
-  const equalRuns = chosen.flatMap((c) => {
-    const lr = loraLr(c);
-    return lr === undefined || lr === c.lr ? [] : [{ ...c, lr }];
-  });
-  const equalSeeds = smoke ? seeds : EQUAL_LR_SEEDS;
-  // The plateau check: LoRA at the main rank, at its chosen rate, for PLATEAU.factor times the steps.
-  const plateauRuns = chosen.filter(
-    (c) => c.bed !== 'CNN' && c.label === PLATEAU.label && c.rank === MAIN_RANK,
-  );
-  const selectionSeeds = smoke ? SELECTION_SEEDS.slice(0, 1) : SELECTION_SEEDS;
-  await runPending([
-    ...plateauRuns.flatMap((c) =>
-      selectionSeeds.map((seed) => ({ kind: 'plateau' as const, ...c, seed, smoke })),
-    ),
-    ...chosen.flatMap((c) => seeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke }))),
-    ...equalRuns.flatMap((c) => equalSeeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke }))),
-  ]);
+    const plateau = c.bed !== 'CNN' && c.label === PLATEAU.label && c.rank === MAIN_RANK;
+    await runPending([
+      ...(plateau ? selectionSeeds.map((seed) => ({ kind: 'plateau' as const, ...c, seed, smoke })) : []),
+      ...seeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke })),
+      // The equal-LR table (the same run when a method chose LoRA's rate itself).
+      ...(loraLr === undefined || loraLr === c.lr
+        ? []
+        : equalSeeds.map((seed) => ({ kind: 'final' as const, ...c, lr: loraLr, seed, smoke }))),
+    ]);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
