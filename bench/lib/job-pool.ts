@@ -66,10 +66,13 @@ export async function runInChildren(
 
 /**
  * The child side of `reuse`: runs each job the parent sends, in order, answering `done` after
- * each; exits with 1 (the parent then rejects) when a job throws, and on its own when the parent
- * closes the channel.
+ * each; exits with 1 (the parent then rejects) when a job throws, and with 0 when the parent
+ * closes the channel (after the job in hand, when the parent has stopped).
  */
 export function serveJobs(run: (job: unknown) => void | Promise<void>): void {
+  // A parent that is gone (stopped with its reproduction) leaves nothing to answer: the job in
+  // hand has recorded itself, so exit quietly instead of failing on the closed channel.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', async (job) => {
     try {
       await run(job);
@@ -77,6 +80,6 @@ export function serveJobs(run: (job: unknown) => void | Promise<void>): void {
       console.error(e);
       process.exit(1);
     }
-    process.send?.('done');
+    if (process.connected) process.send?.('done', (e: Error | null) => e && process.exit(0));
   });
 }
