@@ -1,9 +1,10 @@
 /**
  * The held-out tasks of test bed T (peft-v2-plan.ts, TASKS.T) and one fine-tuning run: the
  * pretrained decoder, adapters on q/k/v/o and the gated MLP's projections, trained on the answer
- * tokens only (the prompt's are ignored), scored by exact match (reverse: every answer token is the
- * arg-max given the right prefix, which is what greedy decoding produces) or by the most likely of
- * the four candidates (choice-mod).
+ * tokens only (the prompt's are ignored), scored by exact match (reversal and descending sort: every
+ * answer token is the arg-max given the right prefix, which is what greedy decoding produces) or by
+ * the most likely of the four candidates (choice-mod, a task of registrations 2–4 whose runs stay
+ * in the runs file).
  */
 import { Rng } from '@numts/core';
 import type { PretrainedModel } from '@numts/models';

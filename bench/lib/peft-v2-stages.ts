@@ -21,6 +21,7 @@ import {
   MAIN_RANK,
   PLATEAU,
   RANKS,
+  RANKS_T,
   SECONDARY_TASKS_V,
   SELECTION_SEEDS,
   TASKS,
@@ -316,7 +317,11 @@ export function cells(
   const loraDash = METHODS_V.filter((m) => m.label === 'LoRA' || m.label === 'LoRA-Dash');
   return [
     ...pick('V', TASKS.V, smoke ? loraDash : METHODS_V),
-    ...pick('T', TASKS.T, loraDash),
+    ...pick(
+      'T',
+      TASKS.T,
+      loraDash.map((m) => ({ ...m, ranks: RANKS_T })),
+    ),
     ...pick('CNN', TASKS.CNN, METHODS_CNN),
   ];
 }

@@ -87,7 +87,7 @@ export function corpus(count: number, seed: number): Int32Array {
 }
 
 /** The held-out task families of T (peft-v2-plan.ts, TASKS.T). */
-export type TaskT = 'reverse-a-j' | 'choice-mod';
+export type TaskT = 'reverse-a-j' | 'sort-desc' | 'choice-mod';
 
 /** A task example: the prompt, and the answer tokens (reverse) or four candidates and the right one (choice-mod). */
 export interface TaskExample {
@@ -106,6 +106,13 @@ export function taskExamples(task: TaskT, n: number, seed: number): TaskExample[
       const len = rng.int(4, 9);
       const xs = Array.from({ length: len }, () => letter(rng.int(0, 10)));
       return { prompt: [BOS, REV, ...xs, SEP], answer: [...xs].reverse().concat(EOS) };
+    }
+    if (task === 'sort-desc') {
+      // The corpus sorts ascending only (its fragments carry no marker; this task's prompt opens
+      // with `rev` to ask for the other order).
+      const len = rng.int(4, 9);
+      const xs = Array.from({ length: len }, () => letter(rng.int(0, 10)));
+      return { prompt: [BOS, REV, ...xs, SEP], answer: [...xs].sort((a, b) => b - a).concat(EOS) };
     }
     const a = rng.int(0, 10);
     const b = rng.int(0, 10);

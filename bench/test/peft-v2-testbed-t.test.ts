@@ -35,10 +35,15 @@ describe('peft v2 test bed T', () => {
     }
   });
 
-  it('task examples: reversal answers reverse the prompt in the corpus letters a–j, and exactly one choice is (a + b) mod 7', () => {
+  it('task examples: reversal and descending sort of the corpus letters a–j; exactly one choice is (a + b) mod 7', () => {
     for (const ex of taskExamples('reverse-a-j', 50, 3)) {
       const xs = ex.prompt.slice(2, ex.prompt.indexOf(SEP));
       expect(ex.answer).toEqual([...xs].reverse().concat(EOS));
+      for (const x of xs) expect(x >= letter(0) && x <= letter(9)).toBe(true);
+    }
+    for (const ex of taskExamples('sort-desc', 50, 3)) {
+      const xs = ex.prompt.slice(2, ex.prompt.indexOf(SEP));
+      expect(ex.answer).toEqual([...xs].sort((a, b) => b - a).concat(EOS));
       for (const x of xs) expect(x >= letter(0) && x <= letter(9)).toBe(true);
     }
     for (const ex of taskExamples('choice-mod', 50, 3)) {
