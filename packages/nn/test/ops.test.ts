@@ -186,11 +186,12 @@ describe('linear algebra, reductions and shapes', () => {
           const x = new Variable(
             Float64Array.from({ length: size }, (_, i) => i + 0.5),
             dims,
-            { requiresGrad: true },
+            true,
           );
           const y = permute(x, perm);
           expect(y.shape).toEqual(perm.map((p) => dims[p]!));
-          const stride = (shape: number[], k: number) => shape.slice(k + 1).reduce((a, b) => a * b, 1);
+          const stride = (shape: readonly number[], k: number) =>
+            shape.slice(k + 1).reduce((a, b) => a * b, 1);
           const g = Float64Array.from({ length: size }, (_, i) => 1000 + i);
           for (let o = 0; o < size; o++) {
             // The output multi-index of o, and the input element it reads.
