@@ -38,7 +38,7 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
   }
   const { runStagesV, readRunsV, runPending } = await import('../lib/peft-v2-stages.js');
   const { chosenRates, decideClaim, explanationJobs } = await import('../lib/peft-v2-claims.js');
-  const { CLAIMS, FINAL_SEEDS } = await import('../lib/peft-v2-plan.js');
+  const { CLAIMS, FINAL_SEEDS, TEACHER } = await import('../lib/peft-v2-plan.js');
   /**
    * The explanation experiments (registration 3) of every claim the final runs leave not held; the
    * smoke tier runs claim 1's whatever its verdict, to check the pipeline.
@@ -69,7 +69,6 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
     }
     // Claim 8: the synthetic teacher (a fraction of a second per seed, recomputed every time).
     const { tsdMechanism } = await import('../lib/peft-teacher.js');
-    const { TEACHER } = await import('../lib/peft-v2-plan.js');
     const teacherPrecision = tsdMechanism(
       smoke ? FINAL_SEEDS.slice(0, 1) : FINAL_SEEDS,
       [TEACHER.t],
