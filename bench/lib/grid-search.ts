@@ -126,3 +126,37 @@ export const halfDecades = (lo: number, hi: number) => (edge: number, upward: bo
   const next = Number((10 ** (j / 2)).toPrecision(3));
   return next < lo || next > hi ? null : next;
 };
+
+/** A constant's allowed values, in increasing order, for a search that moves along them. */
+export interface Ladder<K extends string = string> {
+  name: K;
+  ladder: readonly number[];
+  logScale?: boolean;
+}
+
+/** The next value of a ladder past an edge (null past either end). */
+export const ladderSteps = (ladder: readonly number[]) => (edge: number, upward: boolean) => {
+  const i = ladder.indexOf(edge);
+  if (i < 0) throw new Error(`ladderSteps: edge ${edge} is not a value of the ladder [${ladder.join(', ')}]`);
+  const j = i + (upward ? 1 : -1);
+  return j < 0 || j >= ladder.length ? null : ladder[j]!;
+};
+
+/**
+ * A constant searched again from a value of its ladder: the grid is that value and its neighbours
+ * on the ladder (one of them missing at an end), extended along the ladder.
+ */
+export function aroundOnLadder<K extends string>(l: Ladder<K>, value: number): SearchedConstant<K> {
+  const i = l.ladder.indexOf(value);
+  if (i < 0)
+    throw new Error(
+      `aroundOnLadder: ${l.name} = ${value} is not a value of its ladder [${l.ladder.join(', ')}]`,
+    );
+  return {
+    name: l.name,
+    start: value,
+    grid: l.ladder.slice(Math.max(0, i - 1), i + 2),
+    beyond: ladderSteps(l.ladder),
+    ...(l.logScale ? { logScale: true } : {}),
+  };
+}

@@ -8,7 +8,7 @@
  * and Joint from that base with 4 000 step images 80.0 all / 74.4 new after 4 epochs.
  */
 import type { TmeOptions } from '@numts/wilss';
-import { halfDecades, linearSteps, type SearchedConstant } from './grid-search.js';
+import { halfDecades, type Ladder, linearSteps, type SearchedConstant } from './grid-search.js';
 import type { V2Config } from './wilss-store.js';
 
 /**
@@ -124,6 +124,33 @@ export const TUNING: Record<string, TunedConstant[]> = {
     { name: 'alphaR', start: 0.5, grid: [0.3, 0.5, 0.7], beyond: linearSteps(0.2, 0.1, 0.9) },
     { name: 'rhoOld', start: 0.3, grid: [0.2, 0.3, 0.4], beyond: linearSteps(0.1, 0.1, 0.7) },
     { name: 'lambdaMax', start: 1, grid: [0.316, 1, 3.16], beyond: halfDecades(0.01, 100), logScale: true },
+  ],
+};
+
+/**
+ * Registration 2 (after the first pass of every tuned method, before any final run of WILSON or
+ * TME-lite): a second coordinate pass. The first pass ended with three of its four constants at a
+ * bound of the range registered for it — WILSON's α at 0.1, TME-lite's α_R at 0.9 and ρ_old at 0.7,
+ * scores still rising towards each bound — and it chose α_R while ρ_old and λ_max sat at their
+ * starting values. The second pass starts from the first pass's choices and searches each constant
+ * again, in the same order, on the grid of its chosen value and that value's neighbours on a ladder
+ * that reaches the end of the constant's domain: α down to 0 (the targets of Eq. 6 from the
+ * localizer alone), α_R up to 0.99 (at 1 no pixel would be claimed by the old model), ρ_old up to 1
+ * (a region goes to the old class only when the old model claims all of it; with ρ_new = ρ_old + 0.2
+ * the new-class rule of OB stops acting above ρ_old = 0.8). Grids extend along the ladder as in the
+ * first pass. TME-lite's second pass takes WILSON's α from WILSON's second pass. The first pass stays
+ * as recorded; its runs are reused where an assignment repeats.
+ */
+export const LADDERS: Record<string, Ladder<keyof Constants>[]> = {
+  WILSON: [{ name: 'alpha', ladder: [0, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9] }],
+  'TME-lite OB+PF (full)': [
+    { name: 'alphaR', ladder: [0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99] },
+    { name: 'rhoOld', ladder: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] },
+    {
+      name: 'lambdaMax',
+      ladder: [0.01, 0.0316, 0.1, 0.316, 1, 3.16, 10, 31.6, 100],
+      logScale: true,
+    },
   ],
 };
 

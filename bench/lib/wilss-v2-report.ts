@@ -14,6 +14,7 @@ import {
   ABLATIONS,
   DIAGNOSES,
   FINAL_SEEDS,
+  LADDERS,
   MAX_EXTENSIONS,
   METHODS,
   SELECTION_METRIC,
@@ -221,13 +222,23 @@ export function buildReport(input: ReportInput): {
       md.push(
         '### Constants chosen on validation images (tuning seeds only)',
         '',
-        `Coordinate search from the spec’s starting values, one constant at a time, each on a 3-point grid extended until the chosen value is interior (or a bound is reached); score: mean ${SELECTION_METRIC}-class mIoU over seeds ${TUNE_SEEDS.join(', ')} on their validation images. TME-lite inherits WILSON’s α. The old model’s scores are its softmax (the base is trained with cross-entropy), so α, α_R and ρ are thresholds on probabilities that sum to one — chosen here for those scores rather than carried over from the sigmoid scores they were first written for. ρ_new = ρ_old + 0.2. A choice that is not interior sits at a bound of its range (α and α_R in [0.1, 0.9], ρ_old in [0.1, 0.7], λ_max in [0.01, 100]) or after ${MAX_EXTENSIONS} extensions.${finished ? '' : ' **The search is still running**: a row marked “in progress” shows the values scored so far; constants after it are not searched yet.'}`,
+        `Coordinate search from the spec’s starting values, one constant at a time, each on a 3-point grid extended until the chosen value is interior (or a bound is reached); score: mean ${SELECTION_METRIC}-class mIoU over seeds ${TUNE_SEEDS.join(', ')} on their validation images. TME-lite inherits WILSON’s α. The old model’s scores are its softmax (the base is trained with cross-entropy), so α, α_R and ρ are thresholds on probabilities that sum to one — chosen here for those scores rather than carried over from the sigmoid scores they were first written for. ρ_new = ρ_old + 0.2. In the first pass a choice that is not interior sits at a bound of its registered range (α and α_R in [0.1, 0.9], ρ_old in [0.1, 0.7], λ_max in [0.01, 100]) or after ${MAX_EXTENSIONS} extensions.`,
+        '',
+        `**Registration 2** (after the first pass, before any final run of WILSON or TME-lite): the first pass left three of four constants at a bound of their ranges with scores still rising towards it, and chose α_R while ρ_old and λ_max sat at their starting values. A second pass starts from the first pass’s choices and searches each constant again on its chosen value and that value’s neighbours on a ladder that reaches the end of the constant’s domain (${Object.values(
+          LADDERS,
+        )
+          .flat()
+          .map((l) => `${l.name} ∈ {${l.ladder.join(', ')}}`)
+          .join(
+            '; ',
+          )}), extended along the ladder as before; TME-lite’s second pass takes WILSON’s second-pass α. The final runs use the second pass’s choices. Runs of the first pass are reused where an assignment repeats.${finished ? '' : ' **The search is still running**: a row marked “in progress” shows the values scored so far; constants after it are not searched yet.'}`,
         '',
         mdTable(
-          ['method', 'constant', 'values tried: mean validation all-mIoU', 'chosen', 'interior'],
+          ['method', 'pass', 'constant', 'values tried: mean validation all-mIoU', 'chosen', 'interior'],
           Object.values(tuned).flatMap((t) =>
             t.searched.map((c) => [
               t.label,
+              String(c.pass),
               c.name,
               c.values.length
                 ? c.values.map((v, i) => `${v}: ${(100 * c.scores[i]!).toFixed(2)}`).join(', ')
@@ -242,18 +253,21 @@ export function buildReport(input: ReportInput): {
         '',
       );
       if (setting === '7-3') {
+        // The keys hold the latest finished choice of each constant (the second pass's once it has one).
         for (const t of Object.values(tuned))
           for (const c of t.searched) {
             if (c.pending) continue;
             const key = `tuned_${t.label.startsWith('TME') ? 'tme' : 'wilson'}_${c.name}`;
             summary[key] = c.chosen;
             summary[`${key}_val_all_miou`] = c.scores[c.values.indexOf(c.chosen)];
+            summary[`${key}_pass`] = c.pass;
           }
         summary.tuning_complete = Boolean(finished);
-        summary.tuned_at_grid_edge = Object.values(tuned).reduce(
-          (a, t) => a + t.searched.filter((c) => !c.interior && !c.pending).length,
-          0,
-        );
+        // Counted on the choices the final runs use: each constant's last finished pass.
+        const last = new Map<string, boolean>();
+        for (const t of Object.values(tuned))
+          for (const c of t.searched) if (!c.pending) last.set(`${t.label}/${c.name}`, c.interior);
+        summary.tuned_at_grid_edge = [...last.values()].filter((interior) => !interior).length;
       }
     }
     // Main table.

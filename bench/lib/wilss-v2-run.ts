@@ -21,7 +21,7 @@ import {
   trainJoint,
   trainStep,
 } from '@numts/wilss';
-import { coordinateSearch, type SearchTrace } from './grid-search.js';
+import { aroundOnLadder, coordinateSearch, type SearchTrace } from './grid-search.js';
 import { cpuNowMs } from './harness.js';
 import { runInChildren } from './job-pool.js';
 import {
@@ -38,12 +38,14 @@ import {
   type Constants,
   DIAGNOSES,
   FINAL_SEEDS,
+  LADDERS,
   MAX_EXTENSIONS,
   METHODS,
   type MethodSpec,
   SELECTION_METRIC,
   TUNE_SEEDS,
   TUNING,
+  type TunedConstant,
   V2,
 } from './wilss-v2-plan.js';
 
@@ -230,59 +232,101 @@ async function validationScore(
   return (scores as number[]).reduce((a, b) => a + b, 0) / scores.length;
 }
 
+/** One constant's search in one pass. */
+export type PassTrace = SearchTrace<keyof Constants> & { pass: 1 | 2 };
+
 /** A tuned method's search: what was tried and the chosen constants. */
 export interface TuningResult {
   label: string;
   chosen: Constants;
-  /** For each constant, in search order: the grid tried (after extension) and the mean score of each value. */
-  searched: SearchTrace<keyof Constants>[];
+  /** For each pass and constant, in search order: the grid tried (after extension) and the mean score of each value. */
+  searched: PassTrace[];
   /** False while the search waits for runs not recorded yet (only without `train`). */
   complete: boolean;
 }
 
 /**
- * Coordinate search over a method's constants (wilss-v2-plan.ts, TUNING), from the spec's starting
- * values, each grid extended while the best value sits at an edge that can move; `fixed` holds
- * constants taken from another method (TME-lite inherits WILSON's α). With `train` false the search
- * runs nothing and stops at the first score not recorded yet.
+ * One coordinate pass over a method's constants (from `constants`' starts, each grid extended
+ * while the best value sits at an edge that can move); `fixed` holds constants taken from another
+ * method (TME-lite inherits WILSON's α). With `train` false the search runs nothing and stops at
+ * the first score not recorded yet.
  */
-export async function tuneMethod(
+async function searchPass(
   setting: string,
   label: string,
-  fixed: Constants = {},
-  train = true,
+  constants: TunedConstant[],
+  fixed: Constants,
+  train: boolean,
+  pass: 1 | 2,
 ): Promise<TuningResult> {
   const { chosen, searched, complete } = await coordinateSearch(
-    TUNING[label]!,
+    constants,
     (assignment) => validationScore(setting, label, assignment, train),
     { fixed: fixed as Partial<Record<keyof Constants, number>>, maxExtensions: MAX_EXTENSIONS },
   );
-  return { label, chosen, searched, complete };
+  return { label, chosen, searched: searched.map((t) => ({ ...t, pass })), complete };
+}
+
+/**
+ * A method's second pass (registration 2, wilss-v2-plan.ts LADDERS): each constant again around
+ * the first pass's choice on its ladder; `fixed` overrides constants taken from another method.
+ * The result holds both passes' traces.
+ */
+async function secondPass(
+  setting: string,
+  first: TuningResult,
+  fixed: Constants,
+  train: boolean,
+): Promise<TuningResult> {
+  const from = first.chosen as Record<keyof Constants, number>;
+  const second = await searchPass(
+    setting,
+    first.label,
+    LADDERS[first.label]!.map((l) => aroundOnLadder(l, from[l.name])),
+    { ...first.chosen, ...fixed },
+    train,
+    2,
+  );
+  return { ...second, searched: [...first.searched, ...second.searched] };
 }
 
 /** The setting whose validation images tune the constants; the other settings reuse them. */
 export const TUNING_SETTING = '7-3';
 
+const TME_FULL = 'TME-lite OB+PF (full)';
+
 /**
- * Every tuned method of a setting: WILSON first, then TME-lite with WILSON's α. With `train`
- * false, nothing runs: the searches as far as the recorded runs take them (TME-lite's only once
- * WILSON's has finished).
+ * Every tuned method of a setting, pass by pass: WILSON's first pass, TME-lite's first pass with
+ * WILSON's first-pass α (as registered), WILSON's second pass, TME-lite's second pass with WILSON's
+ * final α. With `train` false, nothing runs: the searches as far as the recorded runs take them.
  */
 export async function tuneAll(
   setting: string = TUNING_SETTING,
   train = true,
 ): Promise<Record<string, TuningResult>> {
   if (train) await runJobs(TUNE_SEEDS.map((seed) => ({ kind: 'base', setting, seed })));
-  const wilson = await tuneMethod(setting, 'WILSON', {}, train);
-  if (!wilson.complete) return { WILSON: wilson };
-  const tme = await tuneMethod(setting, 'TME-lite OB+PF (full)', { alpha: wilson.chosen.alpha }, train);
-  return { WILSON: wilson, 'TME-lite OB+PF (full)': tme };
+  const wilson1 = await searchPass(setting, 'WILSON', TUNING.WILSON!, {}, train, 1);
+  if (!wilson1.complete) return { WILSON: wilson1 };
+  const tme1 = await searchPass(
+    setting,
+    TME_FULL,
+    TUNING[TME_FULL]!,
+    { alpha: wilson1.chosen.alpha },
+    train,
+    1,
+  );
+  // A method whose second pass has not finished is not complete, whatever its first pass says.
+  if (!tme1.complete) return { WILSON: { ...wilson1, complete: false }, [TME_FULL]: tme1 };
+  const wilson = await secondPass(setting, wilson1, {}, train);
+  if (!wilson.complete) return { WILSON: wilson, [TME_FULL]: { ...tme1, complete: false } };
+  const tme = await secondPass(setting, tme1, { alpha: wilson.chosen.alpha }, train);
+  return { WILSON: wilson, [TME_FULL]: tme };
 }
 
 /** The constants a method runs with in the final runs. */
 export function finalConstants(label: string, tuned: Record<string, TuningResult>): Constants {
   if (tuned[label]) return tuned[label]!.chosen;
-  if (label.startsWith('TME-lite')) return tuned['TME-lite OB+PF (full)']!.chosen;
+  if (label.startsWith('TME-lite')) return tuned[TME_FULL]!.chosen;
   return {};
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { coordinateSearch, halfDecades, linearSteps } from '../lib/grid-search.js';
+import {
+  aroundOnLadder,
+  coordinateSearch,
+  halfDecades,
+  ladderSteps,
+  linearSteps,
+} from '../lib/grid-search.js';
 import { decide, paired, verdictAbove } from '../lib/paired.js';
 
 describe('coordinateSearch', () => {
@@ -100,5 +106,28 @@ describe('paired', () => {
     expect(decide(around(0.1), 'equivalent', 1)).toBe('held');
     expect(decide(around(3), 'equivalent', 1)).toBe('not held');
     expect(decide(around(0.9), 'equivalent', 1)).toBe('inconclusive');
+  });
+});
+
+describe('a second pass along ladders', () => {
+  it('searches around the first choice on the ladder and walks past an edge to the ladder end', async () => {
+    const ladder = [0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99];
+    const c = aroundOnLadder({ name: 'a', ladder }, 0.9);
+    expect(c).toMatchObject({ start: 0.9, grid: [0.7, 0.9, 0.95] });
+    expect(aroundOnLadder({ name: 'a', ladder }, 0.1).grid).toEqual([0.1, 0.3]);
+    expect(() => aroundOnLadder({ name: 'a', ladder }, 0.8)).toThrow(
+      'aroundOnLadder: a = 0.8 is not a value of its ladder [0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99]',
+    );
+    // The score climbs to the top: the search walks to 0.99 and stops there (not interior).
+    const climbing = await coordinateSearch([c], async ({ a }) => a);
+    expect(climbing.searched[0]).toMatchObject({
+      values: [0.7, 0.9, 0.95, 0.99],
+      chosen: 0.99,
+      interior: false,
+    });
+    // A peak at 0.95 is interior after one step.
+    const peak = await coordinateSearch([c], async ({ a }) => -Math.abs(a - 0.95));
+    expect(peak.searched[0]).toMatchObject({ values: [0.7, 0.9, 0.95, 0.99], chosen: 0.95, interior: true });
+    expect(ladderSteps(ladder)(0.1, false)).toBeNull();
   });
 });
