@@ -330,6 +330,29 @@ export function finalConstants(label: string, tuned: Record<string, TuningResult
   return {};
 }
 
+/**
+ * The final-run jobs of method rows on seeds, each row with its constants; ordered seed by seed,
+ * or row by row (`byRow`: every seed of the first row before the next row).
+ */
+function finalJobs<S extends MethodSpec>(
+  setting: string,
+  seeds: number[],
+  specs: S[],
+  constantsOf: (spec: S) => Constants,
+  byRow = false,
+): Job[] {
+  const job = (spec: S, seed: number): Job => ({
+    kind: 'final',
+    setting,
+    seed,
+    label: spec.label,
+    constants: constantsOf(spec),
+  });
+  return byRow
+    ? specs.flatMap((spec) => seeds.map((seed) => job(spec, seed)))
+    : seeds.flatMap((seed) => specs.map((spec) => job(spec, seed)));
+}
+
 /** Runs a stage: `bases`, `tune`, `untuned`, `final`, `ablation` or `diagnosis` of a setting on the given seeds (default: the plan's). */
 export async function runStage(
   stage: string,
@@ -337,21 +360,18 @@ export async function runStage(
   seeds: number[] = FINAL_SEEDS[setting]!,
 ): Promise<void> {
   if (!SETTINGS[setting]) throw new Error(`unknown setting ${setting}`);
-  if (stage === 'bases') await runJobs(seeds.map((seed) => ({ kind: 'base', setting, seed })));
+  const bases = () => runJobs(seeds.map((seed) => ({ kind: 'base', setting, seed })));
+  if (stage === 'bases') await bases();
   else if (stage === 'tune') {
     const tuned = await tuneAll();
     log(`tuned: ${JSON.stringify(Object.values(tuned).map((t) => [t.label, t.chosen]))}`);
   } else if (stage === 'diagnosis') {
-    const tuned = await tuneAll();
-    const full = finalConstants('TME-lite OB+PF (full)', tuned);
+    const full = finalConstants(TME_FULL, await tuneAll());
+    // H2 keeps the tuned ρ_new while ρ_old leaves every region to the new-class rule.
+    const rhoNew = full.rhoOld === undefined ? undefined : full.rhoOld + 0.2;
     await runJobs(
-      seeds.flatMap((seed) =>
-        DIAGNOSES.map((spec) => {
-          // H2 keeps the tuned ρ_new while ρ_old leaves every region to the new-class rule.
-          const rhoNew = full.rhoOld === undefined ? undefined : full.rhoOld + 0.2;
-          const constants = spec.override ? { ...full, rhoNew, ...spec.override } : full;
-          return { kind: 'final' as const, setting, seed, label: spec.label, constants };
-        }),
+      finalJobs(setting, seeds, DIAGNOSES, (spec) =>
+        spec.override ? { ...full, rhoNew, ...spec.override } : full,
       ),
     );
   } else if (stage === 'untuned') {
@@ -360,24 +380,14 @@ export async function runStage(
     const untuned = METHODS.filter((m) => !TUNING[m.label] && m.method !== 'tme').sort(
       (a, b) => Number(b.method === 'joint') - Number(a.method === 'joint'),
     );
-    await runJobs(seeds.map((seed) => ({ kind: 'base', setting, seed })));
-    await runJobs(
-      untuned.flatMap((spec) =>
-        seeds.map((seed) => ({ kind: 'final' as const, setting, seed, label: spec.label, constants: {} })),
-      ),
-    );
+    await bases();
+    await runJobs(finalJobs(setting, seeds, untuned, () => ({}), true));
   } else if (stage === 'final' || stage === 'ablation') {
     const tuned = await tuneAll();
-    await runJobs(seeds.map((seed) => ({ kind: 'base', setting, seed })));
+    await bases();
     await runJobs(
-      seeds.flatMap((seed) =>
-        (stage === 'final' ? METHODS : ABLATIONS).map((spec) => ({
-          kind: 'final' as const,
-          setting,
-          seed,
-          label: spec.label,
-          constants: finalConstants(spec.label, tuned),
-        })),
+      finalJobs(setting, seeds, stage === 'final' ? METHODS : ABLATIONS, (spec) =>
+        finalConstants(spec.label, tuned),
       ),
     );
   } else throw new Error(`unknown stage ${stage}`);
