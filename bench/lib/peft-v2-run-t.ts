@@ -16,7 +16,7 @@ import {
   notifyOptimizerStep,
   trainableParameterCount,
 } from '@numts/peft';
-import { TARGETS, TESTBED_T } from './peft-v2-plan.js';
+import { TARGETS, TASKS, TESTBED_T } from './peft-v2-plan.js';
 import { curveRecorder, runSchedule } from './peft-v2-run-v.js';
 import { PAD, type TaskExample, type TaskT, taskExamples } from './peft-v2-testbed-t.js';
 import { runSteps } from './step-loop.js';
@@ -29,8 +29,14 @@ export interface TaskExamplesT {
   test: TaskExample[];
 }
 
+/**
+ * A task's examples: its training examples as many as the plan gives (registration 6: 200; the
+ * tasks of earlier registrations 2 000), 300 for validation and 1 000 for the test; the smoke
+ * tier takes a few of each.
+ */
 export function taskDataT(task: TaskT, smoke: boolean): TaskExamplesT {
-  const [n, v, t] = smoke ? [64, 16, 16] : [2000, 300, 1000];
+  const planned = (TASKS.T as readonly { id: string; train?: number }[]).find((t) => t.id === task);
+  const [n, v, t] = smoke ? [64, 16, 16] : [planned?.train ?? 2000, 300, 1000];
   return {
     task,
     train: taskExamples(task, n, 3001),

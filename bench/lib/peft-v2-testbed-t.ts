@@ -87,7 +87,7 @@ export function corpus(count: number, seed: number): Int32Array {
 }
 
 /** The held-out task families of T (peft-v2-plan.ts, TASKS.T). */
-export type TaskT = 'reverse-a-j' | 'sort-desc' | 'choice-mod';
+export type TaskT = 'reverse-8-14-n200' | 'sort-desc-n200' | 'reverse-a-j' | 'sort-desc' | 'choice-mod';
 
 /** A task example: the prompt, and the answer tokens (reverse) or four candidates and the right one (choice-mod). */
 export interface TaskExample {
@@ -107,7 +107,13 @@ export function taskExamples(task: TaskT, n: number, seed: number): TaskExample[
       const xs = Array.from({ length: len }, () => letter(rng.int(0, 10)));
       return { prompt: [BOS, REV, ...xs, SEP], answer: [...xs].reverse().concat(EOS) };
     }
-    if (task === 'sort-desc') {
+    if (task === 'reverse-8-14-n200') {
+      // Registration 6: longer sequences (and 200 training examples, taskDataT).
+      const len = rng.int(8, 15);
+      const xs = Array.from({ length: len }, () => letter(rng.int(0, 10)));
+      return { prompt: [BOS, REV, ...xs, SEP], answer: [...xs].reverse().concat(EOS) };
+    }
+    if (task === 'sort-desc' || task === 'sort-desc-n200') {
       // The corpus sorts ascending only (its fragments carry no marker; this task's prompt opens
       // with `rev` to ask for the other order).
       const len = rng.int(4, 9);
