@@ -44,6 +44,7 @@ import {
   type MethodSpec,
   SELECTION_METRIC,
   TUNE_SEEDS,
+  TIER,
   TUNING,
   type TunedConstant,
   V2,
@@ -201,14 +202,19 @@ function runJob(j: Job): void {
 /** Processes working at once (one per core of these machines). */
 const WORKERS = Number(process.env.NUMTS_WILSS_WORKERS ?? 2);
 
-/** Runs the jobs not yet recorded, each in a child process, `WORKERS` at a time. */
+/**
+ * Runs the jobs not yet recorded, each in a child process, `WORKERS` at a time — or, on the smoke
+ * tier, one after another in this process, where starting a process (≈ 2 s of loading) would cost
+ * more than the run. Every run is seeded by its job alone, so where it runs does not change it.
+ */
 export async function runJobs(jobs: Job[]): Promise<void> {
   const done = readRuns();
   const pending = jobs.filter((j) => {
     const k = jobKey(j);
     return k === null || !done.has(k);
   });
-  await runInChildren(pending, SELF, WORKERS);
+  if (TIER === 'smoke') for (const j of pending) runJob(j);
+  else await runInChildren(pending, SELF, WORKERS);
 }
 
 const SELF = new URL(import.meta.url).pathname;
