@@ -33,7 +33,7 @@ import { PEFT_RUNS_FILE, pretrainedV } from './peft-v2-testbed-v.js';
 import { appendRun, readRunsFile } from './runs-file.js';
 
 /** The smoke tier's steps and batch (every bed). */
-const SMOKE_BUDGET = { steps: 6, batch: 16 };
+const SMOKE_BUDGET = { steps: 6, batch: 8 };
 
 /**
  * Steps and batch of a run: its bed's budget (the plateau check: `PLATEAU.factor` times the steps;
