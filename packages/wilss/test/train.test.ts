@@ -63,8 +63,11 @@ describe('training pipeline (tiny, end to end)', () => {
     expect(copy.scores(logits, 2, 3)[5]).toBeCloseTo(1 / (1 + Math.exp(-Math.sin(5))), 6);
   });
 
-  it('is deterministic: same seed, same weights', () => {
+  it('is deterministic: same seed, same weights, whatever ran before in the process', () => {
     const a = trainStep(base, data.steps[0]!, 11, { method: 'tme', epochs: 2, seed: 4 }).model.stateDict();
+    // Other runs in between (the benchmark's smoke tier runs its jobs one after another in one process).
+    trainStep(base, data.steps[0]!, 11, { method: 'wilson', epochs: 1, seed: 5 });
+    trainJoint(base, [data.base, data.steps[0]!], 11, { epochs: 1, seed: 6 });
     const b = trainStep(base, data.steps[0]!, 11, { method: 'tme', epochs: 2, seed: 4 }).model.stateDict();
     for (const k of Object.keys(a)) expect(Array.from(a[k]!.data)).toEqual(Array.from(b[k]!.data));
   });
