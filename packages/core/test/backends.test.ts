@@ -211,6 +211,59 @@ describe.skipIf(!supported)('gemm: wasm backend bit-identical to the TypeScript 
   });
 });
 
+describe.skipIf(!supported)('wasm gemm: B read as rows and B packed give the same bits', () => {
+  // Rows of B contiguous take the unpacked-B kernels; the same values stored transposed (and
+  // passed with transB) take the packed ones. Sizes straddle the tile, KC and NC; α = 1 reads A
+  // as rows, α = 0.75 packs it; small and tall A, float64 and float32.
+  it.each([
+    [3, 5, 7],
+    [4, NC + 3, 40],
+    [MC + 5, 2 * NC + 9, KC + 3],
+    [17, 1000, 2 * KC + 1],
+  ])('m = %i, n = %i, k = %i', (m, n, k) => {
+    const values = (count: number, f: (i: number) => number) =>
+      Float64Array.from({ length: count }, (_, i) => f(i));
+    const a = Matrix.view(
+      m,
+      k,
+      values(m * k, (i) => Math.sin(i + 0.5)),
+      0,
+      k,
+      1,
+    );
+    const bRows = Matrix.view(
+      k,
+      n,
+      values(k * n, (i) => Math.cos(0.37 * i)),
+      0,
+      n,
+      1,
+    );
+    // The same B stored as its transpose: element (p, j) at j·k + p.
+    const bT = Matrix.view(
+      n,
+      k,
+      values(n * k, (i) => Math.cos(0.37 * ((i % k) * n + Math.floor(i / k)))),
+      0,
+      k,
+      1,
+    );
+    // The first element that differs (−1: none), not a diff of thousands of values.
+    const firstDifference = (x: ArrayLike<number>, y: ArrayLike<number>) =>
+      Array.from(x).findIndex((v, i) => !Object.is(v, y[i]));
+    for (const alpha of [1, 0.75]) {
+      const rows = onBackend('wasm', () => gemm(a, bRows, { alpha }));
+      const packed = onBackend('wasm', () => gemm(a, bT, { alpha, transB: true }));
+      expect(firstDifference(rows.clone().data, packed.clone().data), `float64, α = ${alpha}`).toBe(-1);
+      const rows32 = onBackend('wasm', () => gemm32(a.toFloat32(), bRows.toFloat32(), { alpha }));
+      const packed32 = onBackend('wasm', () =>
+        gemm32(a.toFloat32(), bT.toFloat32(), { alpha, transB: true }),
+      );
+      expect(firstDifference(rows32.clone().data, packed32.clone().data), `float32, α = ${alpha}`).toBe(-1);
+    }
+  });
+});
+
 describe.skipIf(!supported)('gemm32 on the wasm backend: float32 accumulation within its bound', () => {
   it('agrees with the exact (float64) product to k·2⁻²⁴·Σ|α·a·b| on random shapes and strides', () => {
     fc.assert(

@@ -36,15 +36,19 @@ export function tileColumns(shape: TileShape): number {
  * bytes between rows. mc and nc must be multiples of the tile, kc ≥ 1; nothing is checked.
  * With `rowsA` the function takes an eighth parameter lda and reads A unpacked: mc rows of kc
  * values at pa, lda bytes apart (the caller copies the rows of A as they are when α = 1, a plain
- * memory copy instead of the packing loop). The products and sums are the same, so the result is
- * the same bits.
+ * memory copy instead of the packing loop). With `rowsB` the function takes one more parameter ldb
+ * (after lda, if any) and reads B unpacked: kc rows of nc values at pb, ldb bytes apart (the caller
+ * copies the rows of B as they are when its rows are contiguous). The products and sums are the
+ * same, so the result is the same bits.
  */
-export function blockKernel(name: string, shape: TileShape, rowsA = false): FunctionBuilder {
+export function blockKernel(name: string, shape: TileShape, rowsA = false, rowsB = false): FunctionBuilder {
   const { elementBytes: eb, mr } = shape;
   const nr = tileColumns(shape);
   const i32 = ValType.i32;
-  const f = new FunctionBuilder(name, rowsA ? Array(8).fill(i32) : [i32, i32, i32, i32, i32, i32, i32]);
-  const [mc, nc, kc, pa, pb, pc, ldc, lda] = f.params;
+  const f = new FunctionBuilder(name, Array(7 + Number(rowsA) + Number(rowsB)).fill(i32));
+  const [mc, nc, kc, pa, pb, pc, ldc] = f.params;
+  const lda = rowsA ? f.params[7] : undefined;
+  const ldb = rowsB ? f.params[rowsA ? 8 : 7] : undefined;
   const [jr, ir, p, aPtr, bPtr, row] = f.locals(i32, 6);
   // Rows of A at lda bytes apart (rowsA): the tile's rows start at aPtr + i·lda.
   const rowOffsets = rowsA ? f.locals(i32, mr) : [];
@@ -62,7 +66,9 @@ export function blockKernel(name: string, shape: TileShape, rowsA = false): Func
       // aPtr = pa + ir·kc·eb (packed) or pa + ir·lda (rows), bPtr = pb + jr·kc·eb
       if (rowsA) f.get(pa).get(ir).get(lda!).i32Mul().i32Add().set(aPtr);
       else f.get(pa).get(ir).get(kc).i32Mul().i32(eb).i32Mul().i32Add().set(aPtr);
-      f.get(pb).get(jr).get(kc).i32Mul().i32(eb).i32Mul().i32Add().set(bPtr);
+      // bPtr = pb + jr·eb (rows of B) or pb + jr·kc·eb (packed panels)
+      if (rowsB) f.get(pb).get(jr).i32(eb).i32Mul().i32Add().set(bPtr);
+      else f.get(pb).get(jr).get(kc).i32Mul().i32(eb).i32Mul().i32Add().set(bPtr);
       for (const a of acc) f.v128Zero().set(a);
       f.get(kc).set(p);
       f.loop((steps) => {
@@ -92,7 +98,9 @@ export function blockKernel(name: string, shape: TileShape, rowsA = false): Func
             .call(add)
             .set(acc[2 * i + 1]!);
         }
-        f.addTo(aPtr, rowsA ? eb : mr * eb).addTo(bPtr, nr * eb);
+        f.addTo(aPtr, rowsA ? eb : mr * eb);
+        if (rowsB) f.get(bPtr).get(ldb!).i32Add().set(bPtr);
+        else f.addTo(bPtr, nr * eb);
         f.get(p).i32(1).i32Sub().tee(p).brIf(steps);
       });
       // row = pc + ir·ldc + jr·eb; C rows += the tile
@@ -124,8 +132,9 @@ export const F64_TILE: TileShape = { elementBytes: 8, mr: 4 };
 export const F32_TILE: TileShape = { elementBytes: 4, mr: 4 };
 
 /**
- * The bytes of the backend's module: the `gemmF64` and `gemmF32` block kernels and their
- * unpacked-A twins `gemmRowsF64` / `gemmRowsF32`, the `rotate`
+ * The bytes of the backend's module: the `gemmF64` and `gemmF32` block kernels, their
+ * unpacked-A twins `gemmRowsF64` / `gemmRowsF32`, unpacked-B twins `gemmRowsBF64` / `gemmRowsBF32`
+ * and twins with both unpacked `gemmRowsABF64` / `gemmRowsABF32`, the `rotate`
  * plane-rotation kernel, the `gemvRows` / `gemvColumns` row products, the fused
  * `symmetricUpdateMultiply` of a tridiagonal reduction, the reflector-pair kernels
  * `accumulatePair` / `subtractPair`, the sparse neighbour-graph kernels `gatherSubtract` /
@@ -138,6 +147,10 @@ export function kernelModuleBytes(f64: TileShape = F64_TILE, f32: TileShape = F3
       blockKernel('gemmF32', f32),
       blockKernel('gemmRowsF64', f64, true),
       blockKernel('gemmRowsF32', f32, true),
+      blockKernel('gemmRowsBF64', f64, false, true),
+      blockKernel('gemmRowsBF32', f32, false, true),
+      blockKernel('gemmRowsABF64', f64, true, true),
+      blockKernel('gemmRowsABF32', f32, true, true),
       rotationKernel(),
       gemvKernel(),
       gemvColumnsKernel(),

@@ -35,6 +35,10 @@ type BlockKernel = (
 
 /** A block kernel reading A as rows `lda` bytes apart. */
 type RowsBlockKernel = (...args: [...Parameters<BlockKernel>, lda: number]) => void;
+/** A block kernel reading B as rows `ldb` bytes apart. */
+type RowsBBlockKernel = (...args: [...Parameters<BlockKernel>, ldb: number]) => void;
+/** A block kernel reading A and B as rows, `lda` and `ldb` bytes apart. */
+type RowsABBlockKernel = (...args: [...Parameters<BlockKernel>, lda: number, ldb: number]) => void;
 
 /** The exports of the kernel module. */
 export interface WasmKernels {
@@ -44,6 +48,11 @@ export interface WasmKernels {
   /** The block kernels reading A as rows `lda` bytes apart (unpacked). */
   gemmRowsF64: RowsBlockKernel;
   gemmRowsF32: RowsBlockKernel;
+  /** The block kernels reading B as rows `ldb` bytes apart (unpacked), and A packed or as rows. */
+  gemmRowsBF64: RowsBBlockKernel;
+  gemmRowsBF32: RowsBBlockKernel;
+  gemmRowsABF64: RowsABBlockKernel;
+  gemmRowsABF32: RowsABBlockKernel;
   rotate: (
     count: number,
     rows: number,
@@ -254,7 +263,11 @@ export function gemmPackedWasm(
   // Layout in elements: packed A (MC padded × KC) | packed B (KC × NC padded) | C (mPad × nPad).
   const aAt = 0;
   const bAt = aAt + Math.ceil(MC / mr) * mr * KC;
-  const cAt = bAt + KC * Math.ceil(Math.min(n, NC) / nr) * nr;
+  // Rows of an unpacked B sit B_ROW_PAD elements further apart than their padded width, so that
+  // rows of NC values (a power of two of bytes) do not all fall into the same cache sets. (A local:
+  // worker threads run this function's source with KC, MC and NC only.)
+  const B_ROW_PAD = 16;
+  const cAt = bAt + KC * (Math.ceil(Math.min(n, NC) / nr) * nr + B_ROW_PAD);
   // Self-contained (worker threads run this function's source): grows the memory itself; its
   // caller on the main thread marks the kernel memory as taken.
   const missing = (cAt + mPad * nPad) * eb - w.memory.buffer.byteLength;
@@ -278,15 +291,28 @@ export function gemmPackedWasm(
   // copy) and read unpacked by the kernel: the same values as the packed α·A, so the same bits.
   const rowsA = alpha === 1 && aCs === 1;
   const blockRows = eb === 8 ? w.gemmRowsF64 : w.gemmRowsF32;
+  // With rows of B contiguous, its block is copied row by row as it is (memory copies, the padding
+  // columns zeroed) and read unpacked by the kernel — the packing loop costs about as much as the
+  // products when A has few rows (a convolution's weights): the same values, so the same bits.
+  const rowsB = bCs === 1;
+  const blockRowsB = eb === 8 ? w.gemmRowsBF64 : w.gemmRowsBF32;
+  const blockRowsAB = eb === 8 ? w.gemmRowsABF64 : w.gemmRowsABF32;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
+    const cols = Math.ceil(nc / nr) * nr;
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      packPanelsB(nr, kc, nc, b, bOff, bRs, bCs, pc, jc, mem, bAt);
+      if (rowsB) {
+        for (let p = 0; p < kc; p++) {
+          const q = bOff + (pc + p) * bRs + jc;
+          const row = bAt + p * (cols + B_ROW_PAD);
+          mem.set(b.subarray(q, q + nc), row);
+          if (cols > nc) mem.fill(0, row + nc, row + cols);
+        }
+      } else packPanelsB(nr, kc, nc, b, bOff, bRs, bCs, pc, jc, mem, bAt);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
         const rows = Math.ceil(mc / mr) * mr;
-        const cols = Math.ceil(nc / nr) * nr;
         const cAddress = (cAt + ic * nPad + jc) * eb;
         if (rowsA) {
           for (let i = 0; i < mc; i++) {
@@ -294,10 +320,24 @@ export function gemmPackedWasm(
             mem.set(a.subarray(q, q + kc), aAt + i * kc);
           }
           mem.fill(0, aAt + mc * kc, aAt + rows * kc);
-          blockRows(rows, cols, kc, aAt * eb, bAt * eb, cAddress, nPad * eb, kc * eb);
+          if (rowsB)
+            blockRowsAB(
+              rows,
+              cols,
+              kc,
+              aAt * eb,
+              bAt * eb,
+              cAddress,
+              nPad * eb,
+              kc * eb,
+              (cols + B_ROW_PAD) * eb,
+            );
+          else blockRows(rows, cols, kc, aAt * eb, bAt * eb, cAddress, nPad * eb, kc * eb);
         } else {
           packPanelsA(mr, mc, kc, alpha, a, aOff, aRs, aCs, ic, pc, mem, aAt);
-          block(rows, cols, kc, aAt * eb, bAt * eb, cAddress, nPad * eb);
+          if (rowsB)
+            blockRowsB(rows, cols, kc, aAt * eb, bAt * eb, cAddress, nPad * eb, (cols + B_ROW_PAD) * eb);
+          else block(rows, cols, kc, aAt * eb, bAt * eb, cAddress, nPad * eb);
         }
       }
     }
