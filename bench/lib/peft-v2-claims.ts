@@ -3,7 +3,7 @@
  * claim not held (plan: peft-v2-plan.ts, registration 3). The page reports both; the suite runs
  * the explanation jobs that the verdicts call for. Nothing here trains.
  */
-import { coordinateSearch, halfDecades } from './grid-search.js';
+import { coordinateSearch } from './grid-search.js';
 import { decide, type Paired, paired, type Verdict } from './paired.js';
 import {
   type Claim,
@@ -11,7 +11,7 @@ import {
   EXPLANATIONS,
   type ExplanationId,
   explainRanks,
-  LR_GRID,
+  LR_SEARCH,
   SELECTION_SEEDS,
   TASKS,
 } from './peft-v2-plan.js';
@@ -39,12 +39,13 @@ export async function chosenRate(
 ): Promise<ChosenRate | null> {
   const seeds = smoke ? SELECTION_SEEDS.slice(0, 1) : SELECTION_SEEDS;
   const { searched, complete } = await coordinateSearch(
-    [{ name: 'lr', start: 1e-3, grid: LR_GRID, beyond: halfDecades(1e-6, 1), logScale: true }],
+    [{ ...LR_SEARCH.constant, grid: [...LR_SEARCH.constant.grid] }],
     async ({ lr }) => {
       const accs = seeds.map((seed) => runs.get(keyOf({ kind: 'select', ...c, lr, seed, smoke }))?.accuracy);
       if (accs.some((a) => a === undefined)) return null;
       return (accs as number[]).reduce((a, b) => a + b, 0) / accs.length;
     },
+    { maxExtensions: LR_SEARCH.maxExtensions },
   );
   if (!complete) return null;
   const t = searched[0]!;

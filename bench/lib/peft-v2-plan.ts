@@ -11,6 +11,7 @@
  * lies inside ±margin. Invariants (no-op at init, merge = unmerged, key names) are tests, not claims.
  */
 import { createHash } from 'node:crypto';
+import { halfDecades } from './grid-search.js';
 import type { ClaimRule } from './paired.js';
 
 /** A short fingerprint of a test bed's model and pretraining settings: its cache folder changes with them. */
@@ -162,6 +163,16 @@ export const RANKS_T = [MAIN_RANK] as const;
  * the first grid, guarantees an interior choice, and each point costs two runs.)
  */
 export const LR_GRID = [3.16e-4, 1e-3, 3.16e-3];
+/**
+ * The search of every cell's rate (selection and page): from 1e-3 on LR_GRID, half a decade at a
+ * time within [1e-6, 1] until the chosen value is interior. Correction (after (IA)³ on MNIST chose
+ * 0.1, the top of its grid after three extensions): the code capped the search at three
+ * extensions, a limit the registration above does not name; the cap is gone, the bound stays.
+ */
+export const LR_SEARCH = {
+  constant: { name: 'lr', start: 1e-3, grid: LR_GRID, beyond: halfDecades(1e-6, 1), logScale: true },
+  maxExtensions: Number.POSITIVE_INFINITY,
+} as const;
 export const SELECTION_SEEDS = [100, 101];
 export const FINAL_SEEDS = [0, 1, 2, 3, 4];
 /** The equal-LR table: every method at the learning rate LoRA chose for the same task and rank. */

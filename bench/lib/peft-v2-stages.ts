@@ -7,7 +7,7 @@
  * `node --conditions=@numts/source --import tsx bench/lib/peft-v2-stages.ts <select|final> [--smoke|--small]`
  */
 import type { AdapterConfig, MpcOptions } from '@numts/peft';
-import { coordinateSearch, halfDecades, type SearchTrace } from './grid-search.js';
+import { coordinateSearch, type SearchTrace } from './grid-search.js';
 import { runInChildren, serveJobs } from './job-pool.js';
 import { FULL_SIZES, pretrained as pretrainedCnn, runJob as runCnnJob, SMOKE_SIZES } from './peft-tasks.js';
 import {
@@ -17,7 +17,7 @@ import {
   EQUAL_LR_SEEDS,
   EXPLANATIONS,
   FINAL_SEEDS,
-  LR_GRID,
+  LR_SEARCH,
   MAIN_RANK,
   PLATEAU,
   RANKS,
@@ -264,7 +264,7 @@ export async function selectLr(
 ): Promise<{ lr: number; trace: SearchTrace<'lr'> }> {
   const seeds = smoke ? SELECTION_SEEDS.slice(0, 1) : SELECTION_SEEDS;
   const { chosen, searched } = await coordinateSearch(
-    [{ name: 'lr', start: 1e-3, grid: LR_GRID, beyond: halfDecades(1e-6, 1), logScale: true }],
+    [{ ...LR_SEARCH.constant, grid: [...LR_SEARCH.constant.grid] }],
     async ({ lr }) => {
       const jobs = seeds.map((seed) => ({
         kind: 'select' as const,
@@ -280,6 +280,7 @@ export async function selectLr(
       const runs = readRunsV();
       return jobs.reduce((a, j) => a + runs.get(keyOf(j))!.accuracy, 0) / jobs.length;
     },
+    { maxExtensions: LR_SEARCH.maxExtensions },
   );
   return { lr: chosen.lr, trace: searched[0]! };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chosenRates, explanationJobs } from '../lib/peft-v2-claims.js';
+import { chosenRate, chosenRates, explanationJobs } from '../lib/peft-v2-claims.js';
 import { CLAIMS, FINAL_SEEDS, LR_GRID, SELECTION_SEEDS } from '../lib/peft-v2-plan.js';
 import { buildPeftReport } from '../lib/peft-v2-report.js';
 import { cells, keyOf, type RecordV } from '../lib/peft-v2-stages.js';
@@ -137,5 +137,36 @@ describe('peft v2 page', () => {
     );
     // All rates are equal in the synthetic runs, so the rate change is the tuned comparison: not held.
     expect(markdown).toMatch(/1\. LoRA-Dash > LoRA \| the learning rate[^\n]*\| \*\*not held\*\*/);
+  });
+});
+
+describe('the learning-rate search of a cell', () => {
+  it('extends half a decade at a time, past three extensions, until the choice is interior', async () => {
+    // Validation accuracy rises up to 0.316 and falls after: five extensions above the first grid.
+    const cell = { bed: 'V' as const, task: 'mnist', label: '(IA)³', rank: 4 };
+    const runs = new Map<string, RecordV>();
+    for (const lr of [3.16e-4, 1e-3, 3.16e-3, 1e-2, 3.16e-2, 0.1, 0.316, 1])
+      for (const seed of SELECTION_SEEDS) {
+        const r = {
+          kind: 'select' as const,
+          ...cell,
+          lr,
+          seed,
+          smoke: false,
+          accuracy: 0.9 - Math.abs(Math.log10(lr / 0.316)) / 10,
+        };
+        runs.set(keyOf(r), { ...r, key: keyOf(r), losses: [1], trainable: 1, seconds: 1 });
+      }
+    const chosen = await chosenRate(runs, cell, false);
+    expect(chosen).toMatchObject({
+      lr: 0.316,
+      interior: true,
+      values: [3.16e-4, 1e-3, 3.16e-3, 1e-2, 3.16e-2, 0.1, 0.316, 1],
+    });
+    // Without the runs past 0.1 the search is not finished: no rate is chosen yet.
+    for (const lr of [0.316, 1])
+      for (const seed of SELECTION_SEEDS)
+        runs.delete(keyOf({ kind: 'select', ...cell, lr, seed, smoke: false }));
+    expect(await chosenRate(runs, cell, false)).toBeNull();
   });
 });
