@@ -2,9 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { buildReport } from '../lib/wilss-v2-report.js';
 import type { PassTrace, TuningResult } from '../lib/wilss-v2-run.js';
 
+/** A search trace: constant, pass, values tried with their scores ('value:score …'), choice, interior. */
 const trace = (
-  t: Partial<PassTrace> & Pick<PassTrace, 'name' | 'pass' | 'values' | 'scores' | 'chosen' | 'interior'>,
-) => t as PassTrace;
+  name: PassTrace['name'],
+  pass: 1 | 2,
+  triedText: string,
+  chosen: number,
+  interior: boolean,
+  pending?: true,
+): PassTrace => {
+  const tried = triedText.split(' ').map((t) => t.split(':').map(Number) as [number, number]);
+  return {
+    name,
+    pass,
+    values: tried.map(([v]) => v),
+    scores: tried.map(([, s]) => s),
+    chosen,
+    interior,
+    ...(pending ? { pending } : {}),
+  };
+};
 
 describe('wilss v2 page: the tuning section', () => {
   it('reports each constant by its last finished pass and counts edge choices on those only', () => {
@@ -13,22 +30,8 @@ describe('wilss v2 page: the tuning section', () => {
       chosen: { alpha: 0.05 },
       complete: true,
       searched: [
-        trace({
-          name: 'alpha',
-          pass: 1,
-          values: [0.1, 0.3, 0.5, 0.7],
-          scores: [0.56, 0.55, 0.55, 0.55],
-          chosen: 0.1,
-          interior: false,
-        }),
-        trace({
-          name: 'alpha',
-          pass: 2,
-          values: [0, 0.05, 0.1, 0.3],
-          scores: [0.5, 0.57, 0.56, 0.55],
-          chosen: 0.05,
-          interior: true,
-        }),
+        trace('alpha', 1, '0.1:0.56 0.3:0.55 0.5:0.55 0.7:0.55', 0.1, false),
+        trace('alpha', 2, '0:0.5 0.05:0.57 0.1:0.56 0.3:0.55', 0.05, true),
       ],
     };
     const tme: TuningResult = {
@@ -36,39 +39,10 @@ describe('wilss v2 page: the tuning section', () => {
       chosen: { alpha: 0.05, alphaR: 0.9, rhoOld: 0.7 },
       complete: false,
       searched: [
-        trace({
-          name: 'alphaR',
-          pass: 1,
-          values: [0.7, 0.9],
-          scores: [0.45, 0.5],
-          chosen: 0.9,
-          interior: false,
-        }),
-        trace({
-          name: 'rhoOld',
-          pass: 1,
-          values: [0.6, 0.7],
-          scores: [0.56, 0.58],
-          chosen: 0.7,
-          interior: false,
-        }),
-        trace({
-          name: 'alphaR',
-          pass: 2,
-          values: [0.7, 0.9, 0.95],
-          scores: [0.5, 0.6, 0.59],
-          chosen: 0.9,
-          interior: true,
-        }),
-        trace({
-          name: 'rhoOld',
-          pass: 2,
-          values: [0.6],
-          scores: [0.55],
-          chosen: 0.6,
-          interior: false,
-          pending: true,
-        }),
+        trace('alphaR', 1, '0.7:0.45 0.9:0.5', 0.9, false),
+        trace('rhoOld', 1, '0.6:0.56 0.7:0.58', 0.7, false),
+        trace('alphaR', 2, '0.7:0.5 0.9:0.6 0.95:0.59', 0.9, true),
+        trace('rhoOld', 2, '0.6:0.55', 0.6, false, true),
       ],
     };
     const { markdown, summary } = buildReport({
