@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Rng } from '@numts/core';
+import { gemm32, Matrix32, Rng } from '@numts/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -311,6 +311,55 @@ describe('convolution, pooling, resizing', () => {
     expect(() => conv2d(x, Variable.from([1, 1], [1, 2, 1, 1]))).toThrow(
       /conv2d: groups \(1\) must divide C \(1\) and O \(1\), and w must have C\/groups = 1 input channels \(got 2\)/,
     );
+  });
+
+  it('conv2d’s weight gradient is the im2col product gt·colsᵀ, bit for bit (float32, packed path)', () => {
+    // The gradient is computed as the transpose (cols·gtᵀ) written into w.grad transposed: the same
+    // products summed in the same order, so exactly the bits of the plain orientation.
+    // Float32 throughout (this file's default is float64): the path the benchmarks train on.
+    setDefaultDtype('float32');
+    try {
+      const [n, c, h, o] = [2, 6, 12, 10];
+      const x = new Variable(
+        Float32Array.from({ length: n * c * h * h }, (_, i) => Math.sin(0.7 * i)),
+        [n, c, h, h],
+      );
+      const w = new Variable(
+        Float32Array.from({ length: o * c * 9 }, (_, i) => Math.cos(0.3 * i)),
+        [o, c, 3, 3],
+        true,
+      );
+      const r = Float32Array.from({ length: n * o * h * h }, (_, i) => Math.sin(1.3 * i + 0.2));
+      sum(mul(conv2d(x, w, undefined, { padding: 1 }), new Variable(r, [n, o, h, h]))).backward();
+      // cols [c·9][n·h·h] and gt [o][n·h·h] (the output gradient r in gemm layout), as conv2d lays them out.
+      const p = h * h;
+      const cols = new Float32Array(c * 9 * n * p);
+      for (let ci = 0; ci < c; ci++)
+        for (let ki = 0; ki < 3; ki++)
+          for (let kj = 0; kj < 3; kj++)
+            for (let s = 0; s < n; s++)
+              for (let oh = 0; oh < h; oh++)
+                for (let ow = 0; ow < h; ow++) {
+                  const [ih, iw] = [oh + ki - 1, ow + kj - 1];
+                  if (ih >= 0 && ih < h && iw >= 0 && iw < h)
+                    cols[((ci * 3 + ki) * 3 + kj) * n * p + s * p + oh * h + ow] =
+                      x.data[((s * c + ci) * h + ih) * h + iw]!;
+                }
+      const gt = new Float32Array(o * n * p);
+      for (let oc = 0; oc < o; oc++)
+        for (let s = 0; s < n; s++)
+          gt.set(r.subarray((s * o + oc) * p, (s * o + oc + 1) * p), oc * n * p + s * p);
+      const expected = gemm32(
+        Matrix32.view(o, n * p, gt, 0, n * p, 1),
+        Matrix32.view(c * 9, n * p, cols, 0, n * p, 1),
+        {
+          transB: true,
+        },
+      );
+      expect(Array.from(w.grad!)).toEqual(Array.from(expected.clone().data));
+    } finally {
+      setDefaultDtype('float64');
+    }
   });
 
   it('pooling and resizing gradients', () => {

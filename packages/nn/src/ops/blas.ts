@@ -8,7 +8,8 @@ import type { Buf } from '../variable.js';
 
 /**
  * C (m×n, at cOff, row stride ldc) ← α·op(A)·op(B) + β·C for row-major buffers, where A is stored
- * as an (transA ? k×m : m×k) block and B as (transB ? n×k : k×n).
+ * as an (transA ? k×m : m×k) block and B as (transB ? n×k : k×n); with `transC`, C is stored
+ * transposed (element (i, j) at cOff + j·ldc + i).
  */
 export function gemmBuf(
   m: number,
@@ -27,6 +28,7 @@ export function gemmBuf(
   ldc: number,
   beta: number,
   alpha = 1,
+  transC = false,
 ): void {
   const ar = transA ? k : m;
   const ac = transA ? m : k;
@@ -41,7 +43,7 @@ export function gemmBuf(
         transB,
         alpha,
         beta,
-        c: Matrix32.view(m, n, c, cOff, ldc, 1),
+        c: transC ? Matrix32.view(m, n, c, cOff, 1, ldc) : Matrix32.view(m, n, c, cOff, ldc, 1),
       },
     );
   } else {
@@ -53,7 +55,9 @@ export function gemmBuf(
         transB,
         alpha,
         beta,
-        c: Matrix.view(m, n, c, cOff, ldc, 1),
+        c: transC
+          ? Matrix.view(m, n, c as Float64Array, cOff, 1, ldc)
+          : Matrix.view(m, n, c as Float64Array, cOff, ldc, 1),
       },
     );
   }

@@ -141,24 +141,29 @@ export function conv2d(x: Variable, w: Variable, b?: Variable, options: Conv2dOp
       }
     }
     if (w.requiresGrad) {
+      // gw += gt·colsᵀ, computed as its transpose cols·gtᵀ written into gw transposed: the same
+      // products summed in the same order (the same bits), with the short operand gt packed
+      // instead of the long im2col block.
       const gw = gradOf(w);
       for (let g = 0; g < groups; g++)
         gemmBuf(
-          og,
           kSize,
+          og,
           np,
-          gt,
-          g * og * np,
-          np,
-          false,
           cols,
           g * kSize * np,
+          np,
+          false,
+          gt,
+          g * og * np,
           np,
           true,
           gw,
           g * og * kSize,
           kSize,
           1,
+          1,
+          true,
         );
     }
     if (x.requiresGrad) {
