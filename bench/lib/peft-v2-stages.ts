@@ -24,6 +24,7 @@ import {
   RANKS_T,
   SECONDARY_TASKS_V,
   SELECTION_SEEDS,
+  TASK_STEPS,
   TASKS,
 } from './peft-v2-plan.js';
 import { fineTuneT, taskDataT } from './peft-v2-run-t.js';
@@ -36,14 +37,14 @@ import { appendRun, readRunsFile } from './runs-file.js';
 const SMOKE_BUDGET = { steps: 6, batch: 8 };
 
 /**
- * Steps and batch of a run: its bed's budget (the plateau check: `PLATEAU.factor` times the steps;
- * the steps explanation: its factor).
+ * Steps and batch of a run: its bed's budget, or its task's where registration 7 doubled it (the
+ * plateau check: `PLATEAU.factor` times the steps; the steps explanation: its factor).
  */
-export function budgetOf(j: Pick<JobV, 'bed' | 'kind' | 'smoke' | 'variant'>): {
+export function budgetOf(j: Pick<JobV, 'bed' | 'task' | 'kind' | 'smoke' | 'variant'>): {
   steps: number;
   batch: number;
 } {
-  const b = j.smoke ? SMOKE_BUDGET : BUDGETS[j.bed];
+  const b = j.smoke ? SMOKE_BUDGET : { ...BUDGETS[j.bed], steps: TASK_STEPS[j.task] ?? BUDGETS[j.bed].steps };
   const factor =
     j.kind === 'plateau' ? PLATEAU.factor : j.kind === 'explain' && j.variant === 'steps' ? STEPS_FACTOR : 1;
   return { steps: factor * b.steps, batch: b.batch };
@@ -328,6 +329,25 @@ export function cells(
 }
 
 /**
+ * The plateau check's gain of a cell (validation points, mean of the selection seeds: twice the
+ * steps against the budget), or null while a run is missing.
+ */
+export function plateauGain(
+  c: Pick<JobV, 'bed' | 'task' | 'label' | 'rank' | 'lr'>,
+  selectionSeeds: readonly number[],
+  smoke: boolean,
+  runs: Map<string, RecordV> = readRunsV(),
+): number | null {
+  const at = (kind: 'select' | 'plateau') =>
+    selectionSeeds.map((seed) => runs.get(keyOf({ ...c, kind, seed, smoke }))?.accuracy);
+  const base = at('select');
+  const long = at('plateau');
+  if ([...base, ...long].some((x) => x === undefined)) return null;
+  const mean = (xs: (number | undefined)[]) => xs.reduce((a: number, b) => a + b!, 0) / xs.length;
+  return 100 * (mean(long) - mean(base));
+}
+
+/**
  * Stage `select`: the learning-rate selection of every cell. Stage `final`: cell by cell, its
  * selection and at once its final seeds at the chosen rate, its equal-LR runs at the rate LoRA
  * chose for the same bed, task and rank (LoRA's cells come first), and for LoRA at the main rank
@@ -338,16 +358,30 @@ export async function runStagesV(stage: 'select' | 'final', smoke: boolean, smal
   const equalSeeds = smoke ? seeds : EQUAL_LR_SEEDS;
   const selectionSeeds = smoke ? SELECTION_SEEDS.slice(0, 1) : SELECTION_SEEDS;
   const chosen: { bed: 'V' | 'T' | 'CNN'; task: string; label: string; rank: number; lr: number }[] = [];
+  /** Tasks whose plateau check failed (registration 7): none of their further runs is started. */
+  const offPlateau = new Set<string>();
   for (const cell of cells(smoke, small)) {
+    if (offPlateau.has(`${cell.bed}/${cell.task}`)) continue;
     const c = { ...cell, lr: (await selectLr(cell.bed, cell.task, cell.label, cell.rank, smoke)).lr };
     chosen.push(c);
     if (stage === 'select') continue;
     const loraLr = chosen.find(
       (x) => x.label === EQUAL_LR_REFERENCE && x.bed === c.bed && x.task === c.task && x.rank === c.rank,
     )?.lr;
-    const plateau = c.bed !== 'CNN' && c.label === PLATEAU.label && c.rank === MAIN_RANK;
+    if (c.bed !== 'CNN' && c.label === PLATEAU.label && c.rank === MAIN_RANK) {
+      // The plateau check first: a task off its plateau trains at twice the steps (registration 7),
+      // so its final runs at this budget would count nowhere.
+      await runPending(selectionSeeds.map((seed) => ({ kind: 'plateau' as const, ...c, seed, smoke })));
+      const gain = plateauGain(c, selectionSeeds, smoke);
+      if (!smoke && gain !== null && gain > PLATEAU.maxGain) {
+        console.error(
+          `registration 7: ${c.bed}/${c.task} gains ${gain.toFixed(2)} points at ${PLATEAU.factor}× ${budgetOf({ kind: 'select', ...c, smoke }).steps} steps (more than ${PLATEAU.maxGain}); double TASK_STEPS['${c.task}'] in peft-v2-plan.ts — its other runs are not started`,
+        );
+        offPlateau.add(`${c.bed}/${c.task}`);
+        continue;
+      }
+    }
     await runPending([
-      ...(plateau ? selectionSeeds.map((seed) => ({ kind: 'plateau' as const, ...c, seed, smoke })) : []),
       ...seeds.map((seed) => ({ kind: 'final' as const, ...c, seed, smoke })),
       // The equal-LR table (the same run when a method chose LoRA's rate itself).
       ...(loraLr === undefined || loraLr === c.lr

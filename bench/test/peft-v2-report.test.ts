@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { chosenRate, chosenRates, explanationJobs } from '../lib/peft-v2-claims.js';
-import { CLAIMS, FINAL_SEEDS, LR_GRID, SELECTION_SEEDS } from '../lib/peft-v2-plan.js';
+import {
+  BUDGETS,
+  CLAIMS,
+  FINAL_SEEDS,
+  LR_GRID,
+  PLATEAU,
+  SELECTION_SEEDS,
+  TASK_STEPS,
+} from '../lib/peft-v2-plan.js';
 import { buildPeftReport } from '../lib/peft-v2-report.js';
-import { cells, keyOf, type RecordV } from '../lib/peft-v2-stages.js';
+import { budgetOf, cells, keyOf, plateauGain, type RecordV } from '../lib/peft-v2-stages.js';
 
 /** Synthetic runs: validation accuracy peaks at lr 1e-3; test accuracy 0.8 + a method offset + seed noise. */
 function synthetic(offset: Record<string, number>): Map<string, RecordV> {
@@ -168,5 +176,33 @@ describe('the learning-rate search of a cell', () => {
       for (const seed of SELECTION_SEEDS)
         runs.delete(keyOf({ kind: 'select', ...cell, lr, seed, smoke: false }));
     expect(await chosenRate(runs, cell, false)).toBeNull();
+  });
+});
+
+describe('registration 7: per-task step budgets', () => {
+  const job = (task: string, kind: 'select' | 'plateau' = 'select') =>
+    ({ kind, bed: 'V', task, label: 'LoRA', rank: 4, lr: 0.01, seed: 100, smoke: false }) as const;
+  it('doubles every run of a task off its plateau and keeps the others at the bed budget', () => {
+    expect(budgetOf(job('mnist')).steps).toBe(BUDGETS.V.steps);
+    expect(budgetOf(job('fashion-rot-inv')).steps).toBe(TASK_STEPS['fashion-rot-inv']);
+    expect(budgetOf(job('fashion-rot-inv', 'plateau')).steps).toBe(
+      PLATEAU.factor * TASK_STEPS['fashion-rot-inv']!,
+    );
+    // The steps are part of the key, so no run at the old budget is reused.
+    expect(keyOf(job('fashion-rot-inv'))).toContain(`/${TASK_STEPS['fashion-rot-inv']}x${BUDGETS.V.batch}`);
+  });
+  it('measures the plateau gain from the selection and plateau runs, null while one is missing', () => {
+    const runs = new Map<string, RecordV>();
+    const add = (kind: 'select' | 'plateau', seed: number, accuracy: number) => {
+      const j = { ...job('mnist', kind), seed };
+      runs.set(keyOf(j), { ...j, key: keyOf(j), accuracy, losses: [], trainable: 1, seconds: 1 });
+    };
+    const c = job('mnist');
+    add('select', 100, 0.7);
+    add('select', 101, 0.74);
+    add('plateau', 100, 0.75);
+    expect(plateauGain(c, [100, 101], false, runs)).toBeNull();
+    add('plateau', 101, 0.77);
+    expect(plateauGain(c, [100, 101], false, runs)).toBeCloseTo(4, 10);
   });
 });
