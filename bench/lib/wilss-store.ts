@@ -1,7 +1,7 @@
 /**
- * Storage of the WILSS v2 reproduction: base models cached per (setting, seed, sizes, budget) in
- * `bench/.cache/wilss/` (regenerated bit-identically from the seed when absent, spec §D.2 "one base
- * model per seed, cached, shared by every method"), and every finished run — base, tuning, final —
+ * Storage of the WILSS v2 reproduction: base models stored per (setting, seed, sizes, budget) in
+ * `bench/checkpoints/wilss-v2/` (committed; regenerated bit-identically from the seed when absent,
+ * spec §D.2 "one base model per seed, cached, shared by every method"), and every finished run — base, tuning, final —
  * appended as one JSON line to `docs/results/wilss-runs.jsonl`, from which the report is built.
  * A run already in that file is not run again, so a long reproduction resumes where it stopped.
  */
@@ -17,7 +17,7 @@ import {
   trainBase,
 } from '@numts/wilss';
 import { cpuNowMs, ROOT } from './harness.js';
-import { appendRun, BENCH_CACHE, readRunsFile } from './runs-file.js';
+import { appendRun, BENCH_CACHE, BENCH_CHECKPOINTS, readRunsFile } from './runs-file.js';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './training-checkpoint.js';
 
 /** Sizes and budgets of the v2 benchmark (chosen from the base and Joint curves; bench/lib/wilss-headroom.ts). */
@@ -84,6 +84,17 @@ export function dataOf(setting: string, seed: number, config: V2Config): Increme
 const configTag = (c: V2Config) => `w${c.width}-b${c.sizes.base}x${c.baseEpochs}`;
 
 /**
+ * Where finished base models live: bench/checkpoints/wilss-v2 (committed, like the PEFT test beds,
+ * so that a reproduction's time does not include the bases' 30–40 CPU-minutes each); the smoke
+ * tier's toy bases stay in its temporary cache.
+ */
+function baseDir(): string {
+  return process.env.NUMTS_WILSS_TIER === 'smoke'
+    ? join(BENCH_CACHE, 'wilss')
+    : join(BENCH_CHECKPOINTS, 'wilss-v2');
+}
+
+/**
  * The step-0 model of (setting, seed): from the cache, or trained (Adam, cosine, softmax CE) and
  * cached with its validation curve, which is also recorded as a `base` run scored on the test set.
  */
@@ -94,13 +105,16 @@ export function cachedBase(
   data: IncrementalData,
   log: (s: string) => void = () => {},
 ): Segmenter {
-  const dir = join(BENCH_CACHE, 'wilss');
-  const path = join(dir, `base-${setting}-s${seed}-${configTag(config)}.safetensors`);
+  const dir = baseDir();
+  const file = `base-${setting}-s${seed}-${configTag(config)}.safetensors`;
+  const path = join(dir, file);
   const kBase = SETTINGS[setting]!.steps[0]!.length + 1;
   const oldCount = kBase - 1;
-  if (existsSync(path)) {
+  // A base trained before the bases moved to bench/checkpoints may still sit in the cache.
+  const found = [path, join(BENCH_CACHE, 'wilss', file)].find((p) => existsSync(p));
+  if (found) {
     const model = new Segmenter(kBase, seed, config.width);
-    const meta = loadStateDict(model, readFileSync(path));
+    const meta = loadStateDict(model, readFileSync(found));
     model.calibration = meta.calibration === 'sigmoid' ? 'sigmoid' : 'softmax';
     return model;
   }
