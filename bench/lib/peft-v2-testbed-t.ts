@@ -2,8 +2,8 @@
  * Test bed T of the PEFT reproduction v2 (plan: peft-v2-plan.ts): a LLaMA-style decoder pretrained
  * in the project on a corpus generated here from a seeded grammar (no data set, no licence: we
  * write it), and the two held-out task families it is adapted to. The pretraining corpus holds
- * copy, sort, count and bracket fragments and never a reversal or a mod-7 sum, so both tasks need
- * adaptation, not recall.
+ * copy, sort (ascending only), count and bracket fragments and never a reversal or a descending
+ * sort, so both tasks (plan: TASKS.T) need adaptation, not recall.
  *
  * Vocabulary (48): 0 PAD, 1 BOS, 2 EOS, 3 `|`, 4 `?`, 5 `=`, 6–31 the letters a–z, 32–41 the digits
  * 0–9, 42–45 `( ) [ ]`, 46 `rev`, 47 `mod`.

@@ -1,8 +1,8 @@
 /**
  * Test bed V of the PEFT reproduction v2 (plan: peft-v2-plan.ts): the ViT pretrained in the
  * project on Fashion-MNIST and kept as a Hugging Face checkpoint directory (config.json +
- * model.safetensors) in `bench/.cache/peft-v2/`, regenerated bit-identically from its seed when the
- * cache lacks it. Its curve and accuracy go to the runs file `docs/results/peft-v2-runs.jsonl`.
+ * model.safetensors) in `bench/checkpoints/peft-v2/` (committed; the smoke tier's toy bed in the
+ * cache), regenerated bit-identically from its seed when absent. Its curve and accuracy go to the runs file `docs/results/peft-v2-runs.jsonl`.
  *
  * `node --conditions=@numts/source --import tsx bench/lib/peft-v2-testbed-v.ts [--smoke]`
  */

@@ -4,9 +4,9 @@
  *
  * - `--smoke` (CI): every stage — both test beds pretrained at toy size, the learning-rate search,
  *   the final runs, the page — for LoRA and LoRA-Dash on one task of each bed, in temporary files.
- * - `--small` (minutes, with V pretrained): the first cells of `--repro` — LoRA and
- *   LoRA-Dash at r = 4 on the first task of V, learning-rate search, plateau check and final seeds — into
- *   the same runs file (the full tier reuses them), then the page as it stands.
+ * - `--small` (minutes): a reproduction check — the final runs of LoRA and LoRA-Dash at r = 4 on
+ *   MNIST trained again at the committed rates, each compared bit for bit with its committed
+ *   record (peft-v2-small.ts); writes docs/results/peft-small.md, never the runs file.
  * - `--repro`: pretrains V and T when bench/checkpoints lacks them, and runs what
  *   docs/results/peft-v2-runs.jsonl still lacks, two processes at a time — selection, plateau
  *   check, final and equal-LR runs, then the explanation experiments of every claim not held —
@@ -35,6 +35,14 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
     scratch = mkdtempSync(join(tmpdir(), 'numts-peft-v2-smoke-'));
     process.env.NUMTS_PEFT_RUNS = join(scratch, 'runs.jsonl');
     process.env.NUMTS_BENCH_CACHE = scratch;
+  }
+  if (tier === 'small') {
+    // A reproduction check (peft-v2-small.ts): the committed records minus the small cells' final
+    // runs, in a temporary runs file that the stages (imported below) and their workers read.
+    const { prepareSmallRunsFile } = await import('../lib/peft-v2-small.js');
+    scratch = mkdtempSync(join(tmpdir(), 'numts-peft-v2-small-'));
+    process.env.NUMTS_PEFT_RUNS = join(scratch, 'runs.jsonl');
+    prepareSmallRunsFile(process.env.NUMTS_PEFT_RUNS);
   }
   const { runStagesV, readRunsV, runPending } = await import('../lib/peft-v2-stages.js');
   const { chosenRates, decideClaim, explanationJobs } = await import('../lib/peft-v2-claims.js');
@@ -65,7 +73,22 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
       pretrainedV({ smoke, log });
       if (tier !== 'small') pretrainedT({ smoke, log });
       await runStagesV('final', smoke, tier === 'small');
-      if (tier !== 'small') await runExplanations(smoke);
+      if (tier === 'small') {
+        const { compareSmallRuns, smallMarkdown } = await import('../lib/peft-v2-small.js');
+        const rows = compareSmallRuns(process.env.NUMTS_PEFT_RUNS!);
+        const minutes = (Date.now() - t0) / 60000;
+        return {
+          report: 'peft-small',
+          markdown: smallMarkdown(rows, machineLine(), minutes),
+          summary: {
+            tier,
+            minutes,
+            runs: rows.length,
+            identical: rows.filter((r) => r.identical).length,
+          },
+        };
+      }
+      await runExplanations(smoke);
     }
     // Claim 8: the synthetic teacher (a fraction of a second per seed, recomputed every time).
     const { tsdMechanism } = await import('../lib/peft-teacher.js');
