@@ -103,7 +103,11 @@ export async function buildPeftReport(
       pct(mean(base.map((x) => x!.accuracy))),
       pct(mean(long.map((x) => x!.accuracy))),
       gain.toFixed(2),
-      gain <= PLATEAU.maxGain ? 'yes' : 'no: steps double',
+      gain <= PLATEAU.maxGain
+        ? 'yes'
+        : budgetOf({ kind: 'select', ...c, smoke }).steps < BUDGETS[c.bed].steps * 2 ** PLATEAU.maxDoublings
+          ? 'no: steps double'
+          : 'no (at the last doubling: a fixed budget)',
       curve.map(pct).join(' '),
     ]);
   }
@@ -111,7 +115,7 @@ export async function buildPeftReport(
   md.push(
     '## Is the budget long enough? (LoRA, validation)',
     '',
-    `LoRA at r = ${MAIN_RANK} and its chosen rate, trained for the plan's steps (V: ${BUDGETS.V.steps} × ${BUDGETS.V.batch} images, T: ${BUDGETS.T.steps} × ${BUDGETS.T.batch} sequences; warm-up then cosine to zero; a task's own steps where registration 7 doubled them) and for ${PLATEAU.factor} times as many; validation accuracy (mean of seeds ${selectionSeeds.join(', ')}) and the longer run's validation curve at every tenth of its steps. A gain of at most ${PLATEAU.maxGain} point means the runs end on the plateau; a larger gain doubles every run of the task (registration 7). At 300 steps \`fashion-rot-inv\` gained 3.10 points (77.3 → 80.4 %), so it trains for 600; its runs at 300 steps stay in the runs file and count nowhere.`,
+    `LoRA at r = ${MAIN_RANK} and its chosen rate, trained for the plan's steps (V: ${BUDGETS.V.steps} × ${BUDGETS.V.batch} images, T: ${BUDGETS.T.steps} × ${BUDGETS.T.batch} sequences; warm-up then cosine to zero; a task's own steps where registration 7 doubled them) and for ${PLATEAU.factor} times as many; validation accuracy (mean of seeds ${selectionSeeds.join(', ')}) and the longer run's validation curve at every tenth of its steps. A gain of at most ${PLATEAU.maxGain} point means the runs end on the plateau; a larger gain doubles every run of the task, at most ${PLATEAU.maxDoublings} times (registration 7). At 300 steps \`fashion-rot-inv\` gained 3.10 points (77.3 → 80.4 %), so it trains for 600; its runs at 300 steps stay in the runs file and count nowhere.`,
     '',
     mdTable(
       [

@@ -373,7 +373,8 @@ export async function runStagesV(stage: 'select' | 'final', smoke: boolean, smal
       // so its final runs at this budget would count nowhere.
       await runPending(selectionSeeds.map((seed) => ({ kind: 'plateau' as const, ...c, seed, smoke })));
       const gain = plateauGain(c, selectionSeeds, smoke);
-      if (!smoke && gain !== null && gain > PLATEAU.maxGain) {
+      const doublings = Math.log2(budgetOf({ kind: 'select', ...c, smoke }).steps / BUDGETS[c.bed].steps);
+      if (!smoke && gain !== null && gain > PLATEAU.maxGain && doublings < PLATEAU.maxDoublings) {
         console.error(
           `registration 7: ${c.bed}/${c.task} gains ${gain.toFixed(2)} points at ${PLATEAU.factor}× ${budgetOf({ kind: 'select', ...c, smoke }).steps} steps (more than ${PLATEAU.maxGain}); double TASK_STEPS['${c.task}'] in peft-v2-plan.ts — its other runs are not started`,
         );
