@@ -5,6 +5,7 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getBackend } from '@numts/core';
 import { ROOT } from './harness.js';
 
 export const BENCH_CACHE = process.env.NUMTS_BENCH_CACHE ?? join(ROOT, 'bench', '.cache');
@@ -17,9 +18,13 @@ export const BENCH_CACHE = process.env.NUMTS_BENCH_CACHE ?? join(ROOT, 'bench', 
  */
 export const BENCH_CHECKPOINTS = join(ROOT, 'bench', 'checkpoints');
 
-/** Appends one record to a runs file. */
+/**
+ * Appends one record to a runs file, with the compute backend that trained it (`backend`: 'wasm'
+ * or 'js'). float32 training differs in the last bits between the two (docs/guides/compute-engine.md),
+ * so a record is reproduced bit for bit only on its own backend.
+ */
 export function appendRun(file: string, record: object): void {
-  appendFileSync(file, `${JSON.stringify(record)}\n`);
+  appendFileSync(file, `${JSON.stringify({ ...record, backend: getBackend() })}\n`);
 }
 
 /** The records of a runs file that `keep` accepts, by key (latest wins); empty when the file is absent. */
