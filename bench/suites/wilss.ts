@@ -9,7 +9,8 @@
  *   diagnosis on seeds 0–2;
  *   4-2-2-2 and 5-5 on seeds 0–2 with 7-3's constants), two processes at a time; then writes
  *   docs/results/wilss.md/.json, wilss-curves.svg and wilss-grid.svg. Stopped, it resumes where it
- *   was (≈ 45 CPU-minutes per base model, ≈ 5–10 per step method and 22 per Joint at these sizes).
+ *   was (≈ 20–40 CPU-minutes per base model, kept in bench/checkpoints/wilss-v2; ≈ 5–10 per step
+ *   method and ≈ 20 per Joint at these sizes).
  * - no flag: rewrites the page from the runs file as it stands, training nothing.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -38,12 +38,14 @@ describe('docs', () => {
     }
   }, 300_000);
 
-  it('every relative link of docs/README.md and the method pages points to a file that exists', async () => {
+  it('every relative link of docs/README.md, the method pages and the guides points to a file that exists', async () => {
     const { existsSync, readFileSync } = await import('node:fs');
     const pages = [
       'README.md',
       ...readdirSync(join(DOCS, 'methods')).map((f) => join('methods', f)),
-      join('guides', 'getting-started.md'),
+      ...readdirSync(join(DOCS, 'guides'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join('guides', f)),
     ];
     for (const page of pages) {
       const text = readFileSync(join(DOCS, page), 'utf8');
