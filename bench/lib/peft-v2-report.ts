@@ -19,11 +19,15 @@ import {
   SELECTION_SEEDS,
   TEACHER,
 } from './peft-v2-plan.js';
+import { plateauChart } from './peft-v2-plateau-chart.js';
 import { budgetOf, cells, keyOf, plateauGain, type RecordV } from './peft-v2-stages.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
 
 /** Builds the page and its JSON summary from the runs. */
+/** The file name of the plateau figure, next to the page in docs/results. */
+export const PLATEAU_FIGURE = 'peft-plateau.svg';
+
 export async function buildPeftReport(
   runs: Map<string, RecordV>,
   options: {
@@ -34,7 +38,7 @@ export async function buildPeftReport(
     /** Claim 8: per final seed, precision@s of TSD recovery on the synthetic teacher at the registered t (null: not run). */
     teacherPrecision?: number[] | null;
   },
-): Promise<{ markdown: string; summary: Record<string, unknown> }> {
+): Promise<{ markdown: string; summary: Record<string, unknown>; plateauSvg: string | null }> {
   const smoke = options.smoke;
   const seeds = smoke ? FINAL_SEEDS.slice(0, 1) : FINAL_SEEDS;
   const md: string[] = [
@@ -133,6 +137,8 @@ export async function buildPeftReport(
     ),
     '',
   );
+  const plateauSvg = plateauChart(runs, smoke);
+  if (plateauSvg) md.push(`![LoRA's validation curves of the plateau checks](${PLATEAU_FIGURE})`, '');
   // Final test accuracy.
   const finalAcc = (bed: 'V' | 'T' | 'CNN', task: string, label: string, rank: number, seed: number) => {
     const c = chosen.get(cellKey({ bed, task, label, rank }));
@@ -277,7 +283,7 @@ export async function buildPeftReport(
       : 'No claim is not held (yet).',
     '',
   );
-  return { markdown: md.join('\n'), summary };
+  return { markdown: md.join('\n'), summary, plateauSvg };
 }
 
 /** What a verdict under a change says about the explanation it tests. */

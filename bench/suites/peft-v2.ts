@@ -13,10 +13,10 @@
  *   then writes the page; stopped, it resumes where it was.
  * - no flag: rewrites the page from the runs file as it stands, training nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { machineLine, type SuiteOptions, type SuiteResult, skipped } from '../lib/harness.js';
+import { machineLine, ROOT, type SuiteOptions, type SuiteResult, skipped } from '../lib/harness.js';
 
 export default async function peftV2(options: SuiteOptions): Promise<SuiteResult> {
   const tier = options.smoke
@@ -62,7 +62,7 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
     );
     await runPending(claims.flatMap((c) => explanationJobs(c, chosen, smoke)));
   };
-  const { buildPeftReport } = await import('../lib/peft-v2-report.js');
+  const { buildPeftReport, PLATEAU_FIGURE } = await import('../lib/peft-v2-report.js');
   const { pretrainedT } = await import('../lib/peft-v2-testbed-t.js');
   const { pretrainedV, pretrainRecordV } = await import('../lib/peft-v2-testbed-v.js');
   const t0 = Date.now();
@@ -104,6 +104,8 @@ export default async function peftV2(options: SuiteOptions): Promise<SuiteResult
       machine: machineLine(),
       pretrainV: pretrainRecordV()?.test ?? null,
     });
+    if (!smoke && report.plateauSvg)
+      writeFileSync(join(ROOT, 'docs', 'results', PLATEAU_FIGURE), report.plateauSvg);
     const summary: SuiteResult['summary'] = { tier, minutes: (Date.now() - t0) / 60000 };
     for (const [k, v] of Object.entries(report.summary)) summary[k] = v as SuiteResult['summary'][string];
     return { report: 'peft', markdown: report.markdown, summary };
