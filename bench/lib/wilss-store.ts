@@ -88,7 +88,7 @@ const configTag = (c: V2Config) => `w${c.width}-b${c.sizes.base}x${c.baseEpochs}
  * so that a reproduction's time does not include the bases' 30–40 CPU-minutes each); the smoke
  * tier's toy bases stay in its temporary cache.
  */
-function baseDir(): string {
+export function baseDir(): string {
   return process.env.NUMTS_WILSS_TIER === 'smoke'
     ? join(BENCH_CACHE, 'wilss')
     : join(BENCH_CHECKPOINTS, 'wilss-v2');
