@@ -203,6 +203,21 @@ describe('registration 7: per-task step budgets', () => {
     add('plateau', 100, 0.75);
     expect(plateauGain(c, [100, 101], false, runs)).toBeNull();
     add('plateau', 101, 0.77);
-    expect(plateauGain(c, [100, 101], false, runs)).toBeCloseTo(4, 10);
+    expect(plateauGain(c, [100, 101], false, runs)).toBe(4);
+  });
+  it('reads a gain of exactly one point as one point, not more (fashion-noise-blur at 300 steps)', () => {
+    const runs = new Map<string, RecordV>();
+    const add = (kind: 'select' | 'plateau', seed: number, accuracy: number) => {
+      const j = { ...job('fashion-noise-blur', kind), seed };
+      runs.set(keyOf(j), { ...j, key: keyOf(j), accuracy, losses: [], trainable: 1, seconds: 1 });
+    };
+    add('select', 100, 0.663);
+    add('select', 101, 0.645);
+    add('plateau', 100, 0.675);
+    add('plateau', 101, 0.653);
+    expect(100 * ((0.675 + 0.653) / 2 - (0.663 + 0.645) / 2)).toBeGreaterThan(1); // the float trap
+    const gain = plateauGain(job('fashion-noise-blur'), [100, 101], false, runs)!;
+    expect(gain).toBe(1);
+    expect(gain > PLATEAU.maxGain).toBe(false);
   });
 });
