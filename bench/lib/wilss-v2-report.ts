@@ -252,6 +252,25 @@ export function buildReport(input: ReportInput): {
         ),
         '',
       );
+      // The second pass's choices that are not interior yet sit at an end of their ladder: the end
+      // of the constant's domain, beyond which there is nothing to try.
+      const atDomainEnd = Object.values(tuned).flatMap((t) =>
+        t.searched
+          .filter((c) => c.pass === 2 && !c.pending && !c.interior)
+          .filter((c) => {
+            const ladder = LADDERS[t.label]?.find((l) => l.name === c.name)?.ladder;
+            return ladder !== undefined && (c.chosen === ladder[0] || c.chosen === ladder.at(-1));
+          })
+          .map((c) => {
+            const span = 100 * (Math.max(...c.scores) - Math.min(...c.scores));
+            return `${t.label}’s ${c.name} = ${c.chosen} (the scores it chose among span ${span.toFixed(2)} points)`;
+          }),
+      );
+      if (atDomainEnd.length)
+        md.push(
+          `Not interior, and cannot be: ${atDomainEnd.join('; ')} — each is the end of its constant’s domain (see the ladders above), so the rule’s choice stands and the final runs use it; \`tuned_at_grid_edge\` counts them.`,
+          '',
+        );
       if (setting === '7-3') {
         // The keys hold the latest finished choice of each constant (the second pass's once it has one).
         for (const t of Object.values(tuned))

@@ -71,5 +71,37 @@ describe('wilss v2 page: the tuning section', () => {
       '| TME-lite OB+PF (full) | 2 | rhoOld | 0.6: 55.00 | in progress (best so far 0.6) | not yet |',
     );
     expect(markdown).toContain('**The search is still running**');
+    expect(markdown).not.toContain('Not interior, and cannot be');
+  });
+
+  it('names the second-pass choices at the end of their domain, and only those', () => {
+    const wilson: TuningResult = {
+      label: 'WILSON',
+      chosen: { alpha: 0 },
+      complete: true,
+      searched: [trace('alpha', 2, '0:0.5604 0.05:0.5602 0.1:0.5592', 0, false)],
+    };
+    const tme: TuningResult = {
+      label: 'TME-lite OB+PF (full)',
+      chosen: { alpha: 0, alphaR: 0.99, rhoOld: 0.7 },
+      complete: true,
+      searched: [
+        // At a bound of the first pass's range (not a domain end): not named.
+        trace('rhoOld', 1, '0.6:0.56 0.7:0.58', 0.7, false),
+        trace('alphaR', 2, '0.95:0.60 0.99:0.61', 0.99, false),
+        trace('rhoOld', 2, '0.6:0.60 0.7:0.61 0.8:0.60', 0.7, true),
+      ],
+    };
+    const { markdown } = buildReport({
+      runs: new Map(),
+      tuned: { '7-3': { WILSON: wilson, 'TME-lite OB+PF (full)': tme } },
+      settings: ['7-3'],
+      command: 'test',
+      machine: 'test machine',
+    });
+    expect(markdown).toContain(
+      'Not interior, and cannot be: WILSON’s alpha = 0 (the scores it chose among span 0.12 points); TME-lite OB+PF (full)’s alphaR = 0.99 (the scores it chose among span 1.00 points)',
+    );
+    expect(markdown).not.toContain('rhoOld = 0.7 (');
   });
 });
