@@ -216,8 +216,16 @@ export const BUDGETS = {
  * 3.16e-3 (80.7 % validation) and gained 1.10 points at 1 200 (81.8 %; the 1 200-step curve
  * 81.5 80.6 82.1 81.4 81.8 over its second half), so `fashion-rot-inv` trains for 1 200 steps, its
  * last doubling; its check at 2 400 steps is reported whatever it shows.
+ * Applied on T (same rule): on `reverse-8-14-n200` LoRA at r = 4 chose 1e-2 at 400 steps (54.0 and
+ * 24.7 % validation on seeds 100 and 101) and reached 77.3 and 73.0 % at 800, a gain of 35.8 points
+ * (its 800-step curves are flat from about step 480: 77 77 77 77 and 71 72 73 73), so that task
+ * trains for 800 steps, and its check runs again at 1 600. (Registration 6's probe had read the
+ * 400-step curve of seed 100 alone, which flattens at 54 % only because the rate decays to zero.)
  */
-export const TASK_STEPS: Readonly<Record<string, number>> = { 'fashion-rot-inv': 1200 };
+export const TASK_STEPS: Readonly<Record<string, number>> = {
+  'fashion-rot-inv': 1200,
+  'reverse-8-14-n200': 800,
+};
 export const SCHEDULE = { warmupFraction: 0.05 } as const;
 /**
  * The plateau check: LoRA at r = MAIN_RANK, `factor` times the steps, validation accuracy at every

@@ -362,11 +362,11 @@ export async function runStagesV(stage: 'select' | 'final', smoke: boolean, smal
   const chosen: { bed: 'V' | 'T' | 'CNN'; task: string; label: string; rank: number; lr: number }[] = [];
   /** Tasks whose plateau check failed (registration 7): none of their further runs is started. */
   const offPlateau = new Set<string>();
-  // Tasks at the bed's budget first, those registration 7 doubled (each run costing twice or four
-  // times as much) last, so the cheaper claims fill in first; the order changes no run.
-  const ordered = cells(smoke, small).sort(
-    (a, b) => Number(a.task in TASK_STEPS) - Number(b.task in TASK_STEPS),
-  );
+  // Tasks at the bed's budget first, then those registration 7 doubled, once before twice (each run
+  // costing two or four times as much), so the cheaper claims fill in first; the order changes no run.
+  const stepsFactor = (c: { bed: 'V' | 'T' | 'CNN'; task: string }) =>
+    (TASK_STEPS[c.task] ?? BUDGETS[c.bed].steps) / BUDGETS[c.bed].steps;
+  const ordered = cells(smoke, small).sort((a, b) => stepsFactor(a) - stepsFactor(b));
   for (const cell of ordered) {
     if (offPlateau.has(`${cell.bed}/${cell.task}`)) continue;
     const c = { ...cell, lr: (await selectLr(cell.bed, cell.task, cell.label, cell.rank, smoke)).lr };
