@@ -31,7 +31,7 @@ export function plateauSeries(runs: Map<string, RecordV>, bed: 'V' | 'T', smoke 
     .map((g) => {
       const n = g.curves[0]!.length;
       return {
-        name: `${g.task.replace(/^fashion-/, '')}: ${g.steps} steps`,
+        name: `${g.task.replace(/^fashion-/, '').replace(/-n\d+$/, '')}: ${g.steps} steps`,
         points: Array.from({ length: n }, (_, i): [number, number] => [
           Math.round(((i + 1) * g.steps) / n),
           (100 * g.curves.reduce((a, c) => a + c[i]!, 0)) / g.curves.length,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SELECTION_SEEDS } from '../lib/peft-v2-plan.js';
+import { SELECTION_SEEDS, TASK_STEPS } from '../lib/peft-v2-plan.js';
 import { plateauChart, plateauSeries } from '../lib/peft-v2-plateau-chart.js';
 import { keyOf, type RecordV } from '../lib/peft-v2-stages.js';
 
@@ -38,6 +38,14 @@ describe('the plateau figure', () => {
     expect(series[0]!.points.map(([x]) => x)).toEqual([150, 300, 450, 600]);
     expect(series[0]!.points.map(([, y]) => y)).toEqual([60, 70, 80, 80]);
     expect(plateauSeries(runs, 'T')).toEqual([]);
+    // T's task ids lose their training-size suffix in the legend; the steps are the key's.
+    const t = new Map<string, RecordV>();
+    for (const seed of [s0, s1]) {
+      const r = plateau('reverse-8-14-n200', seed, [0, 0.5, 0.75, 0.75], { bed: 'T' });
+      t.set(r.key, r);
+    }
+    const steps = 2 * TASK_STEPS['reverse-8-14-n200']!;
+    expect(plateauSeries(t, 'T').map((x) => x.name)).toEqual([`reverse-8-14: ${steps} steps`]);
   });
 
   it('draws an SVG when a bed has a complete check and nothing otherwise', () => {
