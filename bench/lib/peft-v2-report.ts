@@ -20,7 +20,7 @@ import {
   TEACHER,
 } from './peft-v2-plan.js';
 import { plateauChart } from './peft-v2-plateau-chart.js';
-import { budgetOf, cells, keyOf, plateauGain, type RecordV } from './peft-v2-stages.js';
+import { budgetOf, cells, keyOf, plateauCheck, type RecordV } from './peft-v2-stages.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
 
@@ -90,29 +90,21 @@ export async function buildPeftReport(
     if (c.bed === 'CNN' || c.label !== PLATEAU.label || c.rank !== MAIN_RANK) continue;
     const r = chosen.get(cellKey(c));
     if (!r) continue;
-    const at = (kind: 'select' | 'plateau') =>
-      selectionSeeds.map((seed) => runs.get(keyOf({ kind, ...c, lr: r.lr, seed, smoke })));
-    const base = at('select');
-    const long = at('plateau');
-    if (base.some((x) => !x) || long.some((x) => !x)) continue;
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const gain = plateauGain({ ...c, lr: r.lr }, selectionSeeds, smoke, runs)!;
-    plateauMaxGain = Math.max(plateauMaxGain ?? Number.NEGATIVE_INFINITY, gain);
-    const curve = long[0]!.curve!.map((_, i) => mean(long.map((x) => x!.curve![i]!)));
+    const check = plateauCheck({ ...c, lr: r.lr }, selectionSeeds, smoke, runs);
+    if (!check) continue;
+    plateauMaxGain = Math.max(plateauMaxGain ?? Number.NEGATIVE_INFINITY, check.gain);
     plateauRows.push([
       c.bed,
       c.task,
       budgetOf({ kind: 'select', ...c, smoke }).steps,
       r.lr,
-      pct(mean(base.map((x) => x!.accuracy))),
-      pct(mean(long.map((x) => x!.accuracy))),
-      gain.toFixed(2),
-      gain <= PLATEAU.maxGain
-        ? 'yes'
-        : budgetOf({ kind: 'select', ...c, smoke }).steps < BUDGETS[c.bed].steps * 2 ** PLATEAU.maxDoublings
-          ? 'no: steps double'
-          : 'no (at the last doubling: a fixed budget)',
-      curve.map(pct).join(' '),
+      pct(check.base),
+      pct(check.long),
+      check.gain.toFixed(2),
+      { on: 'yes', double: 'no: steps double', capped: 'no (at the last doubling: a fixed budget)' }[
+        check.verdict
+      ],
+      check.curve.map(pct).join(' '),
     ]);
   }
   summary.plateau_max_gain = plateauMaxGain;

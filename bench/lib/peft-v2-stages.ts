@@ -328,25 +328,47 @@ export function cells(
   ];
 }
 
+/** What the plateau check of a cell says (registration 7). */
+export interface PlateauCheck {
+  /** Mean validation accuracy of the selection seeds at the cell's steps, and at PLATEAU.factor times them. */
+  base: number;
+  long: number;
+  /** long − base in points, rounded to 1e-6 points. */
+  gain: number;
+  /** The longer runs' mean validation curve at every tenth of their steps. */
+  curve: number[];
+  /**
+   * `on`: the gain is at most PLATEAU.maxGain; `double`: more, and the task may still double its
+   * steps; `capped`: more, but the task is at its last doubling, so its budget stays.
+   */
+  verdict: 'on' | 'double' | 'capped';
+}
+
 /**
- * The plateau check's gain of a cell (validation points, mean of the selection seeds: twice the
- * steps against the budget), or null while a run is missing.
+ * The plateau check of a cell (LoRA at the main rank and its chosen rate: the selection seeds at
+ * the cell's steps against PLATEAU.factor times as many), or null while a run is missing.
  */
-export function plateauGain(
+export function plateauCheck(
   c: Pick<JobV, 'bed' | 'task' | 'label' | 'rank' | 'lr'>,
   selectionSeeds: readonly number[],
   smoke: boolean,
   runs: Map<string, RecordV> = readRunsV(),
-): number | null {
+): PlateauCheck | null {
   const at = (kind: 'select' | 'plateau') =>
-    selectionSeeds.map((seed) => runs.get(keyOf({ ...c, kind, seed, smoke }))?.accuracy);
-  const base = at('select');
-  const long = at('plateau');
-  if ([...base, ...long].some((x) => x === undefined)) return null;
-  const mean = (xs: (number | undefined)[]) => xs.reduce((a: number, b) => a + b!, 0) / xs.length;
+    selectionSeeds.map((seed) => runs.get(keyOf({ ...c, kind, seed, smoke })));
+  const baseRuns = at('select');
+  const longRuns = at('plateau');
+  if ([...baseRuns, ...longRuns].some((x) => x === undefined)) return null;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const base = mean(baseRuns.map((x) => x!.accuracy));
+  const long = mean(longRuns.map((x) => x!.accuracy));
   // Rounded to 1e-6 points: accuracies are counts of images, and a gain of exactly one point
   // (20 of 2 × 1 000 images) must not read as 1.0000000000000009, "more than a point".
-  return Math.round(1e8 * (mean(long) - mean(base))) / 1e6;
+  const gain = Math.round(1e8 * (long - base)) / 1e6;
+  const curve = (longRuns[0]!.curve ?? []).map((_, i) => mean(longRuns.map((x) => x!.curve![i]!)));
+  const doublings = Math.log2(budgetOf({ kind: 'select', ...c, smoke }).steps / BUDGETS[c.bed].steps);
+  const verdict = gain <= PLATEAU.maxGain ? 'on' : doublings < PLATEAU.maxDoublings ? 'double' : 'capped';
+  return { base, long, gain, curve, verdict };
 }
 
 /**
@@ -379,11 +401,10 @@ export async function runStagesV(stage: 'select' | 'final', smoke: boolean, smal
       // The plateau check first: a task off its plateau trains at twice the steps (registration 7),
       // so its final runs at this budget would count nowhere.
       await runPending(selectionSeeds.map((seed) => ({ kind: 'plateau' as const, ...c, seed, smoke })));
-      const gain = plateauGain(c, selectionSeeds, smoke);
-      const doublings = Math.log2(budgetOf({ kind: 'select', ...c, smoke }).steps / BUDGETS[c.bed].steps);
-      if (!smoke && gain !== null && gain > PLATEAU.maxGain && doublings < PLATEAU.maxDoublings) {
+      const check = plateauCheck(c, selectionSeeds, smoke);
+      if (!smoke && check?.verdict === 'double') {
         console.error(
-          `registration 7: ${c.bed}/${c.task} gains ${gain.toFixed(2)} points at ${PLATEAU.factor}× ${budgetOf({ kind: 'select', ...c, smoke }).steps} steps (more than ${PLATEAU.maxGain}); double TASK_STEPS['${c.task}'] in peft-v2-plan.ts — its other runs are not started`,
+          `registration 7: ${c.bed}/${c.task} gains ${check.gain.toFixed(2)} points at ${PLATEAU.factor}× ${budgetOf({ kind: 'select', ...c, smoke }).steps} steps (more than ${PLATEAU.maxGain}); double TASK_STEPS['${c.task}'] in peft-v2-plan.ts — its other runs are not started`,
         );
         offPlateau.add(`${c.bed}/${c.task}`);
         continue;

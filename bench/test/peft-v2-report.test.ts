@@ -10,7 +10,7 @@ import {
   TASK_STEPS,
 } from '../lib/peft-v2-plan.js';
 import { buildPeftReport } from '../lib/peft-v2-report.js';
-import { budgetOf, cells, keyOf, plateauGain, type RecordV } from '../lib/peft-v2-stages.js';
+import { budgetOf, cells, keyOf, plateauCheck, type RecordV } from '../lib/peft-v2-stages.js';
 
 /** Synthetic runs: validation accuracy peaks at lr 1e-3; test accuracy 0.8 + a method offset + seed noise. */
 function synthetic(offset: Record<string, number>): Map<string, RecordV> {
@@ -201,9 +201,38 @@ describe('registration 7: per-task step budgets', () => {
     add('select', 100, 0.7);
     add('select', 101, 0.74);
     add('plateau', 100, 0.75);
-    expect(plateauGain(c, [100, 101], false, runs)).toBeNull();
+    expect(plateauCheck(c, [100, 101], false, runs)).toBeNull();
     add('plateau', 101, 0.77);
-    expect(plateauGain(c, [100, 101], false, runs)).toBe(4);
+    const check = plateauCheck(c, [100, 101], false, runs)!;
+    expect(check.gain).toBe(4);
+    expect(check.base).toBeCloseTo(0.72, 12);
+    expect(check.long).toBeCloseTo(0.76, 12);
+    // mnist is at the bed's budget, so a gain above a point doubles its steps.
+    expect(check.verdict).toBe('double');
+  });
+  it('keeps the budget of a task at its last doubling however much it gains (fashion-rot-inv)', () => {
+    expect(TASK_STEPS['fashion-rot-inv']).toBe(BUDGETS.V.steps * 2 ** PLATEAU.maxDoublings);
+    const runs = new Map<string, RecordV>();
+    const add = (kind: 'select' | 'plateau', seed: number, accuracy: number, curve?: number[]) => {
+      const j = { ...job('fashion-rot-inv', kind), seed };
+      runs.set(keyOf(j), {
+        ...j,
+        key: keyOf(j),
+        accuracy,
+        losses: [],
+        trainable: 1,
+        seconds: 1,
+        ...(curve ? { curve } : {}),
+      });
+    };
+    add('select', 100, 0.8);
+    add('select', 101, 0.8);
+    add('plateau', 100, 0.83, [0.5, 0.83]);
+    add('plateau', 101, 0.83, [0.7, 0.83]);
+    const check = plateauCheck(job('fashion-rot-inv'), [100, 101], false, runs)!;
+    expect(check.gain).toBe(3);
+    expect(check.verdict).toBe('capped');
+    expect(check.curve).toEqual([0.6, 0.83]);
   });
   it('reads a gain of exactly one point as one point, not more (fashion-noise-blur at 300 steps)', () => {
     const runs = new Map<string, RecordV>();
@@ -216,8 +245,8 @@ describe('registration 7: per-task step budgets', () => {
     add('plateau', 100, 0.675);
     add('plateau', 101, 0.653);
     expect(100 * ((0.675 + 0.653) / 2 - (0.663 + 0.645) / 2)).toBeGreaterThan(1); // the float trap
-    const gain = plateauGain(job('fashion-noise-blur'), [100, 101], false, runs)!;
-    expect(gain).toBe(1);
-    expect(gain > PLATEAU.maxGain).toBe(false);
+    const check = plateauCheck(job('fashion-noise-blur'), [100, 101], false, runs)!;
+    expect(check.gain).toBe(1);
+    expect(check.verdict).toBe('on');
   });
 });
