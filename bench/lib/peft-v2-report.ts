@@ -20,9 +20,11 @@ import {
   TEACHER,
 } from './peft-v2-plan.js';
 import { plateauChart } from './peft-v2-plateau-chart.js';
+import { progressOf } from './peft-v2-progress.js';
 import { budgetOf, cells, keyOf, plateauCheck, type RecordV } from './peft-v2-stages.js';
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
+const round2 = (x: number) => Math.round(100 * x) / 100;
 
 /** Builds the page and its JSON summary from the runs. */
 /** The file name of the plateau figure, next to the page in docs/results. */
@@ -74,6 +76,22 @@ export async function buildPeftReport(
     ]);
   }
   summary.lr_at_grid_edge = atEdge;
+  const progress = progressOf(runs, chosen, smoke);
+  summary.runs_recorded = progress.recordedRuns;
+  summary.training_hours_recorded = round2(progress.recordedHours);
+  summary.runs_missing_at_least = progress.missingRuns;
+  summary.training_hours_missing_estimate = round2(progress.missingHours);
+  summary.runs_missing_untimed = progress.untimedRuns;
+  md.push(
+    '## Progress',
+    '',
+    `${progress.recordedRuns} runs recorded, ${progress.recordedHours.toFixed(1)} hours of training (each run's own time, on one core). ${
+      progress.missingRuns === 0
+        ? 'No planned run is missing, explanation experiments aside.'
+        : `At least ${progress.missingRuns} planned runs are missing: ≈ ${progress.missingHours.toFixed(1)} hours for ${progress.missingRuns - progress.untimedRuns} of them at the time per step of the recorded runs of the same task${progress.untimedRuns ? `, and ${progress.untimedRuns} of a bed with no recorded run to time them by` : ''} — a lower bound: learning-rate grids that extend and the explanation experiments of claims not held add more.`
+    }`,
+    '',
+  );
   md.push(
     '## Learning rates chosen on validation images',
     '',
