@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../lib/wilss-store.js';
+import { FINAL_SEEDS, V2 } from '../lib/wilss-v2-plan.js';
 import { buildReport } from '../lib/wilss-v2-report.js';
 import type { PassTrace, TuningResult } from '../lib/wilss-v2-run.js';
 
@@ -103,5 +105,84 @@ describe('wilss v2 page: the tuning section', () => {
       'Not interior, and cannot be: WILSON’s alpha = 0 (the scores it chose among span 0.12 points); TME-lite OB+PF (full)’s alphaR = 0.99 (the scores it chose among span 1.00 points)',
     );
     expect(markdown).not.toContain('rhoOld = 0.7 (');
+  });
+});
+
+describe('wilss v2 page: the criteria', () => {
+  /** Final runs of 7-3 on every seed: old/new/all per method plus a small seed effect. */
+  function finals(scores: Record<string, [number, number, number]>): Map<string, RunRecord> {
+    const runs = new Map<string, RunRecord>();
+    for (const seed of FINAL_SEEDS['7-3']!) {
+      const jitter = 0.002 * ((seed * 7) % 5);
+      const add = (r: Omit<RunRecord, 'split' | 'seconds' | 'config' | 'setting' | 'seed'>) =>
+        runs.set(r.key, { ...r, setting: '7-3', seed, split: 'test', seconds: 60, config: V2 });
+      add({ key: `base/${seed}`, kind: 'base', old: 0.75 + jitter });
+      for (const [method, [o, n, a]] of Object.entries(scores))
+        add({
+          key: `final/${method}/${seed}`,
+          kind: 'final',
+          method,
+          old: o + jitter,
+          new: n + jitter * (method === 'CAM+old' ? 2 : 1),
+          all: a + jitter,
+          mechanism: [{ pseudoNew: n }],
+        });
+    }
+    return runs;
+  }
+  const scores: Record<string, [number, number, number]> = {
+    'FT-pixel': [0, 0.68, 0.26],
+    'FT-weak': [0, 0.11, 0.1],
+    'CAM+old': [0.58, 0.07, 0.47],
+    WILSON: [0.65, 0.28, 0.57],
+    'TME-lite OB+PF (full)': [0.7, 0.37, 0.63],
+    Joint: [0.79, 0.69, 0.78],
+  };
+
+  it('counts the criteria of every setting, a setting without runs as incomplete', () => {
+    const { summary } = buildReport({
+      runs: finals(scores),
+      tuned: {},
+      settings: ['7-3', '4-2-2-2'],
+      command: 'test',
+      machine: 'test machine',
+    });
+    expect(summary.criteria_by_setting).toEqual({
+      '7-3': { held: 4, not_held: 1, inconclusive: 0, incomplete: 0 },
+      '4-2-2-2': { held: 0, not_held: 0, inconclusive: 0, incomplete: 5 },
+    });
+    expect(summary).toMatchObject({
+      criteria_held: 4,
+      criteria_not_held: 1,
+      criteria_inconclusive: 0,
+      criteria_incomplete: 5,
+    });
+  });
+
+  it('says when criterion 2 fails only because WILSON keeps the old classes better, and not otherwise', () => {
+    const note = 'Criterion 2 fails on its “≈ on old” part alone, and in WILSON’s favour';
+    const better = buildReport({
+      runs: finals(scores),
+      tuned: {},
+      settings: ['7-3'],
+      command: 't',
+      machine: 'm',
+    });
+    expect(better.markdown).toContain(note);
+    // new: 21 points less the seed effect that CAM+old has twice (0, 0.4, 0.8, 0.2, 0.6): mean 20.6,
+    // sd 0.316, t(4) 2.776 · 0.141 = 0.39.
+    expect(better.markdown).toContain(
+      '| 2. WILSON > CAM+old on new and all; ≈ on old (interval inside ±2 points) | new +20.6 [+20.2, +21.0], all +10.0 [+10.0, +10.0], old +7.0 [+7.0, +7.0] | **not held** |',
+    );
+    // WILSON as good as CAM+old on old: criterion 2 held, no note.
+    const close = buildReport({
+      runs: finals({ ...scores, WILSON: [0.585, 0.28, 0.57] }),
+      tuned: {},
+      settings: ['7-3'],
+      command: 't',
+      machine: 'm',
+    });
+    expect(close.markdown).not.toContain(note);
+    expect(close.summary).toMatchObject({ criteria_held: 5, criteria_not_held: 0 });
   });
 });
