@@ -18,9 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineLine, ROOT, type SuiteOptions, type SuiteResult } from '../lib/harness.js';
 
-/** The settings of the reproduction, in page order, and the seeds of the ablation rows. */
+/** The settings of the reproduction, in page order. */
 const SETTINGS_RUN = ['7-3', '4-2-2-2', '5-5'];
-const ABLATION_SEEDS = [0, 1, 2];
 
 export default async function wilss(options: SuiteOptions): Promise<SuiteResult> {
   const tier = options.smoke ? 'smoke' : options.flags?.includes('--repro') ? 'repro' : 'page';
@@ -35,13 +34,14 @@ export default async function wilss(options: SuiteOptions): Promise<SuiteResult>
   const { runStage, tuneAll } = await import('../lib/wilss-v2-run.js');
   const { readRuns } = await import('../lib/wilss-store.js');
   const { buildReport } = await import('../lib/wilss-v2-report.js');
+  const { ABLATION_SEEDS, ABLATION_SETTING } = await import('../lib/wilss-v2-plan.js');
   const t0 = Date.now();
   try {
     if (tier === 'smoke') await runStage('final', '7-3');
     if (tier === 'repro') {
       await runStage('final', '7-3');
-      await runStage('ablation', '7-3', ABLATION_SEEDS);
-      await runStage('diagnosis', '7-3', ABLATION_SEEDS);
+      await runStage('ablation', ABLATION_SETTING, ABLATION_SEEDS);
+      await runStage('diagnosis', ABLATION_SETTING, ABLATION_SEEDS);
       for (const s of SETTINGS_RUN.slice(1)) await runStage('final', s);
     }
     const runs = readRuns();

@@ -147,15 +147,16 @@ describe('wilss v2 page: the criteria', () => {
       command: 'test',
       machine: 'test machine',
     });
+    // 7-3 has no ablation runs here, so its criterion 3c is incomplete; 4-2-2-2 has no 3c.
     expect(summary.criteria_by_setting).toEqual({
-      '7-3': { held: 4, not_held: 1, inconclusive: 0, incomplete: 0 },
+      '7-3': { held: 4, not_held: 1, inconclusive: 0, incomplete: 1 },
       '4-2-2-2': { held: 0, not_held: 0, inconclusive: 0, incomplete: 5 },
     });
     expect(summary).toMatchObject({
       criteria_held: 4,
       criteria_not_held: 1,
       criteria_inconclusive: 0,
-      criteria_incomplete: 5,
+      criteria_incomplete: 6,
     });
   });
 
@@ -184,5 +185,59 @@ describe('wilss v2 page: the criteria', () => {
     });
     expect(close.markdown).not.toContain(note);
     expect(close.summary).toMatchObject({ criteria_held: 5, criteria_not_held: 0 });
+  });
+
+  it('decides the A.4 ordering (criterion 3c) from the ablation rows, and compares criterion 3 with 2σ', () => {
+    const ablations = {
+      'TME-lite PF': [0.66, 0.3, 0.59],
+      'TME-lite pixel': [0.66, 0.3, 0.6],
+      'TME-lite OB': [0.68, 0.33, 0.61],
+    } satisfies Record<string, [number, number, number]>;
+    const inOrder = buildReport({
+      runs: finals({ ...scores, ...ablations }),
+      tuned: {},
+      settings: ['7-3'],
+      command: 't',
+      machine: 'm',
+    });
+    // All-class: PF 59 > WILSON 57, OB 61 > pixel 60, full 63 > OB 61 (the seed effect cancels).
+    expect(inOrder.markdown).toContain(
+      '| 3c. The A.4 ablation rows keep their order on all-class mIoU: 1 < 2, 3 < 4 < 6 (registration 3) | 2 − 1 (TME-lite PF − WILSON) +2.0 [+2.0, +2.0], 4 − 3 (TME-lite OB − TME-lite pixel) +1.0 [+1.0, +1.0], 6 − 4 (TME-lite OB+PF (full) − TME-lite OB) +2.0 [+2.0, +2.0] | held |',
+    );
+    // TME − WILSON: new +9 and all +6 on every seed (σ 0), so the 2σ wording is met.
+    expect(inOrder.markdown).toContain(
+      '; the spec’s “by more than 2σ of the paired differences”: new 9.0 against 2σ 0.0, all 6.0 against 0.0 — met',
+    );
+    const outOfOrder = buildReport({
+      runs: finals({ ...scores, ...ablations, 'TME-lite OB': [0.68, 0.33, 0.58] }),
+      tuned: {},
+      settings: ['7-3'],
+      command: 't',
+      machine: 'm',
+    });
+    expect(outOfOrder.markdown).toMatch(/\| 3c\. [^\n]*\| \*\*not held\*\* \|/);
+  });
+
+  it('says that PF alone trains exactly WILSON when every seed shows it, and only then', () => {
+    const note =
+      'PF alone (A.4 row 2) scores exactly what WILSON scores on each of seeds 0, 1, 2, 3, 4, to every digit';
+    const same = buildReport({
+      runs: finals({ ...scores, 'TME-lite PF': scores.WILSON! }),
+      tuned: {},
+      settings: ['7-3'],
+      command: 't',
+      machine: 'm',
+    });
+    expect(same.markdown).toContain(note);
+    // PF − WILSON is exactly 0 on every seed: an interval of zero width at 0 is inconclusive.
+    expect(same.markdown).toContain('2 − 1 (TME-lite PF − WILSON) +0.0 [+0.0, +0.0]');
+    const differs = buildReport({
+      runs: finals({ ...scores, 'TME-lite PF': [0.65, 0.28, 0.571] }),
+      tuned: {},
+      settings: ['7-3'],
+      command: 't',
+      machine: 'm',
+    });
+    expect(differs.markdown).not.toContain('PF alone (A.4 row 2) scores exactly');
   });
 });
