@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../lib/harness.js';
+
+/** The peft README quotes decided claims; they must be the committed page's (docs/results/peft.json). */
+describe('peft README figures', () => {
+  const summary = JSON.parse(readFileSync(join(ROOT, 'docs', 'results', 'peft.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const readme = readFileSync(join(ROOT, 'packages', 'peft', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}`;
+
+  it('quotes claim 7 (FLoRA-conv − LoRA-conv) as the page computes it', () => {
+    const ci = summary.flora_conv_minus_lora_conv_ci as [number, number] | null;
+    if (ci === null) return expect(readme).not.toContain('claim 7 inconclusive');
+    expect(readme).toContain(
+      `FLoRA-conv − LoRA-conv ${signed((ci[0] + ci[1]) / 2)} [${signed(ci[0])}, ${signed(ci[1])}] points`,
+    );
+    expect(summary.claims_inconclusive).toBeGreaterThanOrEqual(1);
+  });
+});
