@@ -26,6 +26,28 @@ export function paired(diffs: number[]): Paired {
   return { n, mean, std, ci: [mean - h, mean + h] };
 }
 
+/**
+ * The difference of the means of two independent samples, mean(a) − mean(b), with Welch's 95 %
+ * t-interval: standard error √(s_a²/n_a + s_b²/n_b), degrees of freedom by Welch–Satterthwaite,
+ * rounded down (a wider interval, never a narrower one). `n` counts both samples; `std` is the
+ * standard error. The interval is null until each sample has two values.
+ */
+export function welch(a: number[], b: number[]): Paired {
+  const n = a.length + b.length;
+  const sa = sampleStats(a);
+  const sb = sampleStats(b);
+  const mean = a.length && b.length ? sa.mean - sb.mean : Number.NaN;
+  if (a.length < 2 || b.length < 2)
+    return { n: a.length && b.length ? n : 0, mean, std: Number.NaN, ci: null };
+  const va = (sa.std * sa.std) / a.length;
+  const vb = (sb.std * sb.std) / b.length;
+  const se = Math.sqrt(va + vb);
+  if (se === 0) return { n, mean, std: 0, ci: [mean, mean] };
+  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+  const h = T975[Math.min(Math.max(1, Math.floor(df)), 30) - 1]! * se;
+  return { n, mean, std: se, ci: [mean - h, mean + h] };
+}
+
 /** held when the interval is above 0, not held when below, inconclusive when it contains 0. */
 export type Verdict = 'held' | 'not held' | 'inconclusive' | 'incomplete';
 

@@ -6,7 +6,7 @@
  */
 import { buildIncrementalData, learningOrder, SETTINGS, SHAPE_NAMES, shapeId } from '@numts/wilss';
 import { mdTable, sampleStats } from './harness.js';
-import { type Paired, paired, type Verdict, verdictAbove } from './paired.js';
+import { type Paired, paired, type Verdict, verdictAbove, welch } from './paired.js';
 import { encodePng } from './png.js';
 import { lineChart } from './svg.js';
 import type { RunRecord } from './wilss-store.js';
@@ -20,6 +20,7 @@ import {
   LADDERS,
   MAX_EXTENSIONS,
   METHODS,
+  MULTI_STEP_GAIN,
   SELECTION_METRIC,
   TUNE_SEEDS,
   V2,
@@ -411,6 +412,24 @@ export function buildReport(input: ReportInput): {
       measured: `Joint − best weak ${ciText(jointTop)}`,
       verdict: verdictAbove(jointTop),
     });
+    if (setting === MULTI_STEP_GAIN.setting) {
+      const gains = (st: string) =>
+        FINAL_SEEDS[st]!.flatMap((sd) => {
+          const at = (l: string) =>
+            runs.find((r) => r.kind === 'final' && r.setting === st && r.seed === sd && r.method === l);
+          const t = at(full);
+          const w = at('WILSON');
+          return t && w ? [t.all! - w.all!] : [];
+        });
+      const here = gains(setting);
+      const there = gains(MULTI_STEP_GAIN.against);
+      const g = welch(here, there);
+      criteria.push({
+        claim: `5. The gain is largest in multi-step: TME-lite − WILSON on all is larger in ${setting} than in ${MULTI_STEP_GAIN.against} (registration 4; Welch interval, the settings’ seeds are independent)`,
+        measured: `${setting} ${ciText(paired(here))} − ${MULTI_STEP_GAIN.against} ${ciText(paired(there))}: ${ciText(g)}`,
+        verdict: verdictAbove(g),
+      });
+    }
     md.push(
       '### Criteria of spec §D.8',
       '',

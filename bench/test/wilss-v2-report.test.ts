@@ -147,16 +147,17 @@ describe('wilss v2 page: the criteria', () => {
       command: 'test',
       machine: 'test machine',
     });
-    // 7-3 has no ablation runs here, so its criterion 3c is incomplete; 4-2-2-2 has no 3c.
+    // 7-3 has no ablation runs here, so its criterion 3c is incomplete; 4-2-2-2 has no 3c but has
+    // criterion 5 (the multi-step gain).
     expect(summary.criteria_by_setting).toEqual({
       '7-3': { held: 4, not_held: 1, inconclusive: 0, incomplete: 1 },
-      '4-2-2-2': { held: 0, not_held: 0, inconclusive: 0, incomplete: 5 },
+      '4-2-2-2': { held: 0, not_held: 0, inconclusive: 0, incomplete: 6 },
     });
     expect(summary).toMatchObject({
       criteria_held: 4,
       criteria_not_held: 1,
       criteria_inconclusive: 0,
-      criteria_incomplete: 6,
+      criteria_incomplete: 7,
     });
   });
 
@@ -239,5 +240,44 @@ describe('wilss v2 page: the criteria', () => {
       machine: 'm',
     });
     expect(differs.markdown).not.toContain('PF alone (A.4 row 2) scores exactly');
+  });
+
+  it('decides criterion 5 in 4-2-2-2 from the two settings’ independent gains (Welch)', () => {
+    const runs = finals(scores); // 7-3: TME − WILSON on all is 6 points on every seed
+    for (const [seed, gain] of [
+      [0, 0.09],
+      [1, 0.1],
+      [2, 0.11],
+    ] as const)
+      for (const [method, all] of [
+        ['WILSON', 0.5],
+        ['TME-lite OB+PF (full)', 0.5 + gain],
+      ] as const)
+        runs.set(`final/4-2-2-2/${method}/${seed}`, {
+          key: `final/4-2-2-2/${method}/${seed}`,
+          kind: 'final',
+          setting: '4-2-2-2',
+          seed,
+          method,
+          split: 'test',
+          old: 0.6,
+          new: 0.3,
+          all,
+          seconds: 60,
+          config: V2,
+        });
+    const { markdown } = buildReport({
+      runs,
+      tuned: {},
+      settings: ['7-3', '4-2-2-2'],
+      command: 't',
+      machine: 'm',
+    });
+    // 4-2-2-2: mean 10, s 1, n 3 (t(2) 4.303 · 0.577 = 2.48); 7-3: 6, s 0. Welch: se 0.577, df 2.
+    expect(markdown).toContain(
+      '| 4-2-2-2 +10.0 [+7.5, +12.5] − 7-3 +6.0 [+6.0, +6.0]: +4.0 [+1.5, +6.5] | held |',
+    );
+    // Only the multi-step setting has criterion 5.
+    expect(markdown.match(/\| 5\. The gain is largest in multi-step/g)).toHaveLength(1);
   });
 });

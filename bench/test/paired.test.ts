@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { welch } from '../lib/paired.js';
+
+describe('welch: the difference of two independent means', () => {
+  it('gives the Welch interval with the degrees of freedom rounded down', () => {
+    // a: mean 2.5, s² 5/3, s²/n 5/12; b: mean 0.5, s² 1/4, s²/n 1/12; se = √(1/2);
+    // df = (1/2)² / ((5/12)²/3 + (1/12)²/2) = 4.0755 → 4, t = 2.776: half-width 2.776·√(1/2) = 1.96293.
+    const w = welch([1, 2, 3, 4], [0, 0.5, 1]);
+    expect(w.mean).toBeCloseTo(2, 12);
+    expect(w.std).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(w.n).toBe(7);
+    expect(w.ci![0]).toBeCloseTo(2 - 2.776 * Math.SQRT1_2, 10);
+    expect(w.ci![1]).toBeCloseTo(2 + 2.776 * Math.SQRT1_2, 10);
+  });
+  it('has no interval below two values a side, and no runs at all when a side is empty', () => {
+    expect(welch([1, 2], [3]).ci).toBeNull();
+    expect(welch([1, 2], [3]).mean).toBe(-1.5);
+    expect(welch([], [1, 2]).n).toBe(0);
+  });
+  it('gives a zero-width interval at the difference when neither sample varies', () => {
+    expect(welch([2, 2], [1, 1, 1]).ci).toEqual([1, 1]);
+  });
+});
