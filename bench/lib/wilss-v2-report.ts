@@ -6,13 +6,12 @@
  */
 import { buildIncrementalData, learningOrder, SETTINGS, SHAPE_NAMES, shapeId } from '@numts/wilss';
 import { mdTable, sampleStats } from './harness.js';
-import { type Paired, paired, type Verdict, verdictAbove, welch } from './paired.js';
+import { type Verdict, verdictAbove } from './paired.js';
 import { encodePng } from './png.js';
 import { lineChart } from './svg.js';
 import type { RunRecord } from './wilss-store.js';
+import { ciText, criteriaOf, FULL, pairedDiff, pct } from './wilss-v2-criteria.js';
 import {
-  A4_ROWS,
-  ABLATION_ORDER,
   ABLATION_SETTING,
   ABLATIONS,
   DIAGNOSES,
@@ -20,28 +19,11 @@ import {
   LADDERS,
   MAX_EXTENSIONS,
   METHODS,
-  MULTI_STEP_GAIN,
   SELECTION_METRIC,
   TUNE_SEEDS,
   V2,
 } from './wilss-v2-plan.js';
 import type { TuningResult } from './wilss-v2-run.js';
-
-/** Combines the verdicts of the parts of one criterion: all held → held; any not held → not held. */
-function all(vs: Verdict[]): Verdict {
-  if (vs.includes('incomplete')) return 'incomplete';
-  if (vs.includes('not held')) return 'not held';
-  return vs.every((v) => v === 'held') ? 'held' : 'inconclusive';
-}
-
-const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
-const sgn = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
-const ciText = (p: Paired) =>
-  p.n === 0
-    ? 'no paired runs yet'
-    : p.ci
-      ? `${sgn(p.mean)} [${sgn(p.ci[0])}, ${sgn(p.ci[1])}]`
-      : `${sgn(p.mean)} (one seed, no interval)`;
 
 /** Learner label j → class name (and whether it is old or new in the setting). */
 export function classNames(setting: string): { name: string; old: boolean }[] {
@@ -328,107 +310,16 @@ export function buildReport(input: ReportInput): {
       ),
       '',
     );
-    // Paired differences and criteria.
-    const diff = (a: string, b: string, k: 'old' | 'new' | 'all') => {
-      const both = seeds.filter((s) => get(a, s) && get(b, s));
-      return paired(both.map((s) => get(a, s)![k]! - get(b, s)![k]!));
-    };
-    const full = 'TME-lite OB+PF (full)';
-    const criteria: { claim: string; measured: string; verdict: Verdict }[] = [];
-    const ftOld = ['FT-pixel', 'FT-weak'].map((l) => {
-      const both = seeds.filter((s) => get(l, s) && base(s));
-      return paired(both.map((s) => 0.5 * base(s)!.old - get(l, s)!.old));
-    });
-    criteria.push({
-      claim: '1. FT-pixel and FT-weak forget: old mIoU below half of the base model’s',
-      measured: `half of base old − FT old: FT-pixel ${ciText(ftOld[0]!)}, FT-weak ${ciText(ftOld[1]!)}`,
-      verdict: all(ftOld.map(verdictAbove)),
-    });
-    const wc = (['new', 'all', 'old'] as const).map((k) => diff('WILSON', 'CAM+old', k));
-    const oldClose: Verdict = !wc[2]!.ci
-      ? 'incomplete'
-      : wc[2]!.ci[0] >= -0.02 && wc[2]!.ci[1] <= 0.02
-        ? 'held'
-        : wc[2]!.ci[1] < -0.02 || wc[2]!.ci[0] > 0.02
-          ? 'not held'
-          : 'inconclusive';
-    criteria.push({
-      claim: '2. WILSON > CAM+old on new and all; ≈ on old (interval inside ±2 points)',
-      measured: `new ${ciText(wc[0]!)}, all ${ciText(wc[1]!)}, old ${ciText(wc[2]!)}`,
-      verdict: all([verdictAbove(wc[0]!), verdictAbove(wc[1]!), oldClose]),
-    });
-    const tw = (['new', 'all', 'old'] as const).map((k) => diff(full, 'WILSON', k));
-    const oldKept: Verdict = !tw[2]!.ci ? 'incomplete' : tw[2]!.mean >= -tw[2]!.std ? 'held' : 'not held';
-    // The spec's stronger wording (registration 3: shown, not deciding): a mean gain above 2σ.
-    const twoSigma =
-      tw[0]!.ci && tw[1]!.ci
-        ? `; the spec’s “by more than 2σ of the paired differences”: new ${pct(tw[0]!.mean)} against 2σ ${pct(2 * tw[0]!.std)}, all ${pct(tw[1]!.mean)} against ${pct(2 * tw[1]!.std)} — ${tw[0]!.mean > 2 * tw[0]!.std && tw[1]!.mean > 2 * tw[1]!.std ? 'met' : 'not met'}`
-        : '';
-    criteria.push({
-      claim: '3. TME-lite (full) > WILSON on new and all; old ≥ WILSON − σ of the paired differences',
-      measured: `new ${ciText(tw[0]!)}, all ${ciText(tw[1]!)}, old ${ciText(tw[2]!)} (σ ${pct(tw[2]!.std)})${twoSigma}`,
-      verdict: all([verdictAbove(tw[0]!), verdictAbove(tw[1]!), oldKept]),
-    });
+    const decided = criteriaOf(runs, setting);
+    const criteria = decided.criteria;
+    const full = FULL;
+    const diff = (a: string, b: string, k: 'old' | 'new' | 'all') => pairedDiff(runs, setting, a, b, k);
     if (setting === '7-3') {
-      summary.tme_minus_wilson_new_ci = tw[0]!.ci;
-      summary.tme_minus_wilson_all_ci = tw[1]!.ci;
-      summary.tme_minus_wilson_old_ci = tw[2]!.ci;
-      summary.seeds = seeds.filter((s) => get(full, s) && get('WILSON', s)).length;
-    }
-    const pseudoNew = (l: string, s: number) => {
-      const m = (get(l, s)?.mechanism ?? []) as ({ pseudoNew: number } | null)[];
-      const v = m.filter((x) => x !== null).map((x) => x!.pseudoNew);
-      return v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN;
-    };
-    const pn = paired(
-      seeds
-        .filter((s) => get(full, s) && get('WILSON', s))
-        .map((s) => pseudoNew(full, s) - pseudoNew('WILSON', s)),
-    );
-    criteria.push({
-      claim: '3b. New-class pseudo-label mIoU (step images, hidden masks) rises with TME-lite',
-      measured: `TME-lite − WILSON ${ciText(pn)}`,
-      verdict: verdictAbove(pn),
-    });
-    if (setting === ABLATION_SETTING) {
-      const order = ABLATION_ORDER.map(([hi, lo]) => ({ hi, lo, d: diff(hi, lo, 'all') }));
-      criteria.push({
-        claim:
-          '3c. The A.4 ablation rows keep their order on all-class mIoU: 1 < 2, 3 < 4 < 6 (registration 3)',
-        measured: order
-          .map((o) => `${A4_ROWS[o.hi]} − ${A4_ROWS[o.lo]} (${o.hi} − ${o.lo}) ${ciText(o.d)}`)
-          .join(', '),
-        verdict: all(order.map((o) => verdictAbove(o.d))),
-      });
-    }
-    const weak = ['FT-weak', 'CAM+old', 'WILSON', full];
-    const jointTop = paired(
-      seeds
-        .filter((s) => get('Joint', s) && weak.every((l) => get(l, s)))
-        .map((s) => get('Joint', s)!.new! - Math.max(...weak.map((l) => get(l, s)!.new!))),
-    );
-    criteria.push({
-      claim: '4. Joint stays on top for new classes (against the best weak method of each seed)',
-      measured: `Joint − best weak ${ciText(jointTop)}`,
-      verdict: verdictAbove(jointTop),
-    });
-    if (setting === MULTI_STEP_GAIN.setting) {
-      const gains = (st: string) =>
-        FINAL_SEEDS[st]!.flatMap((sd) => {
-          const at = (l: string) =>
-            runs.find((r) => r.kind === 'final' && r.setting === st && r.seed === sd && r.method === l);
-          const t = at(full);
-          const w = at('WILSON');
-          return t && w ? [t.all! - w.all!] : [];
-        });
-      const here = gains(setting);
-      const there = gains(MULTI_STEP_GAIN.against);
-      const g = welch(here, there);
-      criteria.push({
-        claim: `5. The gain is largest in multi-step: TME-lite − WILSON on all is larger in ${setting} than in ${MULTI_STEP_GAIN.against} (registration 4; Welch interval, the settings’ seeds are independent)`,
-        measured: `${setting} ${ciText(paired(here))} − ${MULTI_STEP_GAIN.against} ${ciText(paired(there))}: ${ciText(g)}`,
-        verdict: verdictAbove(g),
-      });
+      const [tn, ta, to] = decided.tmeMinusWilson;
+      summary.tme_minus_wilson_new_ci = tn.ci;
+      summary.tme_minus_wilson_all_ci = ta.ci;
+      summary.tme_minus_wilson_old_ci = to.ci;
+      summary.seeds = decided.pairedSeeds;
     }
     md.push(
       '### Criteria of spec §D.8',
@@ -441,29 +332,7 @@ export function buildReport(input: ReportInput): {
       ),
       '',
     );
-    if (
-      oldClose === 'not held' &&
-      wc[2]!.mean > 0 &&
-      verdictAbove(wc[0]!) === 'held' &&
-      verdictAbove(wc[1]!) === 'held'
-    )
-      md.push(
-        `Criterion 2 fails on its “≈ on old” part alone, and in WILSON’s favour: WILSON keeps the old classes better than CAM+old (${ciText(wc[2]!)} points, outside ±2), while it wins on new and all as the criterion expects.`,
-        '',
-      );
-    // Row 2 of A.4 (PF alone) changes only the seeds V, which enter the new-class targets with
-    // weight α (Eq. 6): at α = 0 it trains exactly WILSON. Said when the records show it.
-    const pfSeeds = seeds.filter((sd) => get('TME-lite PF', sd) && get('WILSON', sd));
-    if (
-      pfSeeds.length &&
-      pfSeeds.every((sd) =>
-        (['old', 'new', 'all'] as const).every((k) => get('TME-lite PF', sd)![k] === get('WILSON', sd)![k]),
-      )
-    )
-      md.push(
-        `PF alone (A.4 row 2) scores exactly what WILSON scores on ${pfSeeds.length === 1 ? `seed ${pfSeeds[0]}` : `each of seeds ${pfSeeds.join(', ')}`}, to every digit: in our reconstruction PF changes only the seeds V, and V enters the new-class targets with weight α (Eq. 6), which the search set to 0 — so without pixel- or object-TME, PF has nothing to act on. In the full method PF acts only through the mass 1 − ΣV that the targets leave to old classes and background.`,
-        '',
-      );
+    for (const note of decided.notes) md.push(note, '');
     const count = (v: Verdict) => criteria.filter((c) => c.verdict === v).length;
     const counts = {
       held: count('held'),
@@ -485,6 +354,7 @@ export function buildReport(input: ReportInput): {
             'pseudo-label new',
             'conflict rate',
             'conflicts resolved to GT',
+            'α_R of the conflicts',
             'images kept',
           ],
           mech.map((l) => {
@@ -492,16 +362,21 @@ export function buildReport(input: ReportInput): {
               .flatMap((s) => (get(l, s)?.mechanism ?? []) as (Record<string, number> | null)[])
               .filter((m) => m !== null) as Record<string, number>[];
             const f = (k: string) => pct(sampleStats(ms.map((m) => m[k]!)).mean);
+            // pseudoLabels (packages/wilss/src/pseudo.ts) takes α_R = 0.5 when a method sets none.
+            const alphaR = seeds.map((s) => get(l, s)).find((r) => r)?.constants?.alphaR ?? 0.5;
             return [
               l,
               f('pseudoOld'),
               f('pseudoNew'),
               f('conflictRate'),
               f('conflictResolvedCorrectly'),
+              alphaR,
               f('keptImages'),
             ];
           }),
         ),
+        '',
+        'A conflict is a pixel where the old model’s softmax score for an old class reaches the method’s α_R and the seeds claim a new class, so the two conflict columns compare only rows with the same α_R: WILSON keeps the default 0.5 (it has no tuned α_R), the TME-lite rows use the tuned value. The pseudo-label columns compare every row (the final pseudo-labels against the hidden masks).',
         '',
       );
     }

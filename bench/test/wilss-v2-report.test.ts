@@ -280,4 +280,14 @@ describe('wilss v2 page: the criteria', () => {
     // Only the multi-step setting has criterion 5.
     expect(markdown.match(/\| 5\. The gain is largest in multi-step/g)).toHaveLength(1);
   });
+
+  it('names the α_R that defines each mechanism row’s conflicts (0.5 when a method sets none)', () => {
+    const runs = finals(scores);
+    for (const r of runs.values())
+      if (r.method === 'TME-lite OB+PF (full)') r.constants = { alpha: 0, alphaR: 0.99 };
+    const { markdown } = buildReport({ runs, tuned: {}, settings: ['7-3'], command: 't', machine: 'm' });
+    expect(markdown).toMatch(/\| WILSON \| [^\n]* \| 0\.5 \| [^|\n]* \|\n/);
+    expect(markdown).toMatch(/\| TME-lite OB\+PF \(full\) \| [^\n]* \| 0\.99 \| [^|\n]* \|\n/);
+    expect(markdown).toContain('so the two conflict columns compare only rows with the same α_R');
+  });
 });
