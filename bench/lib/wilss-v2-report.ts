@@ -299,7 +299,8 @@ export function buildReport(input: ReportInput): {
             return `${pct(s.mean)} ± ${pct(s.std)}`;
           };
           return [
-            l.startsWith('TME-lite') ? `${l} (our reconstruction)` : l,
+            // The diagnosis rows are TME-lite variants too.
+            l.startsWith('TME-lite') || l.startsWith('diagnosis') ? `${l} (our reconstruction)` : l,
             f('old'),
             f('new'),
             f('all'),
