@@ -153,8 +153,7 @@ export function criteriaOf(runs: readonly RunRecord[], setting: string): Setting
   if (setting === MULTI_STEP_GAIN.setting) {
     const gains = (st: string) =>
       FINAL_SEEDS[st]!.flatMap((sd) => {
-        const at = (l: string) =>
-          runs.find((r) => r.kind === 'final' && r.setting === st && r.seed === sd && r.method === l);
+        const at = (l: string) => finalRun(runs, st, l, sd);
         const t = at(full);
         const w = at('WILSON');
         return t && w ? [t.all! - w.all!] : [];

@@ -10,7 +10,7 @@ import { type Verdict, verdictAbove } from './paired.js';
 import { encodePng } from './png.js';
 import { lineChart } from './svg.js';
 import type { RunRecord } from './wilss-store.js';
-import { ciText, criteriaOf, FULL, pairedDiff, pct } from './wilss-v2-criteria.js';
+import { ciText, criteriaOf, FULL, finalRun, pairedDiff, pct } from './wilss-v2-criteria.js';
 import {
   ABLATION_SETTING,
   ABLATIONS,
@@ -160,8 +160,7 @@ export function buildReport(input: ReportInput): {
   );
   for (const setting of input.settings) {
     const seeds = FINAL_SEEDS[setting]!;
-    const get = (label: string, seed: number) =>
-      runs.find((r) => r.kind === 'final' && r.setting === setting && r.seed === seed && r.method === label);
+    const get = (label: string, seed: number) => finalRun(runs, setting, label, seed);
     const base = (seed: number) =>
       runs.find((r) => r.kind === 'base' && r.setting === setting && r.seed === seed);
     md.push(`## Setting ${setting}`, '');
