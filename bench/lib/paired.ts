@@ -75,3 +75,20 @@ export function decide(p: Paired, rule: ClaimRule, margin: number): Verdict {
   if (rule === 'nonInferior') return lo > -margin ? 'held' : hi < -margin ? 'not held' : 'inconclusive';
   return lo > -margin && hi < margin ? 'held' : lo > margin || hi < -margin ? 'not held' : 'inconclusive';
 }
+
+/** A number with its sign always written, and a true minus sign (U+2212) for negatives. */
+export function signed(x: number, digits: number): string {
+  const text = Math.abs(x).toFixed(digits);
+  if (Number(text) === 0) return text;
+  return `${x < 0 ? '−' : '+'}${text}`;
+}
+
+/**
+ * A paired difference as the pages print it: `+1.23 [−0.40, +2.86]` (mean [95 % interval]),
+ * each value multiplied by `scale` first (100 turns fractions into points). Without an interval,
+ * the mean alone.
+ */
+export function intervalText(p: Paired, digits: number, scale = 1): string {
+  const s = (x: number) => signed(scale * x, digits);
+  return p.ci ? `${s(p.mean)} [${s(p.ci[0])}, ${s(p.ci[1])}]` : s(p.mean);
+}

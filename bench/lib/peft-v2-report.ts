@@ -5,7 +5,7 @@
  * per-seed differences with 95 % intervals. Missing runs make a claim `incomplete`, never guessed.
  */
 import { mdTable, sampleStats } from './harness.js';
-import { decide, paired, type Verdict } from './paired.js';
+import { decide, intervalText, paired, signed, type Verdict } from './paired.js';
 import { type ChosenRate, cellKey, chosenRate, decideClaim, explanationsOf } from './peft-v2-claims.js';
 import {
   BUDGETS,
@@ -118,7 +118,7 @@ export async function buildPeftReport(
       r.lr,
       pct(check.base),
       pct(check.long),
-      check.gain.toFixed(2),
+      signed(check.gain, 2),
       { on: 'yes', double: 'no: steps double', capped: 'no (at the last doubling: a fixed budget)' }[
         check.verdict
       ],
@@ -189,15 +189,7 @@ export async function buildPeftReport(
     const both = seeds.filter((s) => at(c.label, s) && at(EQUAL_LR_REFERENCE, s));
     if (!both.length) continue;
     const p = paired(both.map((s) => 100 * (at(c.label, s)!.accuracy - at(EQUAL_LR_REFERENCE, s)!.accuracy)));
-    equalRows.push([
-      c.bed,
-      c.task,
-      c.label,
-      c.rank,
-      ref.lr,
-      p.ci ? `${p.mean.toFixed(2)} [${p.ci[0].toFixed(2)}, ${p.ci[1].toFixed(2)}]` : p.mean.toFixed(2),
-      both.length,
-    ]);
+    equalRows.push([c.bed, c.task, c.label, c.rank, ref.lr, intervalText(p, 2), both.length]);
   }
   md.push(
     '## At equal learning rate',
@@ -221,7 +213,7 @@ export async function buildPeftReport(
         claim.id,
         claim.paper,
         p.ci
-          ? `precision@${TEACHER.directions} at t = ${TEACHER.t} minus chance ${TEACHER.chance.toFixed(3)}: ${p.mean.toFixed(3)} [${p.ci[0].toFixed(3)}, ${p.ci[1].toFixed(3)}] (${claim.rule}, margin ${claim.margin})`
+          ? `precision@${TEACHER.directions} at t = ${TEACHER.t} minus chance ${TEACHER.chance.toFixed(3)}: ${intervalText(p, 3)} (${claim.rule}, margin ${claim.margin})`
           : `${precision.length} of ${seeds.length} seeds (an interval needs two)`,
         v === 'held' ? 'held' : `**${v}**`,
       ]);
@@ -236,7 +228,7 @@ export async function buildPeftReport(
     if (v === 'not held') notHeld.push(claim);
     // The JSON interval only once every seed is in.
     if (claim.key) summary[claim.key] = complete ? p.ci : null;
-    const interval = p.ci ? `${p.mean.toFixed(2)} [${p.ci[0].toFixed(2)}, ${p.ci[1].toFixed(2)}]` : '';
+    const interval = p.ci ? intervalText(p, 2) : '';
     claimRows.push([
       claim.id,
       claim.paper,
@@ -271,7 +263,7 @@ export async function buildPeftReport(
         e.explanation,
         e.change,
         o.p.ci
-          ? `${o.p.mean.toFixed(2)} [${o.p.ci[0].toFixed(2)}, ${o.p.ci[1].toFixed(2)}]${o.complete ? '' : ` (${o.p.n} seeds so far)`}`
+          ? `${intervalText(o.p, 2)}${o.complete ? '' : ` (${o.p.n} seeds so far)`}`
           : `${o.p.n} seed${o.p.n === 1 ? '' : 's'} so far`,
         o.verdict === 'held' ? 'held' : `**${o.verdict}**`,
         READING[o.verdict],

@@ -3,7 +3,7 @@
  * final runs alone (rules in wilss-v2-plan.ts, registrations 3 and 4), and the sentences the page
  * prints under them. Nothing here trains.
  */
-import { type Paired, paired, type Verdict, verdictAbove, welch } from './paired.js';
+import { intervalText, type Paired, paired, type Verdict, verdictAbove, welch } from './paired.js';
 import type { RunRecord } from './wilss-store.js';
 import { A4_ROWS, ABLATION_ORDER, ABLATION_SETTING, FINAL_SEEDS, MULTI_STEP_GAIN } from './wilss-v2-plan.js';
 
@@ -19,14 +19,13 @@ export function allOf(vs: Verdict[]): Verdict {
 
 /** A fraction as a percentage with one decimal ('n/a' when not finite). */
 export const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
-const sgn = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 /** A paired difference in points: mean [95 % interval]. */
 export const ciText = (p: Paired) =>
   p.n === 0
     ? 'no paired runs yet'
     : p.ci
-      ? `${sgn(p.mean)} [${sgn(p.ci[0])}, ${sgn(p.ci[1])}]`
-      : `${sgn(p.mean)} (one seed, no interval)`;
+      ? intervalText(p, 1, 100)
+      : `${intervalText(p, 1, 100)} (one seed, no interval)`;
 
 /** One criterion: its wording, what was measured, and the verdict. */
 export interface Criterion {

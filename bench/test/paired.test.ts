@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { welch } from '../lib/paired.js';
+import { intervalText, paired, signed, welch } from '../lib/paired.js';
 
 describe('welch: the difference of two independent means', () => {
   it('gives the Welch interval with the degrees of freedom rounded down', () => {
@@ -19,5 +19,19 @@ describe('welch: the difference of two independent means', () => {
   });
   it('gives a zero-width interval at the difference when neither sample varies', () => {
     expect(welch([2, 2], [1, 1, 1]).ci).toEqual([1, 1]);
+  });
+});
+
+describe('signed and intervalText: how the pages print differences', () => {
+  it('writes the sign of every value, with a true minus sign, and no sign on zero', () => {
+    expect(signed(1.234, 2)).toBe('+1.23');
+    expect(signed(-0.5, 1)).toBe('−0.5');
+    expect(signed(-0.004, 2)).toBe('0.00');
+    expect(signed(0, 1)).toBe('0.0');
+  });
+  it('prints mean [low, high], scaled, and the mean alone without an interval', () => {
+    // diffs 0.01, 0.03: mean 0.02, std √2·0.01, half-width 12.706·0.01 = 0.12706.
+    expect(intervalText(paired([0.01, 0.03]), 1, 100)).toBe('+2.0 [−10.7, +14.7]');
+    expect(intervalText(paired([-3]), 2)).toBe('−3.00');
   });
 });

@@ -84,7 +84,7 @@ describe('peft v2 page', () => {
       pretrainV: null,
     });
     // Every rate is 1e-3 in the synthetic runs, so the equal-rate row is the tuned one: about +1.9.
-    expect(markdown).toMatch(/\| V \| mnist \| LoRA-Dash \| 4 \| 0\.001 \| 1\.\d\d \[/);
+    expect(markdown).toMatch(/\| V \| mnist \| LoRA-Dash \| 4 \| 0\.001 \| \+1\.\d\d \[/);
   });
 
   it('a missing final run leaves its claims incomplete, never guessed', async () => {
@@ -138,10 +138,10 @@ describe('peft v2 page', () => {
     expect(summary.claims_not_held).toBe(3);
     expect(summary.claims_not_held_explained).toBe(3);
     expect(markdown).toMatch(
-      /1\. LoRA-Dash > LoRA \| too few steps[^\n]*\| 2\.\d\d \[[^\n]*\| held \| supported/,
+      /1\. LoRA-Dash > LoRA \| too few steps[^\n]*\| \+2\.\d\d \[[^\n]*\| held \| supported/,
     );
     expect(markdown).toMatch(
-      /1\. LoRA-Dash > LoRA \| where the adapters sit[^\n]*\| -2\.\d\d \[[^\n]*\| \*\*not held\*\* \| ruled out/,
+      /1\. LoRA-Dash > LoRA \| where the adapters sit[^\n]*\| −2\.\d\d \[[^\n]*\| \*\*not held\*\* \| ruled out/,
     );
     // All rates are equal in the synthetic runs, so the rate change is the tuned comparison: not held.
     expect(markdown).toMatch(/1\. LoRA-Dash > LoRA \| the learning rate[^\n]*\| \*\*not held\*\*/);

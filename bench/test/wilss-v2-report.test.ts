@@ -231,7 +231,7 @@ describe('wilss v2 page: the criteria', () => {
     });
     expect(same.markdown).toContain(note);
     // PF − WILSON is exactly 0 on every seed: an interval of zero width at 0 is inconclusive.
-    expect(same.markdown).toContain('2 − 1 (TME-lite PF − WILSON) +0.0 [+0.0, +0.0]');
+    expect(same.markdown).toContain('2 − 1 (TME-lite PF − WILSON) 0.0 [0.0, 0.0]');
     const differs = buildReport({
       runs: finals({ ...scores, 'TME-lite PF': [0.65, 0.28, 0.571] }),
       tuned: {},
