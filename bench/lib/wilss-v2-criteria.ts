@@ -109,7 +109,7 @@ export function criteriaOf(runs: readonly RunRecord[], setting: string): Setting
       : '';
   criteria.push({
     claim: '3. TME-lite (full) > WILSON on new and all; old ≥ WILSON − σ of the paired differences',
-    measured: `new ${ciText(tw[0]!)}, all ${ciText(tw[1]!)}, old ${ciText(tw[2]!)} (σ ${pct(tw[2]!.std)})${twoSigma}`,
+    measured: `new ${ciText(tw[0]!)}, all ${ciText(tw[1]!)}, old ${ciText(tw[2]!)}${tw[2]!.ci ? ` (σ ${pct(tw[2]!.std)})` : ''}${twoSigma}`,
     verdict: allOf([verdictAbove(tw[0]!), verdictAbove(tw[1]!), oldKept]),
   });
   const pseudoNew = (l: string, s: number) => {

@@ -140,13 +140,15 @@ describe('wilss v2 page: the criteria', () => {
   };
 
   it('counts the criteria of every setting, a setting without runs as incomplete', () => {
-    const { summary } = buildReport({
+    const { summary, markdown } = buildReport({
       runs: finals(scores),
       tuned: {},
       settings: ['7-3', '4-2-2-2'],
       command: 'test',
       machine: 'test machine',
     });
+    // No σ is printed for a setting without paired runs.
+    expect(markdown).toContain('old no paired runs yet |');
     // 7-3 has no ablation runs here, so its criterion 3c is incomplete; 4-2-2-2 has no 3c but has
     // criterion 5 (the multi-step gain).
     expect(summary.criteria_by_setting).toEqual({
