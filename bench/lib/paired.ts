@@ -92,3 +92,21 @@ export function intervalText(p: Paired, digits: number, scale = 1): string {
   const s = (x: number) => signed(scale * x, digits);
   return p.ci ? `${s(p.mean)} [${s(p.ci[0])}, ${s(p.ci[1])}]` : s(p.mean);
 }
+
+/**
+ * Why a claim decided by {@link decide} is inconclusive, in words for the page ('' when it is not):
+ * an interval that lies entirely below a `greater` claim's minimum effect rules that effect out,
+ * which says more than "contains 0".
+ */
+export function inconclusiveReading(p: Paired, rule: ClaimRule, margin: number): string {
+  if (!p.ci || decide(p, rule, margin) !== 'inconclusive') return '';
+  const [lo, hi] = p.ci;
+  if (rule === 'greater') {
+    if (hi <= margin)
+      return `any effect is below the registered minimum: the interval excludes ${margin} or more`;
+    if (lo >= 0) return `above 0, but the interval reaches below the registered minimum of ${margin}`;
+    return `too wide to decide: the interval holds both 0 and the registered minimum of ${margin}`;
+  }
+  if (rule === 'nonInferior') return `the interval reaches below −${margin}, the registered margin`;
+  return `the interval crosses the registered band of ±${margin}`;
+}

@@ -5,7 +5,7 @@
  * per-seed differences with 95 % intervals. Missing runs make a claim `incomplete`, never guessed.
  */
 import { mdTable, sampleStats } from './harness.js';
-import { decide, intervalText, paired, signed, type Verdict } from './paired.js';
+import { decide, inconclusiveReading, intervalText, paired, signed, type Verdict } from './paired.js';
 import { type ChosenRate, cellKey, chosenRate, decideClaim, explanationsOf } from './peft-v2-claims.js';
 import {
   BUDGETS,
@@ -23,6 +23,8 @@ import { plateauChart } from './peft-v2-plateau-chart.js';
 import { progressOf } from './peft-v2-progress.js';
 import { budgetOf, cells, keyOf, plateauCheck, type RecordV } from './peft-v2-stages.js';
 
+/** A reading appended to a measured value ('' stays ''). */
+const reading = (text: string) => (text ? `; ${text}` : '');
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
 const round2 = (x: number) => Math.round(100 * x) / 100;
 
@@ -233,7 +235,7 @@ export async function buildPeftReport(
       claim.id,
       claim.paper,
       complete
-        ? `${interval} (${claim.rule}, margin ${claim.margin})`
+        ? `${interval} (${claim.rule}, margin ${claim.margin})${reading(inconclusiveReading(p, claim.rule, claim.margin))}`
         : `${p.n} of ${seeds.length} seeds${interval ? ` so far: ${interval}` : ''}`,
       v === 'held' ? 'held' : `**${v}**`,
     ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intervalText, paired, signed, welch } from '../lib/paired.js';
+import { inconclusiveReading, intervalText, paired, signed, welch } from '../lib/paired.js';
 
 describe('welch: the difference of two independent means', () => {
   it('gives the Welch interval with the degrees of freedom rounded down', () => {
@@ -33,5 +33,33 @@ describe('signed and intervalText: how the pages print differences', () => {
     // diffs 0.01, 0.03: mean 0.02, std √2·0.01, half-width 12.706·0.01 = 0.12706.
     expect(intervalText(paired([0.01, 0.03]), 1, 100)).toBe('+2.0 [−10.7, +14.7]');
     expect(intervalText(paired([-3]), 2)).toBe('−3.00');
+  });
+});
+
+describe('inconclusiveReading: why an undecided claim is undecided', () => {
+  // Each sample's interval: mean ± 12.706·std/√2 with two values.
+  const around = (mean: number, half: number) => paired([mean - half / 12.706, mean + half / 12.706]);
+  it('says a greater claim rules out its minimum effect when the interval ends below it', () => {
+    const p = around(0.05, 0.1); // [−0.05, 0.15]
+    expect(inconclusiveReading(p, 'greater', 0.5)).toBe(
+      'any effect is below the registered minimum: the interval excludes 0.5 or more',
+    );
+  });
+  it('tells a too-wide interval from one above 0 that may miss the minimum', () => {
+    expect(inconclusiveReading(around(3, 7), 'greater', 0.5)).toMatch(/^too wide to decide/);
+    expect(inconclusiveReading(around(0.4, 0.3), 'greater', 0.5)).toMatch(/^above 0, but/);
+  });
+  it('is empty for a decided claim and without an interval', () => {
+    expect(inconclusiveReading(around(3, 1), 'greater', 0.5)).toBe('');
+    expect(inconclusiveReading(around(-3, 1), 'greater', 0.5)).toBe('');
+    expect(inconclusiveReading(paired([1]), 'greater', 0.5)).toBe('');
+  });
+  it('names the margin of non-inferiority and equivalence claims', () => {
+    expect(inconclusiveReading(around(-1, 1), 'nonInferior', 1)).toBe(
+      'the interval reaches below −1, the registered margin',
+    );
+    expect(inconclusiveReading(around(0.5, 1), 'equivalent', 1)).toBe(
+      'the interval crosses the registered band of ±1',
+    );
   });
 });

@@ -20,4 +20,23 @@ describe('peft README figures', () => {
     );
     expect(summary.claims_inconclusive).toBeGreaterThanOrEqual(1);
   });
+
+  it('quotes claim 1 (LoRA-Dash − LoRA on V) as the page computes it', () => {
+    const ci = summary.dash_minus_lora_ci as [number, number] | null;
+    if (ci === null) return expect(readme).not.toContain('claim 1, LoRA-Dash > LoRA on V');
+    const two = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+    expect(readme).toContain(
+      `LoRA-Dash − LoRA ${two((ci[0] + ci[1]) / 2)} [${two(ci[0])}, ${two(ci[1])}] points over V's three tasks`,
+    );
+    const methodPage = readFileSync(join(ROOT, 'docs', 'methods', 'lora-dash.md'), 'utf8').replace(
+      /\s+/g,
+      ' ',
+    );
+    expect(methodPage).toContain(
+      `LoRA-Dash − LoRA ${two((ci[0] + ci[1]) / 2)} [${two(ci[0])}, ${two(ci[1])}] points`,
+    );
+    // Both read it as "below the minimum effect": the interval must end below 0.5.
+    expect(ci[1]).toBeLessThan(0.5);
+    expect(ci[0]).toBeLessThan(0);
+  });
 });
