@@ -110,3 +110,9 @@ export function inconclusiveReading(p: Paired, rule: ClaimRule, margin: number):
   if (rule === 'nonInferior') return `the interval reaches below −${margin}, the registered margin`;
   return `the interval crosses the registered band of ±${margin}`;
 }
+
+/** Values as `mean ± std` (sample std), or the value alone when there is one: one seed has no spread. */
+export function meanStdText(values: number[], format: (x: number) => string): string {
+  const { mean, std } = sampleStats(values);
+  return values.length < 2 ? format(mean) : `${format(mean)} ± ${format(std)}`;
+}

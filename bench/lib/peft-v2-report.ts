@@ -4,8 +4,16 @@
  * task, method and rank, and every pre-registered claim (peft-v2-plan.ts) decided on paired
  * per-seed differences with 95 % intervals. Missing runs make a claim `incomplete`, never guessed.
  */
-import { mdTable, sampleStats } from './harness.js';
-import { decide, inconclusiveReading, intervalText, paired, signed, type Verdict } from './paired.js';
+import { mdTable } from './harness.js';
+import {
+  decide,
+  inconclusiveReading,
+  intervalText,
+  meanStdText,
+  paired,
+  signed,
+  type Verdict,
+} from './paired.js';
 import { type ChosenRate, cellKey, chosenRate, decideClaim, explanationsOf } from './peft-v2-claims.js';
 import {
   BUDGETS,
@@ -161,13 +169,15 @@ export async function buildPeftReport(
   for (const c of cells(smoke)) {
     const rs = seeds.map((s) => finalAcc(c.bed, c.task, c.label, c.rank, s)).filter((r) => r !== undefined);
     if (!rs.length) continue;
-    const st = sampleStats(rs.map((r) => r.accuracy));
     rows.push([
       c.bed,
       c.task,
       c.label,
       c.rank,
-      `${pct(st.mean)} ± ${pct(st.std)}`,
+      meanStdText(
+        rs.map((r) => r.accuracy),
+        pct,
+      ),
       rs.length,
       rs[0]!.trainable,
     ]);

@@ -6,7 +6,7 @@
  */
 import { buildIncrementalData, learningOrder, SETTINGS, SHAPE_NAMES, shapeId } from '@numts/wilss';
 import { mdTable, sampleStats } from './harness.js';
-import { type Verdict, verdictAbove } from './paired.js';
+import { meanStdText, type Verdict, verdictAbove } from './paired.js';
 import { encodePng } from './png.js';
 import { lineChart } from './svg.js';
 import type { RunRecord } from './wilss-store.js';
@@ -293,10 +293,11 @@ export function buildReport(input: ReportInput): {
         ['method', 'old', 'new', 'all', 'seeds', 'CPU min / seed'],
         present.map((l) => {
           const rs = seeds.map((s) => get(l, s)).filter((r) => r !== undefined);
-          const f = (k: 'old' | 'new' | 'all') => {
-            const s = sampleStats(rs.map((r) => r[k]!));
-            return `${pct(s.mean)} ± ${pct(s.std)}`;
-          };
+          const f = (k: 'old' | 'new' | 'all') =>
+            meanStdText(
+              rs.map((r) => r[k]!),
+              pct,
+            );
           return [
             // The diagnosis rows are TME-lite variants too.
             l.startsWith('TME-lite') || l.startsWith('diagnosis') ? `${l} (our reconstruction)` : l,

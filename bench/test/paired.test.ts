@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inconclusiveReading, intervalText, paired, signed, welch } from '../lib/paired.js';
+import { inconclusiveReading, intervalText, meanStdText, paired, signed, welch } from '../lib/paired.js';
 
 describe('welch: the difference of two independent means', () => {
   it('gives the Welch interval with the degrees of freedom rounded down', () => {
@@ -61,5 +61,13 @@ describe('inconclusiveReading: why an undecided claim is undecided', () => {
     expect(inconclusiveReading(around(0.5, 1), 'equivalent', 1)).toBe(
       'the interval crosses the registered band of ±1',
     );
+  });
+});
+
+describe('meanStdText', () => {
+  it('prints mean ± sample std, and the value alone for one value', () => {
+    const f = (x: number) => x.toFixed(1);
+    expect(meanStdText([1, 3], f)).toBe('2.0 ± 1.4');
+    expect(meanStdText([0.5], f)).toBe('0.5');
   });
 });
