@@ -15,6 +15,7 @@ import {
   ABLATION_SETTING,
   ABLATIONS,
   DIAGNOSES,
+  diagnosesOf,
   FINAL_SEEDS,
   LADDERS,
   MAX_EXTENSIONS,
@@ -381,26 +382,34 @@ export function buildReport(input: ReportInput): {
         '',
       );
     }
-    // The OB+PF diagnosis: each row against the full method and against OB alone, paired.
-    const diagnoses = DIAGNOSES.filter((d) => seeds.some((s) => get(d.label, s)));
+    // The diagnosis rows of this setting: each against the full method (and OB alone where it ran), paired.
+    const diagnoses = diagnosesOf(setting).filter((d) => seeds.some((s) => get(d.label, s)));
     if (diagnoses.length) {
+      const withOb = seeds.some((s) => get('TME-lite OB', s));
       md.push(
         '### Why OB+PF behaves as it does: one change at a time',
         '',
-        'H1: PF pulls the new-class targets towards the segmenter’s own new-class outputs, near zero while they are being learned — fuse with the localizer’s scores instead. H2: OB hands whole regions to old classes and PF’s projection then leaves no new-class mass there — keep the new-class region rule but give no region to an old class. A hypothesis is supported when its row beats OB+PF on new-class mIoU (interval above 0).',
+        ...diagnoses.map((d) => `- ${d.hypothesis}`),
+        '',
+        `A hypothesis is supported when its row beats OB+PF on the metric it names (interval above 0): ${diagnoses.map((d) => `${d.label.split(':')[0]!.replace('diagnosis ', '')} on ${d.supportedOn}-class mIoU`).join(', ')}.`,
         '',
         mdTable(
-          ['row', 'new − OB+PF', 'all − OB+PF', 'new − OB alone', 'H supported'],
-          diagnoses.map((d) => {
-            const dn = diff(d.label, full, 'new');
-            return [
-              d.label,
-              ciText(dn),
-              ciText(diff(d.label, full, 'all')),
-              ciText(diff(d.label, 'TME-lite OB', 'new')),
-              verdictAbove(dn),
-            ];
-          }),
+          [
+            'row',
+            'new − OB+PF',
+            'all − OB+PF',
+            'old − OB+PF',
+            ...(withOb ? ['new − OB alone'] : []),
+            'H supported',
+          ],
+          diagnoses.map((d) => [
+            d.label,
+            ciText(diff(d.label, full, 'new')),
+            ciText(diff(d.label, full, 'all')),
+            ciText(diff(d.label, full, 'old')),
+            ...(withOb ? [ciText(diff(d.label, 'TME-lite OB', 'new'))] : []),
+            verdictAbove(diff(d.label, full, d.supportedOn)),
+          ]),
         ),
         '',
       );

@@ -8,7 +8,7 @@
  * - `tune`: the coordinate search of every tuned method on the tuning seeds (validation images);
  * - `final`: every method (constants as tuned) on the given seeds, scored on the test images;
  * - `ablation`: the TME-lite ablation rows on the given seeds;
- * - `diagnosis`: the OB+PF diagnosis rows (wilss-v2-plan.ts, DIAGNOSES) on the given seeds.
+ * - `diagnosis`: the diagnosis rows of the setting (wilss-v2-plan.ts, DIAGNOSES) on the given seeds.
  */
 import {
   evaluate,
@@ -37,6 +37,7 @@ import {
   ABLATIONS,
   type Constants,
   DIAGNOSES,
+  diagnosesOf,
   FINAL_SEEDS,
   LADDERS,
   MAX_EXTENSIONS,
@@ -373,11 +374,10 @@ export async function runStage(
     log(`tuned: ${JSON.stringify(Object.values(tuned).map((t) => [t.label, t.chosen]))}`);
   } else if (stage === 'diagnosis') {
     const full = finalConstants(TME_FULL, await tuneAll());
-    // H2 keeps the tuned ρ_new while ρ_old leaves every region to the new-class rule.
-    const rhoNew = full.rhoOld === undefined ? undefined : full.rhoOld + 0.2;
+    await bases();
     await runJobs(
-      finalJobs(setting, seeds, DIAGNOSES, (spec) =>
-        spec.override ? { ...full, rhoNew, ...spec.override } : full,
+      finalJobs(setting, seeds, diagnosesOf(setting), (row) =>
+        row.override ? { ...full, ...row.override(full) } : full,
       ),
     );
   } else if (stage === 'untuned') {

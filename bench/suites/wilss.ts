@@ -34,7 +34,7 @@ export default async function wilss(options: SuiteOptions): Promise<SuiteResult>
   const { runStage, tuneAll } = await import('../lib/wilss-v2-run.js');
   const { readRuns } = await import('../lib/wilss-store.js');
   const { buildReport } = await import('../lib/wilss-v2-report.js');
-  const { ABLATION_SEEDS, ABLATION_SETTING } = await import('../lib/wilss-v2-plan.js');
+  const { ABLATION_SEEDS, ABLATION_SETTING, diagnosesOf } = await import('../lib/wilss-v2-plan.js');
   const t0 = Date.now();
   try {
     if (tier === 'smoke') await runStage('final', '7-3');
@@ -42,7 +42,10 @@ export default async function wilss(options: SuiteOptions): Promise<SuiteResult>
       await runStage('final', '7-3');
       await runStage('ablation', ABLATION_SETTING, ABLATION_SEEDS);
       await runStage('diagnosis', ABLATION_SETTING, ABLATION_SEEDS);
-      for (const s of SETTINGS_RUN.slice(1)) await runStage('final', s);
+      for (const s of SETTINGS_RUN.slice(1)) {
+        await runStage('final', s);
+        if (diagnosesOf(s).length) await runStage('diagnosis', s);
+      }
     }
     const runs = readRuns();
     const settings = tier === 'smoke' ? ['7-3'] : SETTINGS_RUN;

@@ -283,6 +283,46 @@ describe('wilss v2 page: the criteria', () => {
     expect(markdown.match(/\| 5\. The gain is largest in multi-step/g)).toHaveLength(1);
   });
 
+  it('shows a setting’s own diagnosis rows, each decided on the metric it names (H3 in 4-2-2-2: all)', () => {
+    const runs = finals(scores);
+    const put = (method: string, seed: number, old: number, nw: number, all: number) =>
+      runs.set(`final/4-2-2-2/${method}/${seed}`, {
+        key: `final/4-2-2-2/${method}/${seed}`,
+        kind: 'final',
+        setting: '4-2-2-2',
+        seed,
+        method,
+        split: 'test',
+        old,
+        new: nw,
+        all,
+        seconds: 60,
+        config: V2,
+      });
+    const h3 = 'diagnosis H3: OB+PF at α_R = 0.5';
+    for (const seed of [0, 1, 2]) {
+      put('TME-lite OB+PF (full)', seed, 0.3, 0.11, 0.25);
+      // Better on old and all on every seed, worse on new: supported, as H3 is decided on all.
+      put(h3, seed, 0.45 + 0.01 * seed, 0.1, 0.33 + 0.01 * seed);
+    }
+    const { markdown } = buildReport({
+      runs,
+      tuned: {},
+      settings: ['7-3', '4-2-2-2'],
+      command: 't',
+      machine: 'm',
+    });
+    const section = markdown.slice(markdown.indexOf('## Setting 4-2-2-2'));
+    expect(section).toContain('- H3 (registration 5): α_R, tuned in 7-3');
+    expect(section).toContain('H3 on all-class mIoU');
+    // all: +9 [+6.5, +11.5] with s 1 over 3 seeds; no OB-alone column (OB alone never ran in 4-2-2-2).
+    expect(section).toContain(
+      `| ${h3} | −1.0 [−1.0, −1.0] | +9.0 [+6.5, +11.5] | +16.0 [+13.5, +18.5] | held |`,
+    );
+    // The 7-3 rows stay in 7-3.
+    expect(section).not.toContain('diagnosis H1');
+  });
+
   it('names the α_R that defines each mechanism row’s conflicts (0.5 when a method sets none)', () => {
     const runs = finals(scores);
     for (const r of runs.values())
