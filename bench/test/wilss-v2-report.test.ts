@@ -130,6 +130,34 @@ describe('wilss v2 page: the criteria', () => {
     }
     return runs;
   }
+  /** The page of 7-3 and 4-2-2-2 from `runs`, nothing tuned. */
+  const multiStepReport = (runs: Map<string, RunRecord>) =>
+    buildReport({ runs, tuned: {}, settings: ['7-3', '4-2-2-2'], command: 't', machine: 'm' });
+  /** Adds a test-split final run of `method` in `setting` with the given mIoUs. */
+  function putFinal(
+    runs: Map<string, RunRecord>,
+    setting: string,
+    method: string,
+    seed: number,
+    old: number,
+    nw: number,
+    all: number,
+  ): void {
+    const key = `final/${setting}/${method}/${seed}`;
+    runs.set(key, {
+      key,
+      kind: 'final',
+      setting,
+      seed,
+      method,
+      split: 'test',
+      old,
+      new: nw,
+      all,
+      seconds: 60,
+      config: V2,
+    });
+  }
   const scores: Record<string, [number, number, number]> = {
     'FT-pixel': [0, 0.68, 0.26],
     'FT-weak': [0, 0.11, 0.1],
@@ -255,26 +283,8 @@ describe('wilss v2 page: the criteria', () => {
         ['WILSON', 0.5],
         ['TME-lite OB+PF (full)', 0.5 + gain],
       ] as const)
-        runs.set(`final/4-2-2-2/${method}/${seed}`, {
-          key: `final/4-2-2-2/${method}/${seed}`,
-          kind: 'final',
-          setting: '4-2-2-2',
-          seed,
-          method,
-          split: 'test',
-          old: 0.6,
-          new: 0.3,
-          all,
-          seconds: 60,
-          config: V2,
-        });
-    const { markdown } = buildReport({
-      runs,
-      tuned: {},
-      settings: ['7-3', '4-2-2-2'],
-      command: 't',
-      machine: 'm',
-    });
+        putFinal(runs, '4-2-2-2', method, seed, 0.6, 0.3, all);
+    const { markdown } = multiStepReport(runs);
     // 4-2-2-2: mean 10, s 1, n 3 (t(2) 4.303 · 0.577 = 2.48); 7-3: 6, s 0. Welch: se 0.577, df 2.
     expect(markdown).toContain(
       '| 4-2-2-2 +10.0 [+7.5, +12.5] − 7-3 +6.0 [+6.0, +6.0]: +4.0 [+1.5, +6.5] | held |',
@@ -286,32 +296,14 @@ describe('wilss v2 page: the criteria', () => {
   it('shows a setting’s own diagnosis rows, each decided on the metric it names (H3 in 4-2-2-2: all)', () => {
     const runs = finals(scores);
     const put = (method: string, seed: number, old: number, nw: number, all: number) =>
-      runs.set(`final/4-2-2-2/${method}/${seed}`, {
-        key: `final/4-2-2-2/${method}/${seed}`,
-        kind: 'final',
-        setting: '4-2-2-2',
-        seed,
-        method,
-        split: 'test',
-        old,
-        new: nw,
-        all,
-        seconds: 60,
-        config: V2,
-      });
+      putFinal(runs, '4-2-2-2', method, seed, old, nw, all);
     const h3 = 'diagnosis H3: OB+PF at α_R = 0.5';
     for (const seed of [0, 1, 2]) {
       put('TME-lite OB+PF (full)', seed, 0.3, 0.11, 0.25);
       // Better on old and all on every seed, worse on new: supported, as H3 is decided on all.
       put(h3, seed, 0.45 + 0.01 * seed, 0.1, 0.33 + 0.01 * seed);
     }
-    const { markdown } = buildReport({
-      runs,
-      tuned: {},
-      settings: ['7-3', '4-2-2-2'],
-      command: 't',
-      machine: 'm',
-    });
+    const { markdown } = multiStepReport(runs);
     const section = markdown.slice(markdown.indexOf('## Setting 4-2-2-2'));
     expect(section).toContain('- H3 (registration 5): α_R, tuned in 7-3');
     expect(section).toContain('H3 on all-class mIoU');
