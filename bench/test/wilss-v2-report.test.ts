@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../lib/wilss-store.js';
 import { FINAL_SEEDS, V2 } from '../lib/wilss-v2-plan.js';
-import { buildReport } from '../lib/wilss-v2-report.js';
+import { buildReport, headroomOf } from '../lib/wilss-v2-report.js';
 import type { PassTrace, TuningResult } from '../lib/wilss-v2-run.js';
 
 /** A search trace: constant, pass, values tried with their scores ('value:score …'), choice, interior. */
@@ -323,5 +323,16 @@ describe('wilss v2 page: the criteria', () => {
     expect(markdown).toMatch(/\| WILSON \| [^\n]* \| 0\.5 \| [^|\n]* \|\n/);
     expect(markdown).toMatch(/\| TME-lite OB\+PF \(full\) \| [^\n]* \| 0\.99 \| [^|\n]* \|\n/);
     expect(markdown).toContain('so the two conflict columns compare only rows with the same α_R');
+  });
+});
+
+describe('wilss v2 page: headroom per setting', () => {
+  it('is met only when every mean reaches its requirement, and names each one that does not', () => {
+    expect(headroomOf(0.76, 0.778, 0.69).verdict).toBe('met');
+    const low = headroomOf(0.764, 0.711, 0.622);
+    expect(low.verdict).toBe('not met');
+    expect(low.text).toContain('(Joint all 71.1 < 75.0; Joint new 62.2 < 65.0)');
+    expect(headroomOf(0.749, 0.8, 0.7).text).toContain('(base old 74.9 < 75.0)');
+    expect(headroomOf(0.76, null, 0.7).verdict).toBe('incomplete');
   });
 });
