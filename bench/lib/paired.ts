@@ -102,7 +102,7 @@ export function inconclusiveReading(p: Paired, rule: ClaimRule, margin: number):
   if (!p.ci || decide(p, rule, margin) !== 'inconclusive') return '';
   const [lo, hi] = p.ci;
   if (rule === 'greater') {
-    if (hi <= margin)
+    if (hi < margin)
       return `any effect is below the registered minimum: the interval excludes ${margin} or more`;
     if (lo >= 0) return `above 0, but the interval reaches below the registered minimum of ${margin}`;
     return `too wide to decide: the interval holds both 0 and the registered minimum of ${margin}`;
