@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../lib/harness.js';
+import { readRuns } from '../lib/wilss-store.js';
+import { finalRun } from '../lib/wilss-v2-criteria.js';
 
 /** The wilss README quotes the 7-3 results; they must be the committed page's (docs/results/wilss.json). */
 describe('wilss README figures', () => {
@@ -29,5 +31,21 @@ describe('wilss README figures', () => {
     expect(readme).toContain(
       `WILSON α = ${summary.tuned_wilson_alpha}, and for TME-lite α = ${summary.tuned_wilson_alpha}, α_R = ${summary.tuned_tme_alphaR}, ρ_old = ${summary.tuned_tme_rhoOld} and λ_max = ${summary.tuned_tme_lambdaMax}`,
     );
+  });
+
+  it('quotes the first 4-2-2-2 seed as its runs recorded it (README and the TME-lite method page)', () => {
+    const runs = [...readRuns().values()];
+    const at = (method: string) => finalRun(runs, '4-2-2-2', method, 0);
+    const [wilson, tme, joint] = [at('WILSON'), at('TME-lite OB+PF (full)'), at('Joint')];
+    if (!wilson || !tme || !joint) return expect(readme).not.toContain('The first 4-2-2-2 seed');
+    const p = (x: number) => (100 * x).toFixed(1);
+    const conflict = (tme.mechanism as { conflictRate: number }[]).map((m) => p(m.conflictRate));
+    const page = readFileSync(join(ROOT, 'docs', 'methods', 'tme.md'), 'utf8').replace(/\s+/g, ' ');
+    for (const text of [readme, page]) {
+      expect(text).toContain(`TME-lite ${p(tme.all!)} all-class mIoU (old ${p(tme.old)})`);
+      expect(text).toContain(`WILSON's ${p(wilson.all!)} (old ${p(wilson.old)})`);
+      expect(text).toContain(`from ${conflict[0]} % in step 1 to ${conflict[2]} % in step 3`);
+    }
+    expect(readme).toContain(`reaches ${p(joint.all!)} all / ${p(joint.new!)} new`);
   });
 });
