@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../lib/harness.js';
+import { signed } from '../lib/paired.js';
 
 /** The peft README quotes decided claims; they must be the committed page's (docs/results/peft.json). */
 describe('peft README figures', () => {
@@ -10,31 +11,26 @@ describe('peft README figures', () => {
     unknown
   >;
   const readme = readFileSync(join(ROOT, 'packages', 'peft', 'README.md'), 'utf8').replace(/\s+/g, ' ');
-  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}`;
+  /** A t-interval as the README writes it: the mean (its midpoint) and the interval, signed. */
+  const quoted = (ci: [number, number], digits: number) =>
+    `${signed((ci[0] + ci[1]) / 2, digits)} [${signed(ci[0], digits)}, ${signed(ci[1], digits)}]`;
 
   it('quotes claim 7 (FLoRA-conv − LoRA-conv) as the page computes it', () => {
     const ci = summary.flora_conv_minus_lora_conv_ci as [number, number] | null;
     if (ci === null) return expect(readme).not.toContain('claim 7 inconclusive');
-    expect(readme).toContain(
-      `FLoRA-conv − LoRA-conv ${signed((ci[0] + ci[1]) / 2)} [${signed(ci[0])}, ${signed(ci[1])}] points`,
-    );
+    expect(readme).toContain(`FLoRA-conv − LoRA-conv ${quoted(ci, 1)} points`);
     expect(summary.claims_inconclusive).toBeGreaterThanOrEqual(1);
   });
 
   it('quotes claim 1 (LoRA-Dash − LoRA on V) as the page computes it', () => {
     const ci = summary.dash_minus_lora_ci as [number, number] | null;
     if (ci === null) return expect(readme).not.toContain('claim 1, LoRA-Dash > LoRA on V');
-    const two = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
-    expect(readme).toContain(
-      `LoRA-Dash − LoRA ${two((ci[0] + ci[1]) / 2)} [${two(ci[0])}, ${two(ci[1])}] points over V's three tasks`,
-    );
+    expect(readme).toContain(`LoRA-Dash − LoRA ${quoted(ci, 2)} points over V's three tasks`);
     const methodPage = readFileSync(join(ROOT, 'docs', 'methods', 'lora-dash.md'), 'utf8').replace(
       /\s+/g,
       ' ',
     );
-    expect(methodPage).toContain(
-      `LoRA-Dash − LoRA ${two((ci[0] + ci[1]) / 2)} [${two(ci[0])}, ${two(ci[1])}] points`,
-    );
+    expect(methodPage).toContain(`LoRA-Dash − LoRA ${quoted(ci, 2)} points`);
     // Both read it as "below the minimum effect": the interval must end below 0.5.
     expect(ci[1]).toBeLessThan(0.5);
     expect(ci[0]).toBeLessThan(0);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../lib/harness.js';
+import { signed } from '../lib/paired.js';
 import { readRuns } from '../lib/wilss-store.js';
 import { finalRun } from '../lib/wilss-v2-criteria.js';
 
@@ -12,10 +13,10 @@ describe('wilss README figures', () => {
     unknown
   >;
   const readme = readFileSync(join(ROOT, 'packages', 'wilss', 'README.md'), 'utf8').replace(/\s+/g, ' ');
-  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+  const points = (x: number) => signed(100 * x, 1);
   /** A t-interval as the README writes it: the mean (its midpoint) and the interval. */
   const interval = (ci: [number, number]) =>
-    `${signed((ci[0] + ci[1]) / 2)} [${signed(ci[0])}, ${signed(ci[1])}]`;
+    `${points((ci[0] + ci[1]) / 2)} [${points(ci[0])}, ${points(ci[1])}]`;
 
   it('quotes TME-lite − WILSON as the page computes it', () => {
     const ci = (k: string) => summary[`tme_minus_wilson_${k}_ci`] as [number, number];
