@@ -5,7 +5,14 @@
  */
 import { intervalText, type Paired, paired, type Verdict, verdictAbove, welch } from './paired.js';
 import type { RunRecord } from './wilss-store.js';
-import { A4_ROWS, ABLATION_ORDER, ABLATION_SETTING, FINAL_SEEDS, MULTI_STEP_GAIN } from './wilss-v2-plan.js';
+import {
+  A4_ROWS,
+  ABLATION_ORDER,
+  ABLATION_SEEDS,
+  ABLATION_SETTING,
+  FINAL_SEEDS,
+  MULTI_STEP_GAIN,
+} from './wilss-v2-plan.js';
 
 /** The full TME-lite method's label in the runs file. */
 export const FULL = 'TME-lite OB+PF (full)';
@@ -17,8 +24,8 @@ export function allOf(vs: Verdict[]): Verdict {
   return vs.every((v) => v === 'held') ? 'held' : 'inconclusive';
 }
 
-/** A fraction as a percentage with one decimal ('n/a' when not finite). */
-export const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
+/** A fraction as a percentage with one decimal and a true minus sign ('n/a' when not finite). */
+export const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1).replace('-', '−') : 'n/a');
 /** A paired difference in points: mean [95 % interval]. */
 export const ciText = (p: Paired) =>
   p.n === 0
@@ -78,15 +85,55 @@ export function criteriaOf(runs: readonly RunRecord[], setting: string): Setting
   const full = FULL;
   const notes: string[] = [];
   const criteria: Criterion[] = [];
+  /**
+   * Adds a criterion, decided only when every seed it is decided over (`over`: settings with their
+   * seeds) has the runs it needs (`needs`: method labels, 'base' for the step-0 model); until then
+   * it reads incomplete and says on how many seeds its figures stand.
+   */
+  const push = (
+    c: Criterion,
+    needs: readonly string[],
+    over: readonly (readonly [string, readonly number[]])[] = [[setting, seeds]],
+  ): void => {
+    const has = (st: string, sd: number, l: string) =>
+      l === 'base'
+        ? runs.some((r) => r.kind === 'base' && r.setting === st && r.seed === sd)
+        : finalRun(runs, st, l, sd) !== undefined;
+    const lacking = over.map(
+      ([st, sds]) => [st, sds.filter((sd) => !needs.every((l) => has(st, sd, l)))] as const,
+    );
+    const missing = lacking.reduce((n, [, sds]) => n + sds.length, 0);
+    const total = over.reduce((n, [, sds]) => n + sds.length, 0);
+    const named = lacking
+      .filter(([, sds]) => sds.length)
+      .map(([st, sds]) => `${st} seed${sds.length === 1 ? '' : 's'} ${sds.join(', ')}`)
+      .join(' and ');
+    criteria.push(
+      missing === 0
+        ? c
+        : {
+            ...c,
+            // With no seed run at all the figures already say so.
+            measured:
+              missing === total
+                ? c.measured
+                : `${c.measured} (so far on ${total - missing} of ${total} seeds; decided when ${named} ${missing === 1 ? 'has its runs' : 'have theirs'})`,
+            verdict: 'incomplete',
+          },
+    );
+  };
   const ftOld = ['FT-pixel', 'FT-weak'].map((l) => {
     const both = seeds.filter((s) => get(l, s) && base(s));
     return paired(both.map((s) => 0.5 * base(s)!.old - get(l, s)!.old));
   });
-  criteria.push({
-    claim: '1. FT-pixel and FT-weak forget: old mIoU below half of the base model’s',
-    measured: `half of base old − FT old: FT-pixel ${ciText(ftOld[0]!)}, FT-weak ${ciText(ftOld[1]!)}`,
-    verdict: allOf(ftOld.map(verdictAbove)),
-  });
+  push(
+    {
+      claim: '1. FT-pixel and FT-weak forget: old mIoU below half of the base model’s',
+      measured: `half of base old − FT old: FT-pixel ${ciText(ftOld[0]!)}, FT-weak ${ciText(ftOld[1]!)}`,
+      verdict: allOf(ftOld.map(verdictAbove)),
+    },
+    ['FT-pixel', 'FT-weak', 'base'],
+  );
   const wc = (['new', 'all', 'old'] as const).map((k) => diff('WILSON', 'CAM+old', k));
   const oldClose: Verdict = !wc[2]!.ci
     ? 'incomplete'
@@ -95,11 +142,14 @@ export function criteriaOf(runs: readonly RunRecord[], setting: string): Setting
       : wc[2]!.ci[1] < -0.02 || wc[2]!.ci[0] > 0.02
         ? 'not held'
         : 'inconclusive';
-  criteria.push({
-    claim: '2. WILSON > CAM+old on new and all; ≈ on old (interval inside ±2 points)',
-    measured: `new ${ciText(wc[0]!)}, all ${ciText(wc[1]!)}, old ${ciText(wc[2]!)}`,
-    verdict: allOf([verdictAbove(wc[0]!), verdictAbove(wc[1]!), oldClose]),
-  });
+  push(
+    {
+      claim: '2. WILSON > CAM+old on new and all; ≈ on old (interval inside ±2 points)',
+      measured: `new ${ciText(wc[0]!)}, all ${ciText(wc[1]!)}, old ${ciText(wc[2]!)}`,
+      verdict: allOf([verdictAbove(wc[0]!), verdictAbove(wc[1]!), oldClose]),
+    },
+    ['WILSON', 'CAM+old'],
+  );
   const tw = (['new', 'all', 'old'] as const).map((k) => diff(full, 'WILSON', k));
   const oldKept: Verdict = !tw[2]!.ci ? 'incomplete' : tw[2]!.mean >= -tw[2]!.std ? 'held' : 'not held';
   // The spec's stronger wording (registration 3: shown, not deciding): a mean gain above 2σ.
@@ -107,11 +157,14 @@ export function criteriaOf(runs: readonly RunRecord[], setting: string): Setting
     tw[0]!.ci && tw[1]!.ci
       ? `; the spec’s “by more than 2σ of the paired differences”: new ${pct(tw[0]!.mean)} against 2σ ${pct(2 * tw[0]!.std)}, all ${pct(tw[1]!.mean)} against ${pct(2 * tw[1]!.std)} — ${tw[0]!.mean > 2 * tw[0]!.std && tw[1]!.mean > 2 * tw[1]!.std ? 'met' : 'not met'}`
       : '';
-  criteria.push({
-    claim: '3. TME-lite (full) > WILSON on new and all; old ≥ WILSON − σ of the paired differences',
-    measured: `new ${ciText(tw[0]!)}, all ${ciText(tw[1]!)}, old ${ciText(tw[2]!)}${tw[2]!.ci ? ` (σ ${pct(tw[2]!.std)})` : ''}${twoSigma}`,
-    verdict: allOf([verdictAbove(tw[0]!), verdictAbove(tw[1]!), oldKept]),
-  });
+  push(
+    {
+      claim: '3. TME-lite (full) > WILSON on new and all; old ≥ WILSON − σ of the paired differences',
+      measured: `new ${ciText(tw[0]!)}, all ${ciText(tw[1]!)}, old ${ciText(tw[2]!)}${tw[2]!.ci ? ` (σ ${pct(tw[2]!.std)})` : ''}${twoSigma}`,
+      verdict: allOf([verdictAbove(tw[0]!), verdictAbove(tw[1]!), oldKept]),
+    },
+    [full, 'WILSON'],
+  );
   const pseudoNew = (l: string, s: number) => {
     const m = (get(l, s)?.mechanism ?? []) as ({ pseudoNew: number } | null)[];
     const v = m.filter((x) => x !== null).map((x) => x!.pseudoNew);
@@ -122,21 +175,28 @@ export function criteriaOf(runs: readonly RunRecord[], setting: string): Setting
       .filter((s) => get(full, s) && get('WILSON', s))
       .map((s) => pseudoNew(full, s) - pseudoNew('WILSON', s)),
   );
-  criteria.push({
-    claim: '3b. New-class pseudo-label mIoU (step images, hidden masks) rises with TME-lite',
-    measured: `TME-lite − WILSON ${ciText(pn)}`,
-    verdict: verdictAbove(pn),
-  });
+  push(
+    {
+      claim: '3b. New-class pseudo-label mIoU (step images, hidden masks) rises with TME-lite',
+      measured: `TME-lite − WILSON ${ciText(pn)}`,
+      verdict: verdictAbove(pn),
+    },
+    [full, 'WILSON'],
+  );
   if (setting === ABLATION_SETTING) {
     const order = ABLATION_ORDER.map(([hi, lo]) => ({ hi, lo, d: diff(hi, lo, 'all') }));
-    criteria.push({
-      claim:
-        '3c. The A.4 ablation rows keep their order on all-class mIoU: 1 < 2, 3 < 4 < 6 (registration 3)',
-      measured: order
-        .map((o) => `${A4_ROWS[o.hi]} − ${A4_ROWS[o.lo]} (${o.hi} − ${o.lo}) ${ciText(o.d)}`)
-        .join(', '),
-      verdict: allOf(order.map((o) => verdictAbove(o.d))),
-    });
+    push(
+      {
+        claim:
+          '3c. The A.4 ablation rows keep their order on all-class mIoU: 1 < 2, 3 < 4 < 6 (registration 3)',
+        measured: order
+          .map((o) => `${A4_ROWS[o.hi]} − ${A4_ROWS[o.lo]} (${o.hi} − ${o.lo}) ${ciText(o.d)}`)
+          .join(', '),
+        verdict: allOf(order.map((o) => verdictAbove(o.d))),
+      },
+      [...new Set(ABLATION_ORDER.flat())],
+      [[setting, ABLATION_SEEDS]],
+    );
   }
   const weak = ['FT-weak', 'CAM+old', 'WILSON', full];
   const jointTop = paired(
@@ -144,11 +204,14 @@ export function criteriaOf(runs: readonly RunRecord[], setting: string): Setting
       .filter((s) => get('Joint', s) && weak.every((l) => get(l, s)))
       .map((s) => get('Joint', s)!.new! - Math.max(...weak.map((l) => get(l, s)!.new!))),
   );
-  criteria.push({
-    claim: '4. Joint stays on top for new classes (against the best weak method of each seed)',
-    measured: `Joint − best weak ${ciText(jointTop)}`,
-    verdict: verdictAbove(jointTop),
-  });
+  push(
+    {
+      claim: '4. Joint stays on top for new classes (against the best weak method of each seed)',
+      measured: `Joint − best weak ${ciText(jointTop)}`,
+      verdict: verdictAbove(jointTop),
+    },
+    ['Joint', ...weak],
+  );
   if (setting === MULTI_STEP_GAIN.setting) {
     const gains = (st: string) =>
       FINAL_SEEDS[st]!.flatMap((sd) => {
@@ -160,11 +223,15 @@ export function criteriaOf(runs: readonly RunRecord[], setting: string): Setting
     const here = gains(setting);
     const there = gains(MULTI_STEP_GAIN.against);
     const g = welch(here, there);
-    criteria.push({
-      claim: `5. The gain is largest in multi-step: TME-lite − WILSON on all is larger in ${setting} than in ${MULTI_STEP_GAIN.against} (registration 4; Welch interval, the settings’ seeds are independent)`,
-      measured: `${setting} ${ciText(paired(here))} − ${MULTI_STEP_GAIN.against} ${ciText(paired(there))}: ${ciText(g)}`,
-      verdict: verdictAbove(g),
-    });
+    push(
+      {
+        claim: `5. The gain is largest in multi-step: TME-lite − WILSON on all is larger in ${setting} than in ${MULTI_STEP_GAIN.against} (registration 4; Welch interval, the settings’ seeds are independent)`,
+        measured: `${setting} ${ciText(paired(here))} − ${MULTI_STEP_GAIN.against} ${ciText(paired(there))}: ${ciText(g)}`,
+        verdict: verdictAbove(g),
+      },
+      [full, 'WILSON'],
+      [setting, MULTI_STEP_GAIN.against].map((st) => [st, FINAL_SEEDS[st]!] as const),
+    );
   }
   if (
     oldClose === 'not held' &&

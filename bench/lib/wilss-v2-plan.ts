@@ -128,6 +128,8 @@ export const MULTI_STEP_GAIN = { setting: '4-2-2-2', against: '7-3' } as const;
 export interface DiagnosisSpec extends MethodSpec {
   /** The setting it runs in, on that setting's seeds ({@link ABLATION_SEEDS} in the ablation setting). */
   setting: string;
+  /** The hypothesis's short name on the page ('H1', …). */
+  name: string;
   /** The hypothesis the row tests, for the page. */
   hypothesis: string;
   /** The metric on which the row must beat the full method (interval above 0) to support it. */
@@ -159,6 +161,7 @@ export const DIAGNOSES: DiagnosisSpec[] = [
     label: 'diagnosis H1: OB+PF fused with the localizer',
     method: 'tme',
     tme: { object: true, fusion: true, fusionSource: 'localizer' },
+    name: 'H1',
     setting: ABLATION_SETTING,
     hypothesis:
       'H1: PF pulls the new-class targets towards the segmenter’s own new-class outputs, near zero while they are being learned — fuse with the localizer’s scores instead.',
@@ -168,6 +171,7 @@ export const DIAGNOSES: DiagnosisSpec[] = [
     label: 'diagnosis H2: OB+PF without old regions',
     method: 'tme',
     tme: { object: true, fusion: true },
+    name: 'H2',
     setting: ABLATION_SETTING,
     hypothesis:
       'H2: OB hands whole regions to old classes and PF’s projection then leaves no new-class mass there — keep the new-class region rule but give no region to an old class.',
@@ -178,6 +182,7 @@ export const DIAGNOSES: DiagnosisSpec[] = [
     label: 'diagnosis H3: OB+PF at α_R = 0.5',
     method: 'tme',
     tme: { object: true, fusion: true },
+    name: 'H3',
     setting: '4-2-2-2',
     hypothesis:
       'H3 (registration 5): α_R, tuned in 7-3 against a base trained on pixel masks, is too high for the weakly trained old models of later steps — almost nothing is claimed for an old class, and OB hands old look-alikes touching new objects to the new classes. The row runs at α_R = 0.5, everything else as tuned.',

@@ -430,7 +430,7 @@ export function buildReport(input: ReportInput): {
         '',
         ...diagnoses.map((d) => `- ${d.hypothesis}`),
         '',
-        `A hypothesis is supported when its row beats OB+PF on the metric it names (interval above 0): ${diagnoses.map((d) => `${d.label.split(':')[0]!.replace('diagnosis ', '')} on ${d.supportedOn}-class mIoU`).join(', ')}.`,
+        `A hypothesis is supported when its row beats OB+PF on the metric it names (interval above 0): ${diagnoses.map((d) => `${d.name} on ${d.supportedOn}-class mIoU`).join(', ')}.`,
         '',
         mdTable(
           [
@@ -460,7 +460,7 @@ export function buildReport(input: ReportInput): {
     ]);
     if (missing.length)
       md.push(
-        `**Incomplete:** ${missing.length} planned runs are not in the runs file yet (${missing.slice(0, 12).join('; ')}${missing.length > 12 ? '; …' : ''}). The verdicts above use only the seeds that have both rows of a comparison.`,
+        `**Incomplete:** ${missing.length} planned runs are not in the runs file yet (${missing.slice(0, 12).join('; ')}${missing.length > 12 ? '; …' : ''}). A criterion stays incomplete until every seed it is decided over has the runs it needs; its figures meanwhile stand on the seeds that have them.`,
         '',
       );
   }

@@ -293,6 +293,49 @@ describe('wilss v2 page: the criteria', () => {
     expect(markdown.match(/\| 5\. The gain is largest in multi-step/g)).toHaveLength(1);
   });
 
+  it('decides a criterion only when every seed of its setting has the runs it needs', () => {
+    const runs = finals(scores);
+    for (const seed of FINAL_SEEDS['4-2-2-2']!) {
+      const key = `base/4-2-2-2/${seed}`;
+      runs.set(key, {
+        key,
+        kind: 'base',
+        setting: '4-2-2-2',
+        seed,
+        split: 'test',
+        old: 0.76,
+        seconds: 60,
+        config: V2,
+      });
+      // Seed 2 has not yet run TME-lite or Joint.
+      const ran = seed === 2 ? ['FT-pixel', 'FT-weak', 'CAM+old', 'WILSON'] : Object.keys(scores);
+      for (const method of ran) {
+        const [o, n, a] = scores[method]!;
+        putFinal(runs, '4-2-2-2', method, seed, o, n + 0.01 * seed, a);
+      }
+    }
+    const { markdown, summary } = multiStepReport(runs);
+    // 1 and 2 have every run on every seed; 3, 3b and 5 lack seed 2's TME-lite, 4 its Joint.
+    expect(summary.criteria_by_setting).toMatchObject({
+      '4-2-2-2': { held: 1, not_held: 1, inconclusive: 0, incomplete: 4 },
+    });
+    const section = markdown.slice(markdown.indexOf('## Setting 4-2-2-2'));
+    expect(section).toContain(
+      'new +9.0 [+9.0, +9.0], all +6.0 [+6.0, +6.0], old +5.0 [+5.0, +5.0] (σ 0.0); the spec’s “by more than 2σ of the paired differences”: new 9.0 against 2σ 0.0, all 6.0 against 0.0 — met (so far on 2 of 3 seeds; decided when 4-2-2-2 seed 2 has its runs) | **incomplete** |',
+    );
+    expect(section).toMatch(
+      /\| 5\. [^\n]*\(so far on 7 of 8 seeds; decided when 4-2-2-2 seed 2 has its runs\) \| \*\*incomplete\*\* \|/,
+    );
+    // The same runs with seed 2's TME-lite and Joint added decide all six.
+    for (const method of ['TME-lite OB+PF (full)', 'Joint']) {
+      const [o, n, a] = scores[method]!;
+      putFinal(runs, '4-2-2-2', method, 2, o, n + 0.02, a);
+    }
+    expect(multiStepReport(runs).summary.criteria_by_setting).toMatchObject({
+      '4-2-2-2': { incomplete: 0 },
+    });
+  });
+
   it('shows a setting’s own diagnosis rows, each decided on the metric it names (H3 in 4-2-2-2: all)', () => {
     const runs = finals(scores);
     const put = (method: string, seed: number, old: number, nw: number, all: number) =>
