@@ -35,4 +35,15 @@ describe('peft README figures', () => {
     expect(ci[1]).toBeLessThan(0.5);
     expect(ci[0]).toBeLessThan(0);
   });
+
+  it('quotes claim 1b (TSD ≥ random directions) as the page decides it', () => {
+    const page = readFileSync(join(ROOT, 'docs', 'results', 'peft.md'), 'utf8');
+    const row = page.split('\n').find((l) => l.startsWith('| 1b. '));
+    expect(row).toBeDefined();
+    const cells = row!.split(' | ');
+    if (!cells.at(-1)!.includes('held') || cells.at(-1)!.includes('not held'))
+      return expect(readme).not.toContain('Claim 1b, TSD’s directions ≥ random ones, is held');
+    const measured = cells.at(-2)!.replace(' (nonInferior, margin 0.5)', '');
+    expect(readme).toContain(`LoRA-Dash − its random-direction ablation ${measured} points`);
+  });
 });
