@@ -193,6 +193,9 @@ export const DIAGNOSES: DiagnosisSpec[] = [
 
 /** The diagnosis rows of a setting. */
 export const diagnosesOf = (setting: string) => DIAGNOSES.filter((d) => d.setting === setting);
+/** The seeds the diagnosis rows of a setting run on: the ablation seeds there, else the setting's final seeds. */
+export const diagnosisSeeds = (setting: string): readonly number[] =>
+  setting === ABLATION_SETTING ? ABLATION_SEEDS : FINAL_SEEDS[setting]!;
 
 /** A tuned constant of a method (see grid-search.ts). */
 export type TunedConstant = SearchedConstant<keyof Constants>;

@@ -16,6 +16,7 @@ import {
   ABLATIONS,
   DIAGNOSES,
   diagnosesOf,
+  diagnosisSeeds,
   FINAL_SEEDS,
   LADDERS,
   MAX_EXTENSIONS,
@@ -447,7 +448,10 @@ export function buildReport(input: ReportInput): {
             ciText(diff(d.label, full, 'all')),
             ciText(diff(d.label, full, 'old')),
             ...(withOb ? [ciText(diff(d.label, 'TME-lite OB', 'new'))] : []),
-            verdictAbove(diff(d.label, full, d.supportedOn)),
+            // Decided only when every seed the row runs on has it and the full method.
+            diagnosisSeeds(setting).every((s) => get(d.label, s) && get(full, s))
+              ? verdictAbove(diff(d.label, full, d.supportedOn))
+              : 'incomplete',
           ]),
         ),
         '',

@@ -34,17 +34,19 @@ export default async function wilss(options: SuiteOptions): Promise<SuiteResult>
   const { runStage, tuneAll } = await import('../lib/wilss-v2-run.js');
   const { readRuns } = await import('../lib/wilss-store.js');
   const { buildReport } = await import('../lib/wilss-v2-report.js');
-  const { ABLATION_SEEDS, ABLATION_SETTING, diagnosesOf } = await import('../lib/wilss-v2-plan.js');
+  const { ABLATION_SEEDS, ABLATION_SETTING, diagnosesOf, diagnosisSeeds } = await import(
+    '../lib/wilss-v2-plan.js'
+  );
   const t0 = Date.now();
   try {
     if (tier === 'smoke') await runStage('final', '7-3');
     if (tier === 'repro') {
       await runStage('final', '7-3');
       await runStage('ablation', ABLATION_SETTING, ABLATION_SEEDS);
-      await runStage('diagnosis', ABLATION_SETTING, ABLATION_SEEDS);
+      await runStage('diagnosis', ABLATION_SETTING, [...diagnosisSeeds(ABLATION_SETTING)]);
       for (const s of SETTINGS_RUN.slice(1)) {
         await runStage('final', s);
-        if (diagnosesOf(s).length) await runStage('diagnosis', s);
+        if (diagnosesOf(s).length) await runStage('diagnosis', s, [...diagnosisSeeds(s)]);
       }
     }
     const runs = readRuns();

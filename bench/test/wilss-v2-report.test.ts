@@ -356,6 +356,12 @@ describe('wilss v2 page: the criteria', () => {
     );
     // The 7-3 rows stay in 7-3.
     expect(section).not.toContain('diagnosis H1');
+    // Without seed 2's full method the row is not decided, though two seeds have both rows.
+    runs.delete('final/4-2-2-2/TME-lite OB+PF (full)/2');
+    const partial = multiStepReport(runs).markdown;
+    expect(partial.slice(partial.indexOf('## Setting 4-2-2-2'))).toMatch(
+      new RegExp(`\\| ${h3.replace(/[()+.]/g, '\\$&')} \\| [^\\n]* \\| incomplete \\|`),
+    );
   });
 
   it('names the α_R that defines each mechanism row’s conflicts (0.5 when a method sets none)', () => {
