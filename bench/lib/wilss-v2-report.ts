@@ -464,7 +464,7 @@ export function buildReport(input: ReportInput): {
     ]);
     if (missing.length)
       md.push(
-        `**Incomplete:** ${missing.length} planned runs are not in the runs file yet (${missing.slice(0, 12).join('; ')}${missing.length > 12 ? '; …' : ''}). A criterion stays incomplete until every seed it is decided over has the runs it needs; its figures meanwhile stand on the seeds that have them.`,
+        `**Incomplete:** ${missing.length === 1 ? '1 planned run is' : `${missing.length} planned runs are`} not in the runs file yet (${missing.slice(0, 12).join('; ')}${missing.length > 12 ? '; …' : ''}). A criterion stays incomplete until every seed it is decided over has the runs it needs; its figures meanwhile stand on the seeds that have them.`,
         '',
       );
   }
