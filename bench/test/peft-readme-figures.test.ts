@@ -36,14 +36,29 @@ describe('peft README figures', () => {
     expect(ci[0]).toBeLessThan(0);
   });
 
-  it('quotes claim 1b (TSD ≥ random directions) as the page decides it', () => {
+  /** The measured figure and verdict of a claim's row on the committed page ('| 1b. …'). */
+  const pageRow = (id: string) => {
     const page = readFileSync(join(ROOT, 'docs', 'results', 'peft.md'), 'utf8');
-    const row = page.split('\n').find((l) => l.startsWith('| 1b. '));
-    expect(row).toBeDefined();
+    const row = page.split('\n').find((l) => l.startsWith(`| ${id}. `));
+    expect(row, `claim ${id} on the page`).toBeDefined();
     const cells = row!.split(' | ');
-    if (!cells.at(-1)!.includes('held') || cells.at(-1)!.includes('not held'))
-      return expect(readme).not.toContain('Claim 1b, TSD’s directions ≥ random ones, is held');
-    const measured = cells.at(-2)!.replace(' (nonInferior, margin 0.5)', '');
-    expect(readme).toContain(`LoRA-Dash − its random-direction ablation ${measured} points`);
+    return { measured: cells.at(-2)!.split(' (')[0]!, verdict: cells.at(-1)!.replace(/[*|]/g, '').trim() };
+  };
+
+  it.each([
+    [
+      '1b',
+      'held',
+      "Claim 1b, TSD's directions ≥ random ones, is held",
+      'LoRA-Dash − its random-direction ablation',
+    ],
+    ['5', 'held', 'Claim 5, DoRA ≥ LoRA at small r, is held', 'DoRA − LoRA'],
+    ['6', 'held', 'Claim 6, PiSSA converges faster, is held', "exceeds PiSSA's by"],
+    ['3c', 'inconclusive', 'Claim 3c, TriLoRA ≥ LoRA, is inconclusive', 'TriLoRA − LoRA'],
+  ])('quotes claim %s (%s) as the page decides it', (id, verdict, sentence, lead) => {
+    const row = pageRow(id);
+    if (row.verdict !== verdict) return expect(readme).not.toContain(sentence);
+    expect(readme).toContain(sentence);
+    expect(readme).toContain(`${lead} ${row.measured}`);
   });
 });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../lib/harness.js';
 import { signed } from '../lib/paired.js';
 import { readRuns } from '../lib/wilss-store.js';
-import { finalRun } from '../lib/wilss-v2-criteria.js';
+import { ciText, FULL, finalRun, pairedDiff } from '../lib/wilss-v2-criteria.js';
+import { FINAL_SEEDS } from '../lib/wilss-v2-plan.js';
 
 /** The wilss README quotes the 7-3 results; they must be the committed page's (docs/results/wilss.json). */
 describe('wilss README figures', () => {
@@ -37,8 +38,8 @@ describe('wilss README figures', () => {
   it('quotes the first 4-2-2-2 seed as its runs recorded it (README and the TME-lite method page)', () => {
     const runs = [...readRuns().values()];
     const at = (method: string) => finalRun(runs, '4-2-2-2', method, 0);
-    const [wilson, tme, joint] = [at('WILSON'), at('TME-lite OB+PF (full)'), at('Joint')];
-    if (!wilson || !tme || !joint) return expect(readme).not.toContain('The first 4-2-2-2 seed');
+    const [wilson, tme] = [at('WILSON'), at('TME-lite OB+PF (full)')];
+    if (!wilson || !tme) return expect(readme).not.toContain('The first 4-2-2-2 seed');
     const p = (x: number) => (100 * x).toFixed(1);
     const conflict = (tme.mechanism as { conflictRate: number }[]).map((m) => p(m.conflictRate));
     const page = readFileSync(join(ROOT, 'docs', 'methods', 'tme.md'), 'utf8').replace(/\s+/g, ' ');
@@ -47,6 +48,33 @@ describe('wilss README figures', () => {
       expect(text).toContain(`WILSON's ${p(wilson.all!)} (old ${p(wilson.old)})`);
       expect(text).toContain(`from ${conflict[0]} % in step 1 to ${conflict[2]} % in step 3`);
     }
-    expect(readme).toContain(`reaches ${p(joint.all!)} all / ${p(joint.new!)} new`);
+  });
+
+  it('quotes the 4-2-2-2 means, its TME-lite − WILSON intervals and its diagnosis rows as the runs give them', () => {
+    const runs = [...readRuns().values()];
+    const setting = '4-2-2-2';
+    const complete = FINAL_SEEDS[setting]!.every((s) =>
+      ['WILSON', FULL, 'Joint', 'CAM+old'].every((m) => finalRun(runs, setting, m, s)),
+    );
+    if (!complete) return expect(readme).not.toContain('What the 4-2-2-2 numbers show');
+    const mean = (m: string, k: 'old' | 'new' | 'all') =>
+      (
+        (100 * FINAL_SEEDS[setting]!.reduce((a, s) => a + finalRun(runs, setting, m, s)![k]!, 0)) /
+        FINAL_SEEDS[setting]!.length
+      ).toFixed(1);
+    const row = (m: string) => `${mean(m, 'old')} / ${mean(m, 'new')} / ${mean(m, 'all')}`;
+    expect(readme).toContain(
+      `CAM+old ${row('CAM+old')}, WILSON ${row('WILSON')}, TME-lite ${row(FULL)}, Joint ${row('Joint')}`,
+    );
+    expect(readme).toContain(`Joint ${mean('Joint', 'all')} all / ${mean('Joint', 'new')} new`);
+    const d = (a: string, b: string, k: 'old' | 'new' | 'all') => ciText(pairedDiff(runs, setting, a, b, k));
+    expect(readme).toContain(
+      `new ${d(FULL, 'WILSON', 'new')}, all ${d(FULL, 'WILSON', 'all')}, old ${d(FULL, 'WILSON', 'old')} points`,
+    );
+    const h3 = 'diagnosis H3: OB+PF at α_R = 0.5';
+    expect(readme).toContain(`gives the old classes back (${d(h3, FULL, 'old')})`);
+    expect(readme).toContain(`all-class ${d(h3, FULL, 'all')}, **not supported**`);
+    const h4 = 'diagnosis H4: OB without PF';
+    expect(readme).toContain(`old ${d(h4, FULL, 'old')}, all ${d(h4, FULL, 'all')}), **not supported**`);
   });
 });
