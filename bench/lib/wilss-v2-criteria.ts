@@ -62,6 +62,11 @@ export function finalRun(
   );
 }
 
+/** The step-0 (base) run of a seed of a setting (undefined while it is missing). */
+export function baseRun(runs: readonly RunRecord[], setting: string, seed: number): RunRecord | undefined {
+  return runs.find((r) => r.kind === 'base' && r.setting === setting && r.seed === seed);
+}
+
 /** Paired difference a − b of a score over the final seeds of a setting that have both runs. */
 export function pairedDiff(
   runs: readonly RunRecord[],
@@ -79,8 +84,7 @@ export function pairedDiff(
 export function criteriaOf(runs: readonly RunRecord[], setting: string): SettingCriteria {
   const seeds = FINAL_SEEDS[setting]!;
   const get = (label: string, seed: number) => finalRun(runs, setting, label, seed);
-  const base = (seed: number) =>
-    runs.find((r) => r.kind === 'base' && r.setting === setting && r.seed === seed);
+  const base = (seed: number) => baseRun(runs, setting, seed);
   const diff = (a: string, b: string, k: 'old' | 'new' | 'all') => pairedDiff(runs, setting, a, b, k);
   const full = FULL;
   const notes: string[] = [];
@@ -96,9 +100,7 @@ export function criteriaOf(runs: readonly RunRecord[], setting: string): Setting
     over: readonly (readonly [string, readonly number[]])[] = [[setting, seeds]],
   ): void => {
     const has = (st: string, sd: number, l: string) =>
-      l === 'base'
-        ? runs.some((r) => r.kind === 'base' && r.setting === st && r.seed === sd)
-        : finalRun(runs, st, l, sd) !== undefined;
+      l === 'base' ? baseRun(runs, st, sd) !== undefined : finalRun(runs, st, l, sd) !== undefined;
     const lacking = over.map(
       ([st, sds]) => [st, sds.filter((sd) => !needs.every((l) => has(st, sd, l)))] as const,
     );

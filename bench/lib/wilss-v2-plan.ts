@@ -126,7 +126,7 @@ export const MULTI_STEP_GAIN = { setting: '4-2-2-2', against: '7-3' } as const;
 
 /** A diagnosis row: one change of the full TME-lite method, run in one setting on its seeds. */
 export interface DiagnosisSpec extends MethodSpec {
-  /** The setting it runs in, on that setting's seeds ({@link ABLATION_SEEDS} in the ablation setting). */
+  /** The setting it runs in, on the seeds {@link diagnosisSeeds} gives for it. */
   setting: string;
   /** The hypothesis's short name on the page ('H1', …). */
   name: string;

@@ -10,7 +10,7 @@ import { meanStdText, type Verdict, verdictAbove } from './paired.js';
 import { encodePng } from './png.js';
 import { lineChart } from './svg.js';
 import type { RunRecord } from './wilss-store.js';
-import { ciText, criteriaOf, FULL, finalRun, pairedDiff, pct } from './wilss-v2-criteria.js';
+import { baseRun, ciText, criteriaOf, FULL, finalRun, pairedDiff, pct } from './wilss-v2-criteria.js';
 import {
   ABLATION_SETTING,
   ABLATIONS,
@@ -195,8 +195,7 @@ export function buildReport(input: ReportInput): {
   for (const setting of input.settings) {
     const seeds = FINAL_SEEDS[setting]!;
     const get = (label: string, seed: number) => finalRun(runs, setting, label, seed);
-    const base = (seed: number) =>
-      runs.find((r) => r.kind === 'base' && r.setting === setting && r.seed === seed);
+    const base = (seed: number) => baseRun(runs, setting, seed);
     md.push(`## Setting ${setting}`, '');
     // Headroom.
     const rows: (string | number)[][] = [];
