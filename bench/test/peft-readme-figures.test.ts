@@ -55,6 +55,7 @@ describe('peft README figures', () => {
     ['5', 'held', 'Claim 5, DoRA ≥ LoRA at small r, is held', 'DoRA − LoRA'],
     ['6', 'held', 'Claim 6, PiSSA converges faster, is held', "exceeds PiSSA's by"],
     ['3c', 'inconclusive', 'Claim 3c, TriLoRA ≥ LoRA, is inconclusive', 'TriLoRA − LoRA'],
+    ['3b', 'inconclusive', 'Claim 3b, MoSLoRA ≥ TriLoRA, is inconclusive', 'MoSLoRA − TriLoRA'],
   ])('quotes claim %s (%s) as the page decides it', (id, verdict, sentence, lead) => {
     const row = pageRow(id);
     if (row.verdict !== verdict) return expect(readme).not.toContain(sentence);
