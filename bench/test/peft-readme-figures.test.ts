@@ -37,8 +37,8 @@ describe('peft README figures', () => {
   });
 
   /** The measured figure and verdict of a claim's row on the committed page ('| 1b. …'). */
+  const page = readFileSync(join(ROOT, 'docs', 'results', 'peft.md'), 'utf8');
   const pageRow = (id: string) => {
-    const page = readFileSync(join(ROOT, 'docs', 'results', 'peft.md'), 'utf8');
     const row = page.split('\n').find((l) => l.startsWith(`| ${id}. `));
     expect(row, `claim ${id} on the page`).toBeDefined();
     const cells = row!.split(' | ');
@@ -56,6 +56,7 @@ describe('peft README figures', () => {
     ['6', 'held', 'Claim 6, PiSSA converges faster, is held', "exceeds PiSSA's by"],
     ['3c', 'inconclusive', 'Claim 3c, TriLoRA ≥ LoRA, is inconclusive', 'TriLoRA − LoRA'],
     ['3b', 'inconclusive', 'Claim 3b, MoSLoRA ≥ TriLoRA, is inconclusive', 'MoSLoRA − TriLoRA'],
+    ['3a', 'not held', 'Claim 3a, FLoRA ≥ TriLoRA, is **not held**', 'FLoRA − TriLoRA'],
   ])('quotes claim %s (%s) as the page decides it', (id, verdict, sentence, lead) => {
     const row = pageRow(id);
     if (row.verdict !== verdict) return expect(readme).not.toContain(sentence);
