@@ -15,52 +15,79 @@ describe('peft README figures', () => {
   const quoted = (ci: [number, number], digits: number) =>
     `${signed((ci[0] + ci[1]) / 2, digits)} [${signed(ci[0], digits)}, ${signed(ci[1], digits)}]`;
 
-  it('quotes claim 7 (FLoRA-conv − LoRA-conv) as the page computes it', () => {
-    const ci = summary.flora_conv_minus_lora_conv_ci as [number, number] | null;
-    if (ci === null) return expect(readme).not.toContain('claim 7 inconclusive');
-    expect(readme).toContain(`FLoRA-conv − LoRA-conv ${quoted(ci, 1)} points`);
-    expect(summary.claims_inconclusive).toBeGreaterThanOrEqual(1);
+  /** A claim row of a markdown table, split into trimmed cells ('| 1b. … | … |'). */
+  const claimRows = (markdown: string) =>
+    new Map(
+      markdown
+        .split('\n')
+        .filter((l) => /^\| \d+[a-zA-Z]*\. /.test(l))
+        .map((l) => {
+          const cells = l.split(' | ').map((c) => c.replace(/^\|\s*|\s*\|$/g, '').trim());
+          return [cells[0]!.split('.')[0]!, cells] as const;
+        }),
+    );
+  const page = readFileSync(join(ROOT, 'docs', 'results', 'peft.md'), 'utf8');
+  const pageSection = page.slice(
+    page.indexOf('## Pre-registered claims'),
+    page.indexOf('## Claims not held'),
+  );
+  /** Claim id → the page's measured figure (without its rule) and verdict. */
+  const pageClaims = new Map(
+    [...claimRows(pageSection)].map(([id, cells]) => [
+      id,
+      {
+        name: cells[0]!,
+        measured: cells.at(-2)!.split(' (')[0]!.split(': ').at(-1)!,
+        verdict: cells.at(-1)!.replace(/\*/g, '').trim(),
+      },
+    ]),
+  );
+  const readmeRaw = readFileSync(join(ROOT, 'packages', 'peft', 'README.md'), 'utf8');
+  const readmeV2 = readmeRaw.slice(readmeRaw.indexOf('### v2'), readmeRaw.indexOf('### v1'));
+  const readmeClaims = claimRows(readmeV2);
+
+  it('lists every claim of the page, in its order', () => {
+    expect(pageClaims.size).toBe(14);
+    expect([...readmeClaims.keys()]).toEqual([...pageClaims.keys()]);
   });
 
-  it('quotes claim 1 (LoRA-Dash − LoRA on V) as the page computes it', () => {
+  it.each([...pageClaims.keys()])('quotes claim %s with the page’s figure and verdict', (id) => {
+    const onPage = pageClaims.get(id)!;
+    const [name, measured, verdict] = readmeClaims.get(id)!;
+    expect(name).toBe(onPage.name);
+    expect(verdict).toBe(onPage.verdict);
+    expect(measured).toBe(onPage.verdict === 'incomplete' ? '—' : onPage.measured);
+  });
+
+  it('quotes claim 1 (LoRA-Dash − LoRA on V) on the method page as the page computes it', () => {
     const ci = summary.dash_minus_lora_ci as [number, number] | null;
-    if (ci === null) return expect(readme).not.toContain('claim 1, LoRA-Dash > LoRA on V');
-    expect(readme).toContain(`LoRA-Dash − LoRA ${quoted(ci, 2)} points over V's three tasks`);
     const methodPage = readFileSync(join(ROOT, 'docs', 'methods', 'lora-dash.md'), 'utf8').replace(
       /\s+/g,
       ' ',
     );
+    if (ci === null) return expect(methodPage).not.toContain('LoRA-Dash − LoRA +');
     expect(methodPage).toContain(`LoRA-Dash − LoRA ${quoted(ci, 2)} points`);
+    expect(readme).toContain(`| 1. LoRA-Dash > LoRA | ${quoted(ci, 2)} |`);
     // Both read it as "below the minimum effect": the interval must end below 0.5.
     expect(ci[1]).toBeLessThan(0.5);
     expect(ci[0]).toBeLessThan(0);
   });
 
-  /** The measured figure and verdict of a claim's row on the committed page ('| 1b. …'). */
-  const page = readFileSync(join(ROOT, 'docs', 'results', 'peft.md'), 'utf8');
-  const pageRow = (id: string) => {
-    const row = page.split('\n').find((l) => l.startsWith(`| ${id}. `));
-    expect(row, `claim ${id} on the page`).toBeDefined();
-    const cells = row!.split(' | ');
-    return { measured: cells.at(-2)!.split(' (')[0]!, verdict: cells.at(-1)!.replace(/[*|]/g, '').trim() };
-  };
-
-  it.each([
-    [
-      '1b',
-      'held',
-      "Claim 1b, TSD's directions ≥ random ones, is held",
-      'LoRA-Dash − its random-direction ablation',
-    ],
-    ['5', 'held', 'Claim 5, DoRA ≥ LoRA at small r, is held', 'DoRA − LoRA'],
-    ['6', 'held', 'Claim 6, PiSSA converges faster, is held', "exceeds PiSSA's by"],
-    ['3c', 'inconclusive', 'Claim 3c, TriLoRA ≥ LoRA, is inconclusive', 'TriLoRA − LoRA'],
-    ['3b', 'inconclusive', 'Claim 3b, MoSLoRA ≥ TriLoRA, is inconclusive', 'MoSLoRA − TriLoRA'],
-    ['3a', 'not held', 'Claim 3a, FLoRA ≥ TriLoRA, is **not held**', 'FLoRA − TriLoRA'],
-  ])('quotes claim %s (%s) as the page decides it', (id, verdict, sentence, lead) => {
-    const row = pageRow(id);
-    if (row.verdict !== verdict) return expect(readme).not.toContain(sentence);
-    expect(readme).toContain(sentence);
-    expect(readme).toContain(`${lead} ${row.measured}`);
+  it('states the not-held claims’ explanation results as the page does', () => {
+    const explained = page
+      .slice(page.indexOf('## Claims not held'))
+      .split('\n')
+      .filter((l) => /^\| \d+[a-zA-Z]*\. /.test(l));
+    let decided = 0;
+    for (const row of explained) {
+      const cells = row.split(' | ');
+      const id = cells[0]!.replace(/^\|\s*/, '').split('.')[0]!;
+      const figure = cells[3]!;
+      const reading = readmeClaims.get(id)![3]!;
+      if (!/^[−+]/.test(figure)) continue;
+      expect(reading).toContain(figure);
+      decided += 1;
+    }
+    expect(decided).toBeGreaterThanOrEqual(summary.claims_not_held_explained as number);
   });
 });
