@@ -50,31 +50,37 @@ describe('wilss README figures', () => {
     }
   });
 
-  it('quotes the 4-2-2-2 means, its TME-lite − WILSON intervals and its diagnosis rows as the runs give them', () => {
-    const runs = [...readRuns().values()];
-    const setting = '4-2-2-2';
-    const complete = FINAL_SEEDS[setting]!.every((s) =>
-      ['WILSON', FULL, 'Joint', 'CAM+old'].every((m) => finalRun(runs, setting, m, s)),
-    );
-    if (!complete) return expect(readme).not.toContain('What the 4-2-2-2 numbers show');
-    const mean = (m: string, k: 'old' | 'new' | 'all') =>
-      (
-        (100 * FINAL_SEEDS[setting]!.reduce((a, s) => a + finalRun(runs, setting, m, s)![k]!, 0)) /
-        FINAL_SEEDS[setting]!.length
-      ).toFixed(1);
-    const row = (m: string) => `${mean(m, 'old')} / ${mean(m, 'new')} / ${mean(m, 'all')}`;
-    expect(readme).toContain(
-      `CAM+old ${row('CAM+old')}, WILSON ${row('WILSON')}, TME-lite ${row(FULL)}, Joint ${row('Joint')}`,
-    );
-    expect(readme).toContain(`Joint ${mean('Joint', 'all')} all / ${mean('Joint', 'new')} new`);
-    const d = (a: string, b: string, k: 'old' | 'new' | 'all') => ciText(pairedDiff(runs, setting, a, b, k));
-    expect(readme).toContain(
-      `new ${d(FULL, 'WILSON', 'new')}, all ${d(FULL, 'WILSON', 'all')}, old ${d(FULL, 'WILSON', 'old')} points`,
-    );
-    const h3 = 'diagnosis H3: OB+PF at α_R = 0.5';
-    expect(readme).toContain(`gives the old classes back (${d(h3, FULL, 'old')})`);
-    expect(readme).toContain(`all-class ${d(h3, FULL, 'all')}, **not supported**`);
-    const h4 = 'diagnosis H4: OB without PF';
-    expect(readme).toContain(`old ${d(h4, FULL, 'old')}, all ${d(h4, FULL, 'all')}), **not supported**`);
-  });
+  it.each(['4-2-2-2', '5-5'])(
+    'quotes the %s means and its TME-lite − WILSON intervals as the runs give them',
+    (setting) => {
+      const runs = [...readRuns().values()];
+      const seeds = FINAL_SEEDS[setting]!;
+      const complete = seeds.every((s) =>
+        ['WILSON', FULL, 'Joint', 'CAM+old'].every((m) => finalRun(runs, setting, m, s)),
+      );
+      if (!complete) return expect(readme).not.toContain(`What the ${setting} numbers show`);
+      expect(readme).toContain(`What the ${setting} numbers show`);
+      const mean = (m: string, k: 'old' | 'new' | 'all') =>
+        ((100 * seeds.reduce((a, s) => a + finalRun(runs, setting, m, s)![k]!, 0)) / seeds.length).toFixed(1);
+      const row = (m: string) => `${mean(m, 'old')} / ${mean(m, 'new')} / ${mean(m, 'all')}`;
+      // Each setting's paragraph, so that one setting's figures cannot stand in for another's.
+      const start = readme.indexOf(`What the ${setting} numbers show`);
+      const paragraph = readme.slice(start, readme.indexOf('**What', start + 10));
+      expect(paragraph).toContain(
+        `CAM+old ${row('CAM+old')}, WILSON ${row('WILSON')}, TME-lite ${row(FULL)}, Joint ${row('Joint')}`,
+      );
+      expect(paragraph).toContain(`Joint ${mean('Joint', 'all')} all / ${mean('Joint', 'new')} new`);
+      const d = (a: string, b: string, k: 'old' | 'new' | 'all') =>
+        ciText(pairedDiff(runs, setting, a, b, k));
+      expect(paragraph).toContain(
+        `new ${d(FULL, 'WILSON', 'new')}, all ${d(FULL, 'WILSON', 'all')}, old ${d(FULL, 'WILSON', 'old')} points`,
+      );
+      if (setting !== '4-2-2-2') return;
+      const h3 = 'diagnosis H3: OB+PF at α_R = 0.5';
+      expect(paragraph).toContain(`gives the old classes back (${d(h3, FULL, 'old')})`);
+      expect(paragraph).toContain(`all-class ${d(h3, FULL, 'all')}, **not supported**`);
+      const h4 = 'diagnosis H4: OB without PF';
+      expect(paragraph).toContain(`old ${d(h4, FULL, 'old')}, all ${d(h4, FULL, 'all')}), **not supported**`);
+    },
+  );
 });
