@@ -51,12 +51,28 @@ describe('peft README figures', () => {
     expect([...readmeClaims.keys()]).toEqual([...pageClaims.keys()]);
   });
 
+  /** Checks a quoted row (claim, measured, verdict, …) against the page's row of the same claim. */
+  const expectAsOnPage = (id: string, quotedRow: readonly string[]) => {
+    const onPage = pageClaims.get(id);
+    expect(onPage, `claim ${id} on the page`).toBeDefined();
+    const [name, measured, verdict] = quotedRow;
+    expect(name).toBe(onPage!.name);
+    expect(verdict).toBe(onPage!.verdict);
+    expect(measured).toBe(onPage!.verdict === 'incomplete' ? '—' : onPage!.measured);
+  };
+
   it.each([...pageClaims.keys()])('quotes claim %s with the page’s figure and verdict', (id) => {
-    const onPage = pageClaims.get(id)!;
-    const [name, measured, verdict] = readmeClaims.get(id)!;
-    expect(name).toBe(onPage.name);
-    expect(verdict).toBe(onPage.verdict);
-    expect(measured).toBe(onPage.verdict === 'incomplete' ? '—' : onPage.measured);
+    expectAsOnPage(id, readmeClaims.get(id)!);
+  });
+
+  it.each([
+    ['lora-dash.md', ['1', '1T', '1b', '8']],
+    ['flora.md', ['3a', '3b', '3c', '7']],
+    ['ssl-ssb-mpc.md', ['2a', '2b', '2c', '4']],
+  ])('the method page %s quotes its claims as the page does', (file, ids) => {
+    const quotedRows = claimRows(readFileSync(join(ROOT, 'docs', 'methods', file), 'utf8'));
+    expect([...quotedRows.keys()]).toEqual(ids);
+    for (const [id, row] of quotedRows) expectAsOnPage(id, row);
   });
 
   it('quotes claim 1 (LoRA-Dash − LoRA on V) on the method page as the page computes it', () => {
