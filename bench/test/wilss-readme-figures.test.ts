@@ -75,7 +75,18 @@ describe('wilss README figures', () => {
       expect(paragraph).toContain(
         `new ${d(FULL, 'WILSON', 'new')}, all ${d(FULL, 'WILSON', 'all')}, old ${d(FULL, 'WILSON', 'old')} points`,
       );
-      if (setting !== '4-2-2-2') return;
+      const methodPage = readFileSync(join(ROOT, 'docs', 'methods', 'tme.md'), 'utf8').replace(/\s+/g, ' ');
+      expect(methodPage).toContain(
+        `new ${d(FULL, 'WILSON', 'new')}, all ${d(FULL, 'WILSON', 'all')}, old ${d(FULL, 'WILSON', 'old')} points`,
+      );
+      // Criterion 2's "≈ on old" part, which both paragraphs quote.
+      expect(paragraph).toContain(d('WILSON', 'CAM+old', 'old'));
+      if (setting === '5-5') {
+        expect(paragraph).toContain(
+          `reaches ${mean('FT-pixel', 'new')} new, above Joint's ${mean('Joint', 'new')}`,
+        );
+        return;
+      }
       const h3 = 'diagnosis H3: OB+PF at α_R = 0.5';
       expect(paragraph).toContain(`gives the old classes back (${d(h3, FULL, 'old')})`);
       expect(paragraph).toContain(`all-class ${d(h3, FULL, 'all')}, **not supported**`);
