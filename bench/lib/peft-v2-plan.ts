@@ -265,6 +265,12 @@ export interface Claim {
   margin: number;
   /** The page's JSON key of the interval, where the issue names one. */
   key?: string;
+  /**
+   * A's and B's sample std of test accuracy over the final seeds, per task and rank, printed beside
+   * the claims — reported, not decided (claim 4's "smaller seed std"; added with the report, it
+   * changes no rule).
+   */
+  reportSeedStd?: true;
 }
 
 export const CLAIMS: Claim[] = [
@@ -388,6 +394,7 @@ export const CLAIMS: Claim[] = [
     metric: 'accuracy',
     rule: 'nonInferior',
     margin: 0.5,
+    reportSeedStd: true,
   },
   {
     id: '5. DoRA ≥ LoRA at small r',

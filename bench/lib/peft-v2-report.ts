@@ -4,7 +4,7 @@
  * task, method and rank, and every pre-registered claim (peft-v2-plan.ts) decided on paired
  * per-seed differences with 95 % intervals. Missing runs make a claim `incomplete`, never guessed.
  */
-import { mdTable } from './harness.js';
+import { mdTable, sampleStats } from './harness.js';
 import {
   decide,
   inconclusiveReading,
@@ -262,6 +262,23 @@ export async function buildPeftReport(
     mdTable(['claim', 'papers', 'measured', 'verdict'], claimRows),
     '',
   );
+  for (const claim of CLAIMS.filter((c) => c.reportSeedStd && c.bed !== 'teacher')) {
+    const bed = claim.bed as 'V' | 'T' | 'CNN';
+    const parts: string[] = [];
+    for (const task of claim.tasks ?? [])
+      for (const rank of claim.ranks) {
+        const accuracies = (label: string) =>
+          seeds.map((s) => finalAcc(bed, task, label, rank, s)?.accuracy).filter((a) => a !== undefined);
+        const [a, b] = [accuracies(claim.a), accuracies(claim.b)];
+        if (a.length < seeds.length || b.length < seeds.length) continue;
+        const std = (xs: number[]) => pct(sampleStats(xs).std);
+        parts.push(`${task} (r = ${rank}): ${claim.a} ${std(a)}, ${claim.b} ${std(b)}`);
+      }
+    md.push(
+      `Seed std of claim ${claim.id.split('.')[0]} (reported beside the verdict, not decided; sample std of test accuracy over the final seeds, points): ${parts.length ? parts.join('; ') : 'waiting for every final seed'}.`,
+      '',
+    );
+  }
   // Explanations of the claims not held (registration 3).
   const explainRows: (string | number)[][] = [];
   let explained = 0;

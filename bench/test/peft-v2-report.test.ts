@@ -87,6 +87,24 @@ describe('peft v2 page', () => {
     expect(markdown).toMatch(/\| V \| mnist \| LoRA-Dash \| 4 \| 0\.001 \| \+1\.\d\d \[/);
   });
 
+  it('reports claim 4’s seed std per task beside the verdict, and waits while a seed is missing', async () => {
+    const runs = synthetic({});
+    // LoRA+MPCo's test accuracy spreads 1 point per seed: sample std of −2…+2 points is 1.58.
+    for (const r of runs.values())
+      if (r.kind === 'final' && r.label === 'LoRA+MPCo') r.accuracy = 0.8 + 0.01 * (r.seed - 2);
+    const options = { smoke: false, command: 'test', machine: 'test', pretrainV: null };
+    const { markdown } = await buildPeftReport(runs, options);
+    const line = markdown.split('\n').find((l) => l.startsWith('Seed std of claim 4'));
+    expect(line).toMatch(
+      /mnist \(r = 4\): LoRA\+MPCo 1\.6, LoRA 0\.\d; fashion-rot-inv \(r = 4\): LoRA\+MPCo 1\.6, LoRA 0\.\d\.$/,
+    );
+    for (const [k, r] of runs)
+      if (r.kind === 'final' && r.label === 'LoRA+MPCo' && r.seed === 4) runs.delete(k);
+    const waiting = (await buildPeftReport(runs, options)).markdown;
+    expect(waiting).toContain('Seed std of claim 4');
+    expect(waiting).toMatch(/Seed std of claim 4 .*: waiting for every final seed\./);
+  });
+
   it('a missing final run leaves its claims incomplete, never guessed', async () => {
     const runs = synthetic({ 'LoRA-Dash': 0.02 });
     for (const [k, r] of runs)
