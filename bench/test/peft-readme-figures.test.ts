@@ -75,6 +75,12 @@ describe('peft README figures', () => {
     for (const [id, row] of quotedRows) expectAsOnPage(id, row);
   });
 
+  it('quotes the pretrained ViT’s accuracy as the page records it', () => {
+    expect(readme).toContain(
+      `pretrained on Fashion-MNIST to ${(100 * (summary.pretrain_V_accuracy as number)).toFixed(1)} % test accuracy`,
+    );
+  });
+
   it('quotes claim 1 (LoRA-Dash − LoRA on V) on the method page as the page computes it', () => {
     const ci = summary.dash_minus_lora_ci as [number, number] | null;
     const methodPage = readFileSync(join(ROOT, 'docs', 'methods', 'lora-dash.md'), 'utf8').replace(
