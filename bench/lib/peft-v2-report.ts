@@ -25,6 +25,7 @@ import {
   MAIN_RANK,
   PLATEAU,
   SELECTION_SEEDS,
+  TASKS,
   TEACHER,
 } from './peft-v2-plan.js';
 import { plateauChart } from './peft-v2-plateau-chart.js';
@@ -265,7 +266,9 @@ export async function buildPeftReport(
   for (const claim of CLAIMS.filter((c) => c.reportSeedStd && c.bed !== 'teacher')) {
     const bed = claim.bed as 'V' | 'T' | 'CNN';
     const parts: string[] = [];
-    for (const task of claim.tasks ?? [])
+    // A claim without its own tasks averages over all of its bed's (as decideClaim does).
+    const tasks = claim.tasks ?? TASKS[bed].map((t) => t.id);
+    for (const task of tasks)
       for (const rank of claim.ranks) {
         const accuracies = (label: string) =>
           seeds.map((s) => finalAcc(bed, task, label, rank, s)?.accuracy).filter((a) => a !== undefined);
