@@ -10,7 +10,8 @@ describe('peft README figures', () => {
     string,
     unknown
   >;
-  const readme = readFileSync(join(ROOT, 'packages', 'peft', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  const readmeRaw = readFileSync(join(ROOT, 'packages', 'peft', 'README.md'), 'utf8');
+  const readme = readmeRaw.replace(/\s+/g, ' ');
   /** A t-interval as the README writes it: the mean (its midpoint) and the interval, signed. */
   const quoted = (ci: [number, number], digits: number) =>
     `${signed((ci[0] + ci[1]) / 2, digits)} [${signed(ci[0], digits)}, ${signed(ci[1], digits)}]`;
@@ -42,7 +43,6 @@ describe('peft README figures', () => {
       },
     ]),
   );
-  const readmeRaw = readFileSync(join(ROOT, 'packages', 'peft', 'README.md'), 'utf8');
   const readmeV2 = readmeRaw.slice(readmeRaw.indexOf('### v2'), readmeRaw.indexOf('### v1'));
   const readmeClaims = claimRows(readmeV2);
 
